@@ -1,0 +1,67 @@
+"""Reads of the register, always through the caller's scope."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import Role
+from accounts.scope import scope_filter, sees_everything
+from rivers.models import County, Segment, Township, WaterBody
+
+
+def _own_segments(user) -> Q:
+    """A patroller's own segments: the one they are assigned to; a supervisor's: their township's."""
+    if user.role == Role.SUPERVISOR:
+        return Q(township_id=user.township_id)
+    from staffing.selectors import segment_ids_assigned_to
+
+    return Q(pk__in=segment_ids_assigned_to(user=user))
+
+
+def segments_visible_to(user) -> QuerySet[Segment]:
+    return scope_filter(
+        Segment.objects.all(),
+        user,
+        county="township__county_id",
+        township="township_id",
+        village="villages",
+        own=_own_segments(user) if user.is_authenticated else None,
+    )
+
+
+def segment_list(*, user, filters: dict | None = None) -> QuerySet[Segment]:
+    filters = filters or {}
+    qs = segments_visible_to(user).with_register()
+    if filters.get("water_body"):
+        qs = qs.filter(water_body_id=filters["water_body"])
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    if filters.get("county"):
+        qs = qs.filter(township__county_id=filters["county"])
+    return qs.order_by("code")
+
+
+def water_bodies_visible_to(user) -> QuerySet[WaterBody]:
+    if sees_everything(user):
+        return WaterBody.objects.all()
+    return WaterBody.objects.filter(Exists(segments_visible_to(user).filter(water_body=OuterRef("pk"))))
+
+
+def water_body_list(*, user, kind: str | None = None, county: int | None = None, township: int | None = None):
+    qs = water_bodies_visible_to(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    place = Q()
+    if county:
+        place &= Q(township__county_id=county)
+    if township:
+        place &= Q(township_id=township)
+    if county or township:
+        qs = qs.filter(Exists(Segment.objects.filter(place, water_body=OuterRef("pk"))))
+    return qs.order_by("code")
+
+
+def counties_visible_to(user) -> QuerySet[County]:
+    return scope_filter(County.objects.all(), user, county="pk", township="townships")
+
+
+def townships_visible_to(user) -> QuerySet[Township]:
+    return scope_filter(Township.objects.select_related("county"), user, county="county_id", township="pk")

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from staffing import views
+
+urlpatterns = [
+    path("report/", views.staffing_report, name="staffing-report"),
+]
