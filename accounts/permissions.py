@@ -7,6 +7,8 @@ from accounts.models import OFFICE_ROLES, Role
 
 ANY_ROLE = frozenset(Role.values)
 OFFICES = frozenset(OFFICE_ROLES)
+# Every signed-in user, also one without a role: only for acting on one's own token or session.
+ANY_USER = ANY_ROLE | {""}
 
 
 class RolePermission(BasePermission):

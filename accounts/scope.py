@@ -1,11 +1,17 @@
 """One place that decides which rows a user may see (SPEC §1): everything else is invisible (404)."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from accounts.models import Role
 
+# Ids beyond the database's bigint range can never exist; looking them up would overflow on SQLite.
+MAX_ID = 2**63 - 1
+
 
 def sees_everything(user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
     return bool(user.is_superuser or user.role == Role.CITY_OFFICE)
 
 
@@ -23,7 +29,7 @@ def scope_filter(
     `county`, `township` and `village` are lookup paths from the model to the place ids; `own` is the
     condition for the rows a patroller or supervisor may see as their own (None: none at all).
     """
-    if not user.is_authenticated:
+    if not (user and user.is_authenticated):
         return queryset.none()
     if sees_everything(user):
         return queryset
@@ -40,15 +46,40 @@ def scope_filter(
 
 
 def place_in_scope(user, *, county_id: int | None = None, township_id: int | None = None) -> bool:
-    """Whether a place named in a request (a filter such as ?township=ID) lies inside the user's scope."""
-    if sees_everything(user):
-        return True
-    if user.role == Role.COUNTY_OFFICE:
-        if township_id is not None:
-            from rivers.models import Township
+    """Whether the places named in a request (filters such as ?county=ID&township=ID) exist and overlap the
+    user's scope: the city office may name any place, a county office its county and the townships in it,
+    everyone else the township and county they are tied to. A place that does not exist is outside.
+    """
+    from rivers.models import County, Township
 
-            return Township.objects.filter(pk=township_id, county_id=user.county_id).exists()
-        return county_id == user.county_id
-    if user.role == Role.TOWNSHIP_OFFICE:
-        return township_id == user.township_id and county_id in (None, user.county_id)
-    return False
+    if not (user and user.is_authenticated) or (not sees_everything(user) and not user.role):
+        return False
+    if any(place is not None and not 0 < place <= MAX_ID for place in (county_id, township_id)):
+        return False
+    if county_id is not None:
+        counties = County.objects.filter(pk=county_id)
+        if not sees_everything(user):
+            counties = counties.filter(pk=user.county_id)
+        if not counties.exists():
+            return False
+    if township_id is not None:
+        townships = Township.objects.filter(pk=township_id)
+        if county_id is not None:
+            townships = townships.filter(county_id=county_id)
+        if sees_everything(user):
+            pass
+        elif user.role == Role.COUNTY_OFFICE:
+            townships = townships.filter(county_id=user.county_id)
+        else:
+            townships = townships.filter(pk=user.township_id)
+        if not townships.exists():
+            return False
+    return True
+
+
+def require_place_in_scope(user, *, county_id: int | None = None, township_id: int | None = None) -> None:
+    """Raise Http404 (API.md: outside scope is not found) unless `place_in_scope`."""
+    if (county_id is not None or township_id is not None) and not place_in_scope(
+        user, county_id=county_id, township_id=township_id
+    ):
+        raise Http404

@@ -1,16 +1,21 @@
-"""API plumbing shared by every app: pagination and the error shape of API.md."""
+"""API plumbing shared by every app: pagination, filter fields and the error shape of API.md."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.views import defaults
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.scope import MAX_ID
+
 
 class Pagination(PageNumberPagination):
+    """`?page_size=` up to 500 (API.md); a larger number is capped, an invalid one gives the default."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
@@ -20,6 +25,17 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "conflict"
     default_code = "conflict"
+
+
+class ErrorsSerializer(serializers.Serializer):
+    """The error shape of API.md, for the OpenAPI schema: `{"errors": {field: [message, …]}}`."""
+
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+def id_filter(label: str) -> serializers.IntegerField:
+    """A query parameter naming an object by id: anything but a positive integer in range is a 400."""
+    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=label)
 
 
 def exception_handler(exc, context):
@@ -51,3 +67,21 @@ def _as_lists(errors):
     if isinstance(errors, dict):
         return {key: value if isinstance(value, (list, dict)) else [value] for key, value in errors.items()}
     return {"non_field_errors": errors if isinstance(errors, list) else [errors]}
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an unknown /api/ path answers in the API error shape; pages keep the HTML page."""
+    if _is_api(request):
+        return JsonResponse({"errors": {"non_field_errors": [_("未找到，或不在您的管辖范围内。")]}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a phone gets the API error shape even for a bug; pages keep the HTML page."""
+    if _is_api(request):
+        return JsonResponse({"errors": {"non_field_errors": [_("服务器内部错误，请稍后再试。")]}}, status=500)
+    return defaults.server_error(request)

@@ -30,3 +30,7 @@ urlpatterns = [
     path("", include("rivers.urls")),
     path("staffing/", include("staffing.urls")),
 ]
+
+# Unknown /api/ paths and server errors answer phones in the API error shape (config/api.py).
+handler404 = "config.api.not_found"
+handler500 = "config.api.server_error"

@@ -7,13 +7,18 @@ from accounts.scope import scope_filter, sees_everything
 from rivers.models import County, Segment, Township, WaterBody
 
 
-def _own_segments(user) -> Q:
-    """A patroller's own segments: the one they are assigned to; a supervisor's: their township's."""
+def _own_segments(user) -> Q | None:
+    """A patroller's own segments: the one they are assigned to; a supervisor's: their township's
+    (to name the segment a report is about). Nobody else has "own" segments."""
+    if not user.is_authenticated:
+        return None
     if user.role == Role.SUPERVISOR:
         return Q(township_id=user.township_id)
-    from staffing.selectors import segment_ids_assigned_to
+    if user.role == Role.PATROLLER:
+        from staffing.selectors import segment_ids_assigned_to
 
-    return Q(pk__in=segment_ids_assigned_to(user=user))
+        return Q(pk__in=segment_ids_assigned_to(user=user))
+    return None
 
 
 def segments_visible_to(user) -> QuerySet[Segment]:
@@ -23,11 +28,13 @@ def segments_visible_to(user) -> QuerySet[Segment]:
         county="township__county_id",
         township="township_id",
         village="villages",
-        own=_own_segments(user) if user.is_authenticated else None,
+        own=_own_segments(user),
     )
 
 
 def segment_list(*, user, filters: dict | None = None) -> QuerySet[Segment]:
+    """Segments in scope, narrowed by `filters` (water_body, county, township ids), with everything the API
+    shows loaded up front: one query for the rows and their places, one for all their villages."""
     filters = filters or {}
     qs = segments_visible_to(user).with_register()
     if filters.get("water_body"):
@@ -40,22 +47,26 @@ def segment_list(*, user, filters: dict | None = None) -> QuerySet[Segment]:
 
 
 def water_bodies_visible_to(user) -> QuerySet[WaterBody]:
+    """Every water body for the city office; for everyone else those with a segment in their scope."""
     if sees_everything(user):
         return WaterBody.objects.all()
     return WaterBody.objects.filter(Exists(segments_visible_to(user).filter(water_body=OuterRef("pk"))))
 
 
-def water_body_list(*, user, kind: str | None = None, county: int | None = None, township: int | None = None):
+def water_body_list(
+    *, user, kind: str | None = None, county: int | None = None, township: int | None = None
+) -> QuerySet[WaterBody]:
+    """Water bodies in scope; `county`/`township` keep those with a segment there that the user may see."""
     qs = water_bodies_visible_to(user)
     if kind:
         qs = qs.filter(kind=kind)
-    place = Q()
-    if county:
-        place &= Q(township__county_id=county)
-    if township:
-        place &= Q(township_id=township)
     if county or township:
-        qs = qs.filter(Exists(Segment.objects.filter(place, water_body=OuterRef("pk"))))
+        segments = segments_visible_to(user)
+        if county:
+            segments = segments.filter(township__county_id=county)
+        if township:
+            segments = segments.filter(township_id=township)
+        qs = qs.filter(Exists(segments.filter(water_body=OuterRef("pk"))))
     return qs.order_by("code")
 
 

@@ -3,24 +3,30 @@ from rest_framework import serializers
 from rivers.models import Segment, WaterBody
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice column stored as "" when it does not apply, answered as null (API.md: reservoirs only…)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class WaterBodySerializer(serializers.ModelSerializer):
-    size_class = serializers.SerializerMethodField()
-    basin = serializers.SerializerMethodField()
+    size_class = BlankAsNullChoiceField(choices=WaterBody.SizeClass.choices)
+    basin = BlankAsNullChoiceField(choices=WaterBody.Basin.choices)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = WaterBody
         fields = ["id", "code", "name", "kind", "kind_display", "size_class", "basin", "length_km"]
-
-    def get_size_class(self, obj: WaterBody) -> str | None:
-        return obj.size_class or None
-
-    def get_basin(self, obj: WaterBody) -> str | None:
-        return obj.basin or None
+        read_only_fields = fields
 
 
 class SegmentSerializer(serializers.ModelSerializer):
-    villages = serializers.SerializerMethodField()
+    # Read from the prefetch cache of the selector, never a query per row.
+    villages = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     water_body_name = serializers.CharField(source="water_body.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
 
@@ -41,7 +47,4 @@ class SegmentSerializer(serializers.ModelSerializer):
             "geometry",
             "river_chiefs",
         ]
-
-    def get_villages(self, obj: Segment) -> list[int]:
-        # Read from the prefetch cache, never a query per row.
-        return [village.pk for village in obj.villages.all()]
+        read_only_fields = fields

@@ -1,22 +1,21 @@
 from datetime import date
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import OFFICES
-from accounts.scope import place_in_scope
-from staffing import selectors
+from config.api import ErrorsSerializer, id_filter
+from staffing import rules, selectors
 
 
 class StaffingQuery(serializers.Serializer):
-    county = serializers.IntegerField(required=False, min_value=1, label=_("县(市、区)"))
-    township = serializers.IntegerField(required=False, min_value=1, label=_("乡镇(街道)"))
+    county = id_filter(_("县(市、区)"))
+    township = id_filter(_("乡镇(街道)"))
     date = serializers.DateField(required=False, label=_("日期"))
 
 
@@ -43,12 +42,24 @@ class SegmentLineSerializer(serializers.Serializer):
     floor = serializers.IntegerField(allow_null=True)
     standard = serializers.IntegerField(allow_null=True)
     actual = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=[status.value for status in rules.Status])
+    status_label = serializers.CharField()
+
+
+class PlaceTotalsSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="place.pk")
+    name = serializers.CharField(source="place.name")
+    totals = serializers.SerializerMethodField()
+
+    def get_totals(self, place_totals) -> TotalsSerializer:
+        return place_totals.totals.as_dict()
 
 
 class StaffingReportSerializer(serializers.Serializer):
     date = serializers.DateField(source="on")
     totals = serializers.SerializerMethodField()
+    townships = PlaceTotalsSerializer(source="by_township", many=True)
+    counties = PlaceTotalsSerializer(source="by_county", many=True)
     segments = SegmentLineSerializer(source="lines", many=True)
 
     def get_totals(self, report) -> TotalsSerializer:
@@ -56,16 +67,25 @@ class StaffingReportSerializer(serializers.Serializer):
 
 
 class StaffingReportView(APIView):
+    """SPEC §3 per segment, with sums per township and county; ?township= or ?county= outside scope → 404."""
+
     roles = OFFICES
 
-    @extend_schema(parameters=[StaffingQuery], responses=StaffingReportSerializer, summary="配备情况 / staffing report")
+    @extend_schema(
+        parameters=[StaffingQuery],
+        responses={
+            200: StaffingReportSerializer,
+            400: OpenApiResponse(ErrorsSerializer, description="参数格式错误 / malformed filter"),
+            403: OpenApiResponse(ErrorsSerializer, description="仅限河长办 / offices only"),
+            404: OpenApiResponse(ErrorsSerializer, description="地点不存在或不在管辖范围内 / place outside scope"),
+        },
+        summary="配备情况 / staffing report",
+    )
     def get(self, request: Request) -> Response:
         query = StaffingQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         county = query.validated_data.get("county")
         township = query.validated_data.get("township")
         on: date = query.validated_data.get("date") or timezone.localdate()
-        if (county or township) and not place_in_scope(request.user, county_id=county, township_id=township):
-            raise Http404
         report = selectors.staffing_report(user=request.user, on=on, county=county, township=township)
         return Response(StaffingReportSerializer(report).data)

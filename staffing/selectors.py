@@ -4,33 +4,76 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
-from rivers.models import Segment
+from accounts.models import Role
+from accounts.scope import require_place_in_scope, sees_everything
+from rivers.models import County, Segment, Township, WaterBody
 from rivers.selectors import segments_visible_to
 from staffing import rules
 
 
 def segment_ids_assigned_to(*, user) -> list[int]:
-    """Segments a patroller user is actively assigned to (the roster fills this in)."""
-    return []
+    """Segments a patroller user holds now or from a signed renewal on: assignments not ended before today."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.PATROLLER:
+        return []
+    today = timezone.localdate()
+    return list(
+        Assignment.objects.filter(patroller__user=user)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .values_list("segment_id", flat=True)
+        .distinct()
+    )
 
 
 def actual_patrollers(*, segment_ids: list[int], on: date) -> dict[int, int]:
-    """Active patrollers per segment on a date: active assignment under an active contract.
+    """Active patrollers per segment on a date: an assignment covering the date under a contract in force.
 
-    Until the roster exists nobody is assigned, so every segment counts 0.
+    One query. A long list of segments (a city report) is counted over all segments and picked here, so that
+    the query never runs into the database's limit on parameters.
     """
-    return {}
+    if not segment_ids:
+        return {}
+    rows = Assignment.objects.filter(_in_force_on(on))
+    wanted = set(segment_ids)
+    if len(wanted) <= 500:
+        rows = rows.filter(segment_id__in=wanted)
+    counts = rows.values("segment_id").annotate(n=Count("patroller_id", distinct=True)).order_by()
+    return {row["segment_id"]: row["n"] for row in counts if row["segment_id"] in wanted}
 
 
 @dataclass
 class SegmentLine:
     segment: Segment
+    village_count: int
     floor: int | None
     standard: int | None
     actual: int
     status: rules.Status
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def kind_label(self) -> str:
+        """河流, 湖泊, or 水库(小(1)型) with the size class that decides the rule."""
+        body = self.segment.water_body
+        if body.size_class:
+            return f"{body.get_kind_display()}({body.get_size_class_display()})"
+        return str(body.get_kind_display())
+
+    @property
+    def basis_label(self) -> str:
+        """Which rule of 第三条 gives the numbers of this segment."""
+        body = self.segment.water_body
+        if body.kind == WaterBody.Kind.RIVER:
+            return str(self.segment.get_basis_display())
+        if body.is_small_reservoir:
+            return str(_("小型水库(每座2名)"))
+        return str(_("河长办核定"))
 
 
 @dataclass
@@ -48,14 +91,26 @@ class Totals:
         self.segments += 1
         self.by_status[line.status] += 1
 
+    def status_counts(self) -> list[tuple[rules.Status, int]]:
+        """Every status in a fixed order, zeros included (tables need the same columns on every row)."""
+        return [(status, self.by_status.get(status, 0)) for status in rules.Status]
+
     def as_dict(self) -> dict:
         return {
             "floor": self.floor,
             "standard": self.standard,
             "actual": self.actual,
             "segments": self.segments,
-            "by_status": {status.value: self.by_status.get(status, 0) for status in rules.Status},
+            "by_status": {status.value: count for status, count in self.status_counts()},
         }
+
+
+@dataclass
+class PlaceTotals:
+    """The sums of one township or county."""
+
+    place: Township | County
+    totals: Totals
 
 
 @dataclass
@@ -63,8 +118,23 @@ class StaffingReport:
     on: date
     lines: list[SegmentLine]
     totals: Totals
-    by_township: dict[int, Totals]
-    by_county: dict[int, Totals]
+    by_township: list[PlaceTotals]
+    by_county: list[PlaceTotals]
+    county: County | None = None  # the place the report is narrowed to, if any
+    township: Township | None = None
+
+    @property
+    def scope_label(self) -> str:
+        if self.township is not None:
+            return f"{self.township.county.name} {self.township.name}"
+        if self.county is not None:
+            return self.county.name
+        return str(_("郑州市"))
+
+    @property
+    def undetermined(self) -> list[SegmentLine]:
+        """Segments waiting for their office to set a number (lakes, large and medium reservoirs)."""
+        return [line for line in self.lines if line.status == rules.Status.UNDETERMINED]
 
 
 def requirement_of(segment: Segment, village_count: int) -> rules.Requirement:
@@ -79,26 +149,336 @@ def requirement_of(segment: Segment, village_count: int) -> rules.Requirement:
     )
 
 
-def staffing_report(*, user, on: date, county: int | None = None, township: int | None = None) -> StaffingReport:
-    """Two queries whatever the size: the segments in scope with their village counts, then the actuals."""
-    segments = segments_visible_to(user).select_related("water_body", "township__county")
-    if county:
-        segments = segments.filter(township__county_id=county)
+def report_places(
+    *, user, county: int | None = None, township: int | None = None
+) -> tuple[County | None, Township | None]:
+    """The county and township a user's report covers: the ones asked for, narrowed to the user's own place.
+
+    A place that does not exist or lies outside the user's scope raises Http404 (API.md: outside scope is 404).
+    """
+    require_place_in_scope(user, county_id=county, township_id=township)
+    if not sees_everything(user):
+        # A township office's report never covers more than its township, a county office's its county,
+        # so that the report says what it really covers.
+        if user.role == Role.TOWNSHIP_OFFICE:
+            township = user.township_id
+        elif user.role == Role.COUNTY_OFFICE and county is None:
+            county = user.county_id
     if township:
-        segments = segments.filter(township_id=township)
-    segments = list(segments.annotate(village_count=Count("villages")).order_by("township__code", "code"))
-    actual = actual_patrollers(segment_ids=[s.pk for s in segments], on=on)
+        place = Township.objects.select_related("county").get(pk=township)
+        return place.county, place
+    if county:
+        return County.objects.get(pk=county), None
+    return None, None
+
+
+def staffing_report(*, user, on: date, county: int | None = None, township: int | None = None) -> StaffingReport:
+    """The report as `user` may see it, narrowed to a county or township id inside their scope (else Http404)."""
+    county_place, township_place = report_places(user=user, county=county, township=township)
+    return _build_report(segments_visible_to(user), on=on, county=county_place, township=township_place)
+
+
+def city_staffing_report(*, on: date, county: County | None = None, township: Township | None = None) -> StaffingReport:
+    """The whole city, or one county or township of it, with no user: for management commands only.
+
+    Requests always go through `staffing_report`, which applies the caller's scope.
+    """
+    if township is not None and county is not None and township.county_id != county.pk:
+        raise ValueError("the township does not lie in the county")
+    if township is not None and county is None:
+        county = township.county
+    return _build_report(Segment.objects.all(), on=on, county=county, township=township)
+
+
+def _village_count() -> Coalesce:
+    """Villages along each segment, as a subquery so a scope filter joining villages cannot shrink the count."""
+    through = Segment.villages.through
+    per_segment = (
+        through.objects.filter(segment_id=OuterRef("pk")).values("segment_id").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(per_segment), 0)
+
+
+def _build_report(
+    segments: QuerySet[Segment], *, on: date, county: County | None, township: Township | None
+) -> StaffingReport:
+    """The numbers, in one code path for every caller, in a fixed number of queries whatever the size: the
+    segments with their water bodies, places and village counts, then the actual patrollers of those segments."""
+    # Geometry can be large and no form of the report shows it.
+    segments = segments.select_related("water_body", "township__county").defer("geometry")
+    if county is not None:
+        segments = segments.filter(township__county_id=county.pk)
+    if township is not None:
+        segments = segments.filter(township_id=township.pk)
+    rows = list(
+        segments.annotate(village_count=_village_count()).order_by("township__county__code", "township__code", "code")
+    )
+    actual = actual_patrollers(segment_ids=[s.pk for s in rows], on=on)
 
     totals = Totals()
-    by_township: dict[int, Totals] = {}
-    by_county: dict[int, Totals] = {}
+    by_township: dict[int, PlaceTotals] = {}
+    by_county: dict[int, PlaceTotals] = {}
     lines = []
-    for segment in segments:
+    for segment in rows:
         req = requirement_of(segment, segment.village_count)
         count = actual.get(segment.pk, 0)
-        line = SegmentLine(segment, req.floor, req.standard, count, rules.status(req, count))
+        line = SegmentLine(segment, segment.village_count, req.floor, req.standard, count, rules.status(req, count))
         lines.append(line)
         totals.add(line)
-        by_township.setdefault(segment.township_id, Totals()).add(line)
-        by_county.setdefault(segment.township.county_id, Totals()).add(line)
-    return StaffingReport(on=on, lines=lines, totals=totals, by_township=by_township, by_county=by_county)
+        # Rows come ordered by county and township code, so insertion order is the display order.
+        township_place, county_place = segment.township, segment.township.county
+        by_township.setdefault(township_place.pk, PlaceTotals(township_place, Totals())).totals.add(line)
+        by_county.setdefault(county_place.pk, PlaceTotals(county_place, Totals())).totals.add(line)
+    return StaffingReport(
+        on=on,
+        lines=lines,
+        totals=totals,
+        by_township=list(by_township.values()),
+        by_county=list(by_county.values()),
+        county=county,
+        township=township,
+    )
+
+
+# --- the roster (SPEC §4) ----------------------------------------------------------------------------------------
+
+
+def _in_force_on(on: date) -> Q:
+    """Assignments covering `on` under a contract in force that day (started, not past its end, not ended early)."""
+    return (
+        Q(start__lte=on)
+        & (Q(end__isnull=True) | Q(end__gte=on))
+        & Q(contract__start__lte=on, contract__end__gte=on)
+        & (Q(contract__terminated_on__isnull=True) | Q(contract__terminated_on__gte=on))
+    )
+
+
+def manages(user, patroller: Patroller) -> bool:
+    """The office that hired the person manages them (谁聘用谁管理): only it sees ID number and phone in full."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if patroller.hiring_level == Patroller.HiringLevel.TOWNSHIP:
+        return user.role == Role.TOWNSHIP_OFFICE and user.township_id == patroller.hiring_township_id
+    return user.role == Role.COUNTY_OFFICE and user.county_id == patroller.hiring_county_id
+
+
+def may_act_in_township(user, township: Township) -> bool:
+    """Township office of `township`, or the county office above it: vacancies, applicants, roster filing."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.TOWNSHIP_OFFICE:
+        return user.township_id == township.pk
+    return user.role == Role.COUNTY_OFFICE and user.county_id == township.county_id
+
+
+def id_number_for(user, patroller: Patroller) -> str:
+    return patroller.id_number if manages(user, patroller) else rules.mask_id_number(patroller.id_number)
+
+
+def phone_for(user, patroller: Patroller) -> str:
+    return patroller.phone if manages(user, patroller) else rules.mask_phone(patroller.phone)
+
+
+def _active_assignments(queryset=None) -> Prefetch:
+    queryset = queryset if queryset is not None else Assignment.objects.filter(end__isnull=True)
+    return Prefetch("assignments", queryset=queryset.select_related("segment__water_body"), to_attr="active_assignments")
+
+
+def patrollers_visible_to(user) -> QuerySet[Patroller]:
+    """Offices by place; a village chief the patrollers on segments through their village; a patroller self."""
+    own = None
+    if user.is_authenticated and user.role == Role.PATROLLER:
+        own = Q(user_id=user.pk)
+    elif user.is_authenticated and user.role == Role.VILLAGE_CHIEF:
+        today = timezone.localdate()
+        on_village = Assignment.objects.filter(patroller=OuterRef("pk"), segment__villages=user.village_id).filter(
+            Q(end__isnull=True) | Q(end__gte=today)
+        )
+        own = Q(Exists(on_village))
+    # hiring_county is always the county of the roster township, so counties need no join.
+    return scope_filter(Patroller.objects.all(), user, county="hiring_county_id", township="township_id", own=own)
+
+
+def _with_roster_details(queryset: QuerySet[Patroller]) -> QuerySet[Patroller]:
+    return queryset.select_related(
+        "residence_village", "township__county", "hiring_county", "hiring_township"
+    ).prefetch_related(_active_assignments())
+
+
+def patroller_list(*, user, filters: dict | None = None) -> QuerySet[Patroller]:
+    """The roster in scope, two queries whatever its length (rows, then their active assignments)."""
+    filters = filters or {}
+    qs = patrollers_visible_to(user)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    if filters.get("county"):
+        qs = qs.filter(hiring_county_id=filters["county"])
+    if filters.get("segment"):
+        qs = qs.filter(Exists(Assignment.objects.filter(patroller=OuterRef("pk"), end__isnull=True, segment_id=filters["segment"])))
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(id_number=rules.normalize_id_number(q)))
+    if filters.get("updated_since"):
+        return _with_roster_details(qs.filter(updated_at__gt=filters["updated_since"])).order_by("updated_at", "id")
+    return _with_roster_details(qs).order_by("township__code", "name", "id")
+
+
+def patroller_get(*, user, pk: int) -> Patroller:
+    try:
+        return _with_roster_details(patrollers_visible_to(user)).get(pk=pk)
+    except Patroller.DoesNotExist:
+        raise Http404 from None
+
+
+def current_segment(patroller: Patroller) -> Segment | None:
+    """The segment of the active assignment, read from the list prefetched by the roster selectors."""
+    assignments = getattr(patroller, "active_assignments", None)
+    if assignments is None:
+        assignments = list(patroller.assignments.filter(end__isnull=True).select_related("segment__water_body"))
+    return assignments[0].segment if assignments else None
+
+
+def patroller_of(user) -> Patroller | None:
+    if not getattr(user, "is_authenticated", False) or user.role != Role.PATROLLER:
+        return None
+    return Patroller.objects.filter(user=user).first()
+
+
+def contracts_of(*, patroller: Patroller) -> QuerySet[Contract]:
+    return patroller.contracts.select_related("segment__water_body", "segment__township").order_by("start", "id")
+
+
+def assignments_of(*, patroller: Patroller) -> QuerySet[Assignment]:
+    return patroller.assignments.select_related("segment__water_body", "contract").order_by("start", "id")
+
+
+def assignment_on(*, patroller: Patroller, on: date) -> Assignment | None:
+    """The assignment covering `on` under a contract in force that day (a patrol log's date must have one)."""
+    return (
+        Assignment.objects.filter(_in_force_on(on), patroller=patroller)
+        .select_related("segment__water_body", "contract")
+        .order_by("-start")
+        .first()
+    )
+
+
+def contract_in_force(*, patroller: Patroller, on: date) -> Contract | None:
+    return (
+        patroller.contracts.filter(start__lte=on, end__gte=on)
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=on))
+        .select_related("segment__township")
+        .first()
+    )
+
+
+def is_excellent_incumbent(patroller: Patroller, on: date) -> bool:
+    """Whether a renewing incumbent performed excellently (第四条(二)): may then be hired up to 55.
+
+    SPEC §4: no failing month and an average final score ≥ 85 over the previous 12 assessed months. Monthly
+    assessments do not exist yet, so until the assessments app answers this, no incumbent qualifies and the
+    age limit stays 50 for everyone.
+    """
+    return False
+
+
+def eligibility(*, patroller: Patroller, segment: Segment, start: date) -> list[tuple[str, str]]:
+    """The 第四条 failures of `patroller` for a contract on `segment` from `start`; empty when eligible."""
+    renewing = (
+        patroller.contracts.filter(end=start - timedelta(days=1)).exclude(status=Contract.Status.TERMINATED).exists()
+    )
+    village = Village.objects.select_related("township").get(pk=patroller.residence_village_id)
+    segment_county_id = Township.objects.values_list("county_id", flat=True).get(pk=segment.township_id)
+    return rules.eligibility_failures(
+        birth_date=patroller.birth_date,
+        on=start,
+        criminal_record=patroller.criminal_record,
+        healthy=patroller.healthy,
+        residence_township_id=village.township_id,
+        residence_county_id=village.township.county_id,
+        segment_township_id=segment.township_id,
+        segment_county_id=segment_county_id,
+        residence_scope=settings.RIVER.get("RESIDENCE_SCOPE", rules.RESIDENCE_TOWNSHIP),
+        excellent_incumbent=renewing and is_excellent_incumbent(patroller, start),
+    )
+
+
+def vacancies_visible_to(user) -> QuerySet[Vacancy]:
+    return scope_filter(
+        Vacancy.objects.all(), user, county="segment__township__county_id", township="segment__township_id"
+    )
+
+
+def vacancy_list(*, user, filters: dict | None = None) -> QuerySet[Vacancy]:
+    filters = filters or {}
+    qs = vacancies_visible_to(user)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("township"):
+        qs = qs.filter(segment__township_id=filters["township"])
+    if filters.get("segment"):
+        qs = qs.filter(segment_id=filters["segment"])
+    return (
+        qs.select_related("segment__water_body", "segment__township", "filled_by", "vacated_by")
+        .annotate(applicant_count=Count("applicants"))
+        .order_by("-opened_on", "-id")
+    )
+
+
+def vacancy_get(*, user, pk: int) -> Vacancy:
+    try:
+        return vacancy_list(user=user).get(pk=pk)
+    except Vacancy.DoesNotExist:
+        raise Http404 from None
+
+
+def vacancy_ranking(*, vacancy: Vacancy) -> list[Applicant]:
+    """Ranked applicants first (1, 2, 2, 4 …), then those still waiting for a score."""
+    applicants = vacancy.applicants.select_related("patroller__residence_village")
+    return sorted(applicants, key=lambda a: (a.rank is None, a.rank or 0, a.pk))
+
+
+def roster_changes(*, user, township: int | None = None, unfiled: bool | None = None) -> QuerySet[RosterChange]:
+    """Roster changes in scope, oldest first."""
+    qs = scope_filter(RosterChange.objects.all(), user, county="township__county_id", township="township_id")
+    if township:
+        qs = qs.filter(township_id=township)
+    if unfiled is not None:
+        qs = qs.filter(filing__isnull=unfiled)
+    return qs.select_related("patroller", "township", "contract__segment", "filing").order_by("date", "id")
+
+
+def unfiled_changes(*, user, township: int | None = None) -> QuerySet[RosterChange]:
+    """Changes not yet filed to the upper office (备案), oldest first."""
+    return roster_changes(user=user, township=township, unfiled=True)
+
+
+def roster_filings(*, user, township: int | None = None) -> QuerySet[RosterFiling]:
+    qs = scope_filter(RosterFiling.objects.all(), user, county="township__county_id", township="township_id")
+    if township:
+        qs = qs.filter(township_id=township)
+    return qs.select_related("township", "filed_by").order_by("-filed_at", "-id")
+
+
+def township_roster(*, township: Township, on: date) -> list[Patroller]:
+    """Who is on the township's roster on `on`: each row's `active_assignments` holds the assignment in force
+    that day, with its segment and contract."""
+    in_force = Assignment.objects.filter(_in_force_on(on))
+    return list(
+        Patroller.objects.filter(township=township)
+        .filter(Exists(in_force.filter(patroller=OuterRef("pk"))))
+        .select_related("residence_village", "township")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=in_force.select_related("segment__water_body", "contract"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+def audit_entries(*, entity: str, entity_id: int) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(entity=entity, entity_id=entity_id).select_related("user").order_by("at", "id")

@@ -1,0 +1,230 @@
+"""Every API endpoint × every member of the cast: 200 (or the row's success code) / 401 / 403 / 404.
+
+A row names one request and who may make it: `allowed` get the success code, `hidden` get 404 (the object
+or place lies outside their scope), every other role 403, and anonymous callers 401. A new endpoint adds rows
+here; `test_every_api_endpoint_has_a_row` fails until it does.
+
+The world (tests/conftest.py, tests/accounts/conftest.py):
+
+    金水区 (county_office)
+      丰庆路街道 home (township_office, patroller, supervisor; village_chief of 柳林村)  segment S-HOME
+      杨金路街道 neighbour (other_township_office)                                    S-NEIGH, 杨金水库
+    中牟县 (other_county_office)
+      官渡镇 far                                                                       S-FAR, 官渡湖
+    city_office sees everything; outsider has no role.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+pytestmark = pytest.mark.django_db
+
+Get = Callable[[str], object]  # request.getfixturevalue: a row's path reads any fixture by name
+
+OFFICES = frozenset(
+    {"township_office", "other_township_office", "county_office", "other_county_office", "city_office"}
+)
+EVERY_ROLE = OFFICES | {"patroller", "village_chief", "supervisor"}
+CAST = sorted(EVERY_ROLE | {"outsider"})
+WHO = [*CAST, "anonymous"]
+
+# Home township as its scope sees it: the patroller (their own township), the home village chief and
+# supervisor, the home township office, the county office above it and the city office.
+HOME = frozenset({"patroller", "village_chief", "supervisor", "township_office", "county_office", "city_office"})
+# Home county, seen from the offices (a township office sees the county it lies in).
+HOME_COUNTY_OFFICES = frozenset({"township_office", "other_township_office", "county_office", "city_office"})
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    route: str  # URL name: the completeness test checks every API route has a row
+    path: Callable[[Get], str]
+    allowed: frozenset[str]
+    hidden: frozenset[str] = frozenset()
+    method: str = "get"
+    ok: int = 200
+    data: dict | None = None
+
+    def expected(self, who: str) -> int:
+        if who == "anonymous":
+            return 401
+        if who in self.allowed:
+            return self.ok
+        if who in self.hidden:
+            return 404
+        return 403
+
+
+def segment(key: str) -> Callable[[Get], str]:
+    return lambda get: f"/api/v1/segments/{get('segments')[key].pk}/"
+
+
+ROWS = [
+    # --- accounts ---------------------------------------------------------------------------------------
+    Row("me", "me", lambda get: "/api/v1/me/", allowed=EVERY_ROLE),
+    Row(
+        "logout revokes one's own token, with or without a role",
+        "auth-logout",
+        lambda get: "/api/v1/auth/logout/",
+        allowed=EVERY_ROLE | {"outsider"},
+        method="post",
+        ok=204,
+    ),
+    # --- rivers: water bodies (offices only) ------------------------------------------------------------
+    Row("water bodies", "water-body-list", lambda get: "/api/v1/water-bodies/", allowed=OFFICES),
+    Row(
+        "water bodies of the neighbour township",
+        "water-body-list",
+        lambda get: f"/api/v1/water-bodies/?township={get('places')['neighbour'].pk}",
+        allowed=frozenset({"other_township_office", "county_office", "city_office"}),
+        hidden=frozenset({"township_office", "other_county_office"}),
+    ),
+    Row(
+        "water bodies of the home county",
+        "water-body-list",
+        lambda get: f"/api/v1/water-bodies/?county={get('places')['county'].pk}",
+        allowed=HOME_COUNTY_OFFICES,
+        hidden=frozenset({"other_county_office"}),
+    ),
+    Row(
+        "a river through every township",
+        "water-body-detail",
+        lambda get: f"/api/v1/water-bodies/{get('river').pk}/",
+        allowed=OFFICES,
+    ),
+    Row(
+        "a reservoir only in the neighbour township",
+        "water-body-detail",
+        lambda get: f"/api/v1/water-bodies/{get('neighbour_reservoir').pk}/",
+        allowed=frozenset({"other_township_office", "county_office", "city_office"}),
+        hidden=frozenset({"township_office", "other_county_office"}),
+    ),
+    Row(
+        "a lake only in the other county",
+        "water-body-detail",
+        lambda get: f"/api/v1/water-bodies/{get('far_lake').pk}/",
+        allowed=frozenset({"other_county_office", "city_office"}),
+        hidden=frozenset({"township_office", "other_township_office", "county_office"}),
+    ),
+    # --- rivers: segments (everyone with a role, each inside their scope) --------------------------------
+    Row("segments", "segment-list", lambda get: "/api/v1/segments/", allowed=EVERY_ROLE),
+    Row(
+        "segments of the home township",
+        "segment-list",
+        lambda get: f"/api/v1/segments/?township={get('places')['township'].pk}",
+        allowed=HOME,
+        hidden=frozenset({"other_township_office", "other_county_office"}),
+    ),
+    Row(
+        "segments of the other county",
+        "segment-list",
+        lambda get: f"/api/v1/segments/?county={get('places')['other_county'].pk}",
+        allowed=frozenset({"other_county_office", "city_office"}),
+        hidden=EVERY_ROLE - {"other_county_office", "city_office"},
+    ),
+    Row(
+        "segments of a reservoir only in the neighbour township",
+        "segment-list",
+        lambda get: f"/api/v1/segments/?water_body={get('neighbour_reservoir').pk}",
+        allowed=frozenset({"other_township_office", "county_office", "city_office"}),
+        hidden=EVERY_ROLE - {"other_township_office", "county_office", "city_office"},
+    ),
+    Row(
+        "the home segment (through the chief's village; not the patroller's until assigned)",
+        "segment-detail",
+        segment("home"),
+        allowed=HOME - {"patroller"},
+        hidden=frozenset({"patroller", "other_township_office", "other_county_office"}),
+    ),
+    Row(
+        "the neighbour township's segment",
+        "segment-detail",
+        segment("neighbour"),
+        allowed=frozenset({"other_township_office", "county_office", "city_office"}),
+        hidden=EVERY_ROLE - {"other_township_office", "county_office", "city_office"},
+    ),
+    Row(
+        "the other county's segment",
+        "segment-detail",
+        segment("far"),
+        allowed=frozenset({"other_county_office", "city_office"}),
+        hidden=EVERY_ROLE - {"other_county_office", "city_office"},
+    ),
+    # --- staffing (offices only) ------------------------------------------------------------------------
+    Row("staffing of one's whole scope", "staffing", lambda get: "/api/v1/staffing/", allowed=OFFICES),
+    Row(
+        "staffing of the home township",
+        "staffing",
+        lambda get: f"/api/v1/staffing/?township={get('places')['township'].pk}",
+        allowed=frozenset({"township_office", "county_office", "city_office"}),
+        hidden=frozenset({"other_township_office", "other_county_office"}),
+    ),
+    Row(
+        "staffing of another township",
+        "staffing",
+        lambda get: f"/api/v1/staffing/?township={get('places')['neighbour'].pk}",
+        allowed=frozenset({"other_township_office", "county_office", "city_office"}),
+        hidden=frozenset({"township_office", "other_county_office"}),
+    ),
+    Row(
+        "staffing of the home county",
+        "staffing",
+        lambda get: f"/api/v1/staffing/?county={get('places')['county'].pk}",
+        allowed=HOME_COUNTY_OFFICES,
+        hidden=frozenset({"other_county_office"}),
+    ),
+    Row(
+        "staffing of a township named under the wrong county",
+        "staffing",
+        lambda get: f"/api/v1/staffing/?county={get('places')['county'].pk}&township={get('places')['far'].pk}",
+        allowed=frozenset(),
+        hidden=OFFICES,
+    ),
+]
+
+# Routes outside the matrix: open to everyone on purpose (login, the schema and its docs page).
+PUBLIC_ROUTES = {"auth-token", "schema", "docs"}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_each_caller_gets_what_their_role_and_scope_allow(row, who, request, api, cast, segments):
+    url = row.path(request.getfixturevalue)
+    assert resolve(urlsplit(url).path).url_name == row.route, "the row's path does not lead to its route"
+    client = api if who == "anonymous" else api.as_user(cast[who])
+
+    response = getattr(client, row.method)(url, row.data, format="json")
+
+    expected = row.expected(who)
+    assert response.status_code == expected, response.content.decode()
+    if expected >= 400:
+        assert list(response.json()) == ["errors"]
+
+
+def test_rows_name_only_members_of_the_cast_and_none_twice():
+    for row in ROWS:
+        assert row.allowed <= set(CAST), row.name
+        assert row.hidden <= set(CAST), row.name
+        assert not row.allowed & row.hidden, row.name
+    assert len({row.name for row in ROWS}) == len(ROWS)
+
+
+def _api_routes(patterns, prefix="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            names |= _api_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and (prefix + str(pattern.pattern)).startswith("api/") and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_every_api_endpoint_has_a_row():
+    routes = _api_routes(get_resolver().url_patterns) - PUBLIC_ROUTES
+    missing = routes - {row.route for row in ROWS}
+    assert not missing, f"add rows for {sorted(missing)} to tests/accounts/test_permissions.py"
