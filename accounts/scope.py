@@ -66,12 +66,9 @@ def place_in_scope(user, *, county_id: int | None = None, township_id: int | Non
         townships = Township.objects.filter(pk=township_id)
         if county_id is not None:
             townships = townships.filter(county_id=county_id)
-        if sees_everything(user):
-            pass
-        elif user.role == Role.COUNTY_OFFICE:
-            townships = townships.filter(county_id=user.county_id)
-        else:
-            townships = townships.filter(pk=user.township_id)
+        if not sees_everything(user):
+            mine = Q(county_id=user.county_id) if user.role == Role.COUNTY_OFFICE else Q(pk=user.township_id)
+            townships = townships.filter(mine)
         if not townships.exists():
             return False
     return True

@@ -1,7 +1,10 @@
+"""Reads about the caller's own account (`GET /api/v1/me/`)."""
+
 from typing import Any
 
 
 def me(*, user) -> dict[str, Any]:
+    """What API.md promises for `GET /api/v1/me/`; the scope is the ids of the places the user is tied to."""
     return {
         "username": user.username,
         "role": user.role,
@@ -12,5 +15,18 @@ def me(*, user) -> dict[str, Any]:
 
 
 def patroller_summary(*, user) -> dict[str, Any] | None:
-    """The caller's own patroller record and current segment; filled in once the roster exists."""
-    return None
+    """The caller's own patroller record and the segment they patrol today (or their active assignment's).
+
+    None for every other role and for a patroller login not linked to a roster record yet.
+    """
+    from django.utils import timezone
+
+    from staffing import selectors as staffing
+
+    patroller = staffing.patroller_of(user)
+    if patroller is None:
+        return None
+    assignment = staffing.assignment_on(patroller=patroller, on=timezone.localdate())
+    segment = assignment.segment if assignment else staffing.current_segment(patroller)
+    brief = {"id": segment.pk, "name": segment.name, "water_body": segment.water_body.name} if segment else None
+    return {"id": patroller.pk, "name": patroller.name, "segment": brief}

@@ -1,6 +1,7 @@
 """Settings, read from environment variables (see README "Configuration")."""
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -168,6 +169,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = False
+# The HSTS preload list is for public sites; an office intranet host must never be put on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 12
@@ -183,5 +186,60 @@ LOGGING = {
 RIVER = {
     # Local residence for eligibility: "township" (default) or "county".
     "RESIDENCE_SCOPE": env_str("RIVER_RESIDENCE_SCOPE", "township"),
+    # Patrol logs (SPEC §5): a log may be submitted at most this many days after its date.
+    "LOG_LATE_DAYS": env_int("RIVER_LOG_LATE_DAYS", 3),
+    # Longest free-text note on a log, in characters.
+    "NOTES_MAX_LENGTH": env_int("RIVER_NOTES_MAX_LENGTH", 2000),
+    # Most GPS points accepted in one log's track (one point every second for over five hours).
+    "TRACK_MAX_POINTS": env_int("RIVER_TRACK_MAX_POINTS", 20000),
+    # Track points may lie this many minutes outside the patrol's start/end (phone clocks drift).
+    "TRACK_TIME_SLACK_MINUTES": env_int("RIVER_TRACK_TIME_SLACK_MINUTES", 15),
+    # Photo uploads: largest file (bytes, else 413) and largest decoded image (pixels, else 400: bombs).
+    "PHOTO_MAX_BYTES": env_int("RIVER_PHOTO_MAX_BYTES", 15 * 1024 * 1024),
+    # 50 MP lets 48 MP phone photos through; a PNG (no reduced-scale decoding) then needs at most ~200 MB.
+    "PHOTO_MAX_PIXELS": env_int("RIVER_PHOTO_MAX_PIXELS", 50_000_000),
+    # Evidence flags: `low_coverage` below this share of the segment within COVERAGE_BUFFER_M of the track.
+    "LOW_COVERAGE": float(env_str("RIVER_LOW_COVERAGE", "0.60")),
+    "COVERAGE_BUFFER_M": env_int("RIVER_COVERAGE_BUFFER_M", 50),
+    # `vehicle_speed`: sustained speed above this (see patrol.rules.vehicle_speed for "sustained").
+    "VEHICLE_SPEED_KMH": env_int("RIVER_VEHICLE_SPEED_KMH", 25),
+    # Track points less accurate than this (metres) are ignored for coverage and speed (GPS jitter).
+    "TRACK_MAX_ACCURACY_M": env_int("RIVER_TRACK_MAX_ACCURACY_M", 50),
+    # Photo flags: capture time this far outside the patrol, capture place this far from the segment.
+    "PHOTO_WINDOW_MINUTES": env_int("RIVER_PHOTO_WINDOW_MINUTES", 60),
+    "PHOTO_FAR_M": env_int("RIVER_PHOTO_FAR_M", 500),
+    # `duplicate_photo`: perceptual hashes this many bits apart (of 64) or fewer count as the same image.
+    "PHASH_MAX_DISTANCE": env_int("RIVER_PHASH_MAX_DISTANCE", 6),
+    # Near (not identical) perceptual hashes are looked for among the county's photos on logs dated within this
+    # many days of the log; identical files and identical hashes are found over all time (patrol.photo_checks).
+    "PHASH_WINDOW_DAYS": env_int("RIVER_PHASH_WINDOW_DAYS", 90),
+    # Monthly assessment (SPEC §6, 第十一条): the most points of each part; they must add up to 100.
+    "ASSESSMENT_WEIGHTS": {
+        "appearance": env_int("RIVER_WEIGHT_APPEARANCE", 30),
+        "daily_work": env_int("RIVER_WEIGHT_DAILY_WORK", 40),
+        "records": env_int("RIVER_WEIGHT_RECORDS", 30),
+    },
+    # A month passes with a total of at least this many points.
+    "PASS_MARK": env_int("RIVER_PASS_MARK", 60),
+    # Lowest total of each grade: 优秀 ≥ 90, 良好 ≥ 75, 合格 ≥ 60, 不合格 below that.
+    "GRADE_BANDS": {
+        "excellent": env_int("RIVER_GRADE_EXCELLENT", 90),
+        "good": env_int("RIVER_GRADE_GOOD", 75),
+        "pass": env_int("RIVER_GRADE_PASS", 60),
+    },
+    # A final part further than this many points from its suggestion needs a written reason.
+    "SUGGESTION_REASON_GAP": env_int("RIVER_SUGGESTION_REASON_GAP", 10),
+    # Suggested daily work: points off per confirmed supervision report and per problem escalated late.
+    "SUPERVISION_PENALTY": env_int("RIVER_SUPERVISION_PENALTY", 5),
+    "LATE_ESCALATION_PENALTY": env_int("RIVER_LATE_ESCALATION_PENALTY", 2),
+    # County spot check: at least this share of the county's active patrollers (rounded up), a Decimal so
+    # that 10% of 30 is exactly 3.
+    "SPOT_CHECK_SHARE": Decimal(env_str("RIVER_SPOT_CHECK_SHARE", "0.10")),
+    # "Excellent" incumbent (SPEC §4): no failing month and at least this average over the last 12 assessed months.
+    "EXCELLENT_AVERAGE": env_int("RIVER_EXCELLENT_AVERAGE", 85),
 }
+# Uploads (photos are the largest): file parts over 2.5 MB are streamed to a temporary file, never held in
+# memory; few files per request. The photo endpoint refuses an oversize Content-Length before reading the body.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"

@@ -4,13 +4,24 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import LogoutView, MeView, TokenLoginView
+from patrol.urls import api_urlpatterns as patrol_api_urls
 from rivers.api import SegmentViewSet, WaterBodyViewSet
-from staffing.api import StaffingReportView
+from staffing.api import (
+    PatrollerViewSet,
+    RosterChangeViewSet,
+    RosterFilingViewSet,
+    StaffingReportView,
+    VacancyViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("water-bodies", WaterBodyViewSet, basename="water-body")
 router.register("segments", SegmentViewSet, basename="segment")
+router.register("patrollers", PatrollerViewSet, basename="patroller")
+router.register("vacancies", VacancyViewSet, basename="vacancy")
+router.register("roster-changes", RosterChangeViewSet, basename="roster-change")
+router.register("roster-filings", RosterFilingViewSet, basename="roster-filing")
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
@@ -19,6 +30,7 @@ api_v1 = [
     path("staffing/", StaffingReportView.as_view(), name="staffing"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    *patrol_api_urls,
     *router.urls,
 ]
 

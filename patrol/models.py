@@ -1,1 +1,222 @@
-"""Filled in by later issues."""
+"""Daily patrol logs from phones, their photos and the problem reports they raise (SPEC §5, 第七条)."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from patrol import rules
+
+
+class PatrolLog(models.Model):
+    """One patrol of one segment on one day, as the phone sent it, with the evidence flags worked out from it.
+
+    The submitted content is never edited afterwards: `fingerprint` is the SHA-256 of its canonical form and
+    decides whether a second submission with the same `client_uuid` is a replay (200) or a conflict (409).
+    """
+
+    client_uuid = models.UUIDField(_("客户端编号"))
+    patroller = models.ForeignKey(
+        "staffing.Patroller", on_delete=models.PROTECT, related_name="patrol_logs", verbose_name=_("巡察员")
+    )
+    segment = models.ForeignKey(
+        "rivers.Segment", on_delete=models.PROTECT, related_name="patrol_logs", verbose_name=_("河段")
+    )
+    date = models.DateField(_("巡查日期"))
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间"))
+    # {check code: value} for the seven checks of 第七条(一); vocabularies in rules.CHECKS.
+    checks = models.JSONField(_("检查结果"), default=dict)
+    # Action codes (rules.ACTIONS), in vocabulary order, without repeats.
+    actions = models.JSONField(_("处置措施"), default=list, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    # [{"t": ISO datetime, "lat": float, "lng": float, "acc": float}, …] in time order.
+    track = models.JSONField(_("轨迹"), default=list, blank=True)
+    # Share (0–1) of the segment's line within COVERAGE_BUFFER_M of the track; NULL without a line geometry.
+    coverage = models.FloatField(_("轨迹覆盖率"), null=True, blank=True)
+    fingerprint = models.CharField(_("内容指纹"), max_length=64)
+    # Log flag codes (rules.LOG_FLAGS), in that order; photo flags live on each photo.
+    flags = models.JSONField(_("核查标记"), default=list, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("巡查日志")
+        verbose_name_plural = _("巡查日志")
+        ordering = ["updated_at", "id"]
+        constraints = [
+            # Idempotent submissions (SPEC §5): the database, not a check-then-insert, keeps one row per uuid.
+            models.UniqueConstraint(fields=["client_uuid"], name="patrol_log_client_uuid_unique"),
+            models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="patrol_log_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(coverage__isnull=True) | Q(coverage__gte=0, coverage__lte=1),
+                name="patrol_log_coverage_0_1",
+            ),
+        ]
+        indexes = [
+            # Phone sync and API lists: `?updated_since=` ordered by (updated_at, id).
+            models.Index(fields=["updated_at", "id"], name="patrol_log_updated_idx"),
+            # One patroller's logs of a day or month (own list, missing logs, monthly assessment).
+            models.Index(fields=["patroller", "date"], name="patrol_log_patroller_date_idx"),
+            # A township's logs of a day or month go through its segments.
+            models.Index(fields=["segment", "date"], name="patrol_log_segment_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patroller_id} {self.segment_id} {self.date}"
+
+    @property
+    def problem_checks(self) -> list[str]:
+        return rules.problem_checks(self.checks)
+
+
+def _suffix(filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return suffix if suffix in {".jpg", ".jpeg", ".png"} else ""
+
+
+def photo_original_path(instance: "Photo", filename: str) -> str:
+    """Originals are private (served by no URL): named by the phone's uuid, never by the uploaded name."""
+    return f"patrol/originals/{instance.client_uuid.hex[:2]}/{instance.client_uuid.hex}{_suffix(filename)}"
+
+
+def photo_thumbnail_path(instance: "Photo", filename: str) -> str:
+    return f"patrol/thumbnails/{instance.client_uuid.hex[:2]}/{instance.client_uuid.hex}{_suffix(filename)}"
+
+
+class Photo(models.Model):
+    """Evidence attached to a log: the private original, a thumbnail, its hashes, and EXIF time and place."""
+
+    log = models.ForeignKey(PatrolLog, on_delete=models.CASCADE, related_name="photos", verbose_name=_("巡查日志"))
+    client_uuid = models.UUIDField(_("客户端编号"))
+    file = models.FileField(_("原图"), upload_to=photo_original_path, max_length=255)
+    thumbnail = models.FileField(_("缩略图"), upload_to=photo_thumbnail_path, max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # Perceptual hash (ImageHash phash, 64 bits) as 16 lower-case hex digits.
+    phash = models.CharField(_("感知哈希"), max_length=16, blank=True)
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("宽度"), default=0)
+    height = models.PositiveIntegerField(_("高度"), default=0)
+    # The API field `check` (a model field cannot be named so: Model.check() is Django's system check).
+    check_code = models.CharField(_("对应检查项"), max_length=32, choices=rules.CHECK_CHOICES, blank=True)
+    # Photo flag codes (rules.PHOTO_FLAGS).
+    flags = models.JSONField(_("核查标记"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("巡查照片")
+        verbose_name_plural = _("巡查照片")
+        ordering = ["log", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_uuid"], name="photo_client_uuid_unique"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="photo_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="photo_longitude_range",
+            ),
+        ]
+        indexes = [
+            # duplicate_photo: the same file attached to another log of the county.
+            models.Index(fields=["sha256"], name="photo_sha256_idx"),
+            # duplicate_photo: an identical perceptual hash (near ones are compared in Python).
+            models.Index(fields=["phash"], name="photo_phash_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log_id} {self.client_uuid}"
+
+
+class ProblemReport(models.Model):
+    """A problem 上报 to the township river office (第七条(二)): one per problem check of an escalated log."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("已上报")
+        ACCEPTED = "accepted", _("已受理")
+        ASSIGNED = "assigned", _("已交办")
+        RESOLVED = "resolved", _("已处理")
+        CLOSED = "closed", _("已办结")
+        REOPENED = "reopened", _("已退回重办")
+
+    log = models.ForeignKey(
+        PatrolLog, on_delete=models.PROTECT, related_name="problem_reports", verbose_name=_("巡查日志")
+    )
+    township = models.ForeignKey(
+        "rivers.Township", on_delete=models.PROTECT, related_name="problem_reports", verbose_name=_("乡镇(街道)")
+    )
+    segment = models.ForeignKey(
+        "rivers.Segment", on_delete=models.PROTECT, related_name="problem_reports", verbose_name=_("河段")
+    )
+    category = models.CharField(_("问题类别"), max_length=32, choices=rules.CHECK_CHOICES)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED)
+    deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    assignee = models.CharField(_("承办单位或人员"), max_length=128, blank=True)
+    resolution_note = models.TextField(_("处理结果"), blank=True)
+    created_at = models.DateTimeField(_("上报时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("问题上报")
+        verbose_name_plural = _("问题上报")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One report per problem of a log, so an escalation can never be filed twice.
+            models.UniqueConstraint(fields=["log", "category"], name="problem_report_once_per_log_check"),
+            models.CheckConstraint(
+                condition=Q(status__in=["reported", "accepted", "assigned", "resolved", "closed", "reopened"]),
+                name="problem_report_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="problem_report_location_valid",
+            ),
+        ]
+        indexes = [
+            # The township office's queue and the overdue list: reports of a township by status and deadline.
+            models.Index(fields=["township", "status", "deadline"], name="problem_township_status_idx"),
+            # Phone/office sync ordered by (updated_at, id).
+            models.Index(fields=["updated_at", "id"], name="problem_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.segment_id} {self.get_status_display()}"
+
+
+class ProblemEvent(models.Model):
+    """One transition of a problem report: who moved it from which status to which, when and why."""
+
+    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("问题"))
+    # Empty for the event that created the report.
+    from_status = models.CharField(_("原状态"), max_length=16, choices=ProblemReport.Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=ProblemReport.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("问题办理记录")
+        verbose_name_plural = _("问题办理记录")
+        ordering = ["report", "at", "id"]
+        indexes = [
+            # The history of one report, in order.
+            models.Index(fields=["report", "at"], name="problem_event_report_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.from_status}→{self.to_status}"

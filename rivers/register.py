@@ -115,9 +115,10 @@ class RegisterError:
             where += f"“{self.column}”"
         return f"{where}：{self.message}"
 
-    def sort_key(self) -> tuple[int, str, int]:
-        order = SHEET_ORDER.index(self.sheet) if self.sheet in SHEET_ORDER else -1
-        return (order, self.sheet, self.row or 0)
+    def sort_key(self) -> tuple[int, int]:
+        """Sheets in layout order, rows in order; problems of whole files first, as they came."""
+        key = _sheet_key(self.sheet)
+        return (SHEET_ORDER.index(key) if key else -1, self.row or 0)
 
 
 @dataclass
@@ -128,6 +129,7 @@ class Table:
     label: str
     source: str
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    row_errors: list[RegisterError] = field(default_factory=list)
 
 
 @dataclass
@@ -314,9 +316,9 @@ def _table(
     for number, values in rows:
         if _empty(values):
             continue
-        extra = [v for i, v in enumerate(values) if i not in columns and _text(v)]
-        if extra:
-            errors.append(RegisterError(label, number, _("表头以外的列有内容。")))
+        if any(_text(v).strip() for i, v in enumerate(values) if i not in columns):
+            # A note typed beside the table: the row is refused, the other rows are still checked.
+            table.row_errors.append(RegisterError(label, number, _("表头以外的列有内容。")))
             continue
         table.rows.append((number, {columns[i]: v for i, v in enumerate(values) if i in columns}))
     return table, errors
@@ -432,6 +434,7 @@ def parse_tables(tables: dict[str, Table]) -> ParsedRegister:
         if table is None:
             continue
         parsed.failed[key] = []
+        parsed.errors.extend(table.row_errors)
         for number, values in table.rows:
             cells = _Cells(key, table.label, number, values)
             row = _ROW_PARSERS[key](cells)
@@ -542,7 +545,7 @@ def write_workbook(rows: dict[str, Iterable[Sequence[Any]]], output: IO[bytes]) 
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
         for values in rows.get(key, ()):
-            worksheet.append(list(values))
+            worksheet.append([None if value == "" else value for value in values])
         for index, column in enumerate(columns, start=1):
             letter = get_column_letter(index)
             worksheet.column_dimensions[letter].width = 40 if column.key == "geometry" else 16

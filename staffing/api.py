@@ -1,16 +1,44 @@
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Role
 from accounts.permissions import OFFICES
 from config.api import ErrorsSerializer, id_filter
-from staffing import rules, selectors
+from rivers.api import validated_filters
+from rivers.selectors import segments_visible_to
+from staffing import rules, selectors, services
+from staffing.models import Patroller, RosterChange, RosterFiling, Vacancy
+from staffing.serializers import (
+    ApplicantCreateSerializer,
+    ApplicantSerializer,
+    ContractCreateSerializer,
+    ContractSerializer,
+    EligibilityQuery,
+    EligibilitySerializer,
+    HireSerializer,
+    PatrollerFilters,
+    PatrollerSerializer,
+    PatrollerWriteSerializer,
+    ResignSerializer,
+    RosterChangeFilters,
+    RosterChangeSerializer,
+    RosterFilingCreateSerializer,
+    RosterFilingSerializer,
+    TownshipFilter,
+    VacancyCreateSerializer,
+    VacancyDetailSerializer,
+    VacancySerializer,
+)
 
 
 class StaffingQuery(serializers.Serializer):
@@ -89,3 +117,251 @@ class StaffingReportView(APIView):
         on: date = query.validated_data.get("date") or timezone.localdate()
         report = selectors.staffing_report(user=request.user, on=on, county=county, township=township)
         return Response(StaffingReportSerializer(report).data)
+
+
+# --- the roster (SPEC §4): patrollers, contracts, eligibility, vacancies, roster changes and filings --------------
+
+ROSTER_READERS = OFFICES | {Role.VILLAGE_CHIEF, Role.PATROLLER}
+HIRING_OFFICES = frozenset({Role.TOWNSHIP_OFFICE, Role.COUNTY_OFFICE})
+ERRORS_400 = OpenApiResponse(ErrorsSerializer, description="校验失败 / validation failed")
+ERRORS_403 = OpenApiResponse(ErrorsSerializer, description="角色或管理关系不允许 / not the managing office")
+
+
+def _body(serializer_class, request: Request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _require_manager(request: Request, patroller: Patroller) -> None:
+    """403 before reading the body: only the hiring office manages the person (谁聘用谁管理)."""
+    if not selectors.manages(request.user, patroller):
+        raise PermissionDenied(_("只有聘用该巡察员的河长办可以执行此操作(谁聘用谁管理)。"))
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PatrollerFilters], summary="巡察员花名册 / the roster"),
+    retrieve=extend_schema(summary="巡察员 / a patroller"),
+    create=extend_schema(
+        request=PatrollerWriteSerializer,
+        responses={201: PatrollerSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="登记巡察员 / register a patroller (candidate)",
+    ),
+    partial_update=extend_schema(
+        request=PatrollerWriteSerializer,
+        responses={200: PatrollerSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="修改巡察员信息 / edit a patroller",
+    ),
+)
+class PatrollerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The roster in the caller's scope. ID numbers and phones in full only for the managing office."""
+
+    roles = {
+        "list": ROSTER_READERS,
+        "retrieve": ROSTER_READERS,
+        "contracts": ROSTER_READERS,
+        "create": HIRING_OFFICES,
+        "partial_update": HIRING_OFFICES,
+        "contract_create": HIRING_OFFICES,
+        "resign": HIRING_OFFICES,
+        "eligibility": OFFICES,
+    }
+    serializer_class = PatrollerSerializer
+    queryset = Patroller.objects.none()  # only names the model for the schema; get_queryset decides
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.patroller_list(
+                user=self.request.user, filters=validated_filters(PatrollerFilters, self.request)
+            )
+        return selectors.patroller_list(user=self.request.user)
+
+    def _answer(self, patroller: Patroller, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.patroller_get(user=self.request.user, pk=patroller.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    def create(self, request: Request) -> Response:
+        patroller = services.patroller_create(by=request.user, **_body(PatrollerWriteSerializer, request))
+        return self._answer(patroller, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk=None) -> Response:
+        patroller = self.get_object()
+        _require_manager(request, patroller)
+        data = _body(PatrollerWriteSerializer, request, partial=True)
+        return self._answer(services.patroller_update(patroller=patroller, by=request.user, data=data))
+
+    @extend_schema(responses=ContractSerializer(many=True), summary="巡察员的合同 / contracts of a patroller")
+    @action(detail=True, methods=["get"])
+    def contracts(self, request: Request, pk=None) -> Response:
+        patroller = self.get_object()
+        return Response(ContractSerializer(selectors.contracts_of(patroller=patroller), many=True).data)
+
+    @extend_schema(
+        request=ContractCreateSerializer,
+        responses={201: ContractSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="签订管护合同 / hire or renew: a yearly contract and its segment assignment",
+        description="资格不符时 400，errors 的键为失败代码(age、residence、criminal_record、health)；"
+        "期限超过一年为 end，与其他合同重叠为 non_field_errors。",
+    )
+    @contracts.mapping.post
+    def contract_create(self, request: Request, pk=None) -> Response:
+        patroller = self.get_object()
+        _require_manager(request, patroller)
+        contract = services.contract_create(
+            patroller=patroller, by=request.user, **_body(ContractCreateSerializer, request)
+        )
+        return Response(ContractSerializer(contract).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[EligibilityQuery],
+        responses={200: EligibilitySerializer, 400: ERRORS_400},
+        summary="聘用资格 / eligibility on a contract start (第四条)",
+    )
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request: Request, pk=None) -> Response:
+        patroller = self.get_object()
+        query = EligibilityQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        segment = segments_visible_to(request.user).filter(pk=query.validated_data["segment"]).first()
+        if segment is None:
+            raise Http404
+        failures = selectors.eligibility(patroller=patroller, segment=segment, start=query.validated_data["start"])
+        return Response(
+            {"eligible": not failures, "failures": [{"code": code, "message": msg} for code, msg in failures]}
+        )
+
+    @extend_schema(
+        request=ResignSerializer,
+        responses={200: PatrollerSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="辞职 / the patroller leaves (contract ends, vacancy opens)",
+    )
+    @action(detail=True, methods=["post"])
+    def resign(self, request: Request, pk=None) -> Response:
+        patroller = self.get_object()
+        _require_manager(request, patroller)
+        body = _body(ResignSerializer, request)
+        services.patroller_resign(patroller=patroller, on=body["date"], reason=body["reason"], by=request.user)
+        return self._answer(patroller)
+
+
+class VacancyFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Vacancy.Status.choices, required=False, label=_("状态"))
+    township = id_filter(_("乡镇(街道)"))
+    segment = id_filter(_("河段"))
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[VacancyFilters], summary="空缺岗位 / vacancies"),
+    retrieve=extend_schema(responses=VacancyDetailSerializer, summary="空缺岗位及应聘排名 / a vacancy and its ranking"),
+    create=extend_schema(
+        request=VacancyCreateSerializer,
+        responses={201: VacancyDetailSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="开放空缺岗位 / open a vacancy",
+    ),
+)
+class VacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Recruitment and backfill (补聘): vacancies of the segments in scope with their ranked applicants."""
+
+    roles = {
+        "list": OFFICES,
+        "retrieve": OFFICES,
+        "create": HIRING_OFFICES,
+        "applicants": HIRING_OFFICES,
+        "hire": HIRING_OFFICES,
+        "cancel": HIRING_OFFICES,
+    }
+    serializer_class = VacancySerializer
+    queryset = Vacancy.objects.none()
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        filters = validated_filters(VacancyFilters, self.request) if self.action == "list" else {}
+        return selectors.vacancy_list(user=self.request.user, filters=filters)
+
+    def get_serializer_class(self):
+        return VacancySerializer if self.action == "list" else VacancyDetailSerializer
+
+    def _answer(self, vacancy: Vacancy, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.vacancy_get(user=self.request.user, pk=vacancy.pk)
+        return Response(VacancyDetailSerializer(fresh, context={"request": self.request}).data, status=status_code)
+
+    def create(self, request: Request) -> Response:
+        vacancy = services.vacancy_open(by=request.user, **_body(VacancyCreateSerializer, request))
+        return self._answer(vacancy, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ApplicantCreateSerializer,
+        responses={201: ApplicantSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="登记应聘人员及成绩 / record an applicant with scores",
+    )
+    @action(detail=True, methods=["post"])
+    def applicants(self, request: Request, pk=None) -> Response:
+        vacancy = self.get_object()
+        applicant = services.applicant_add(
+            vacancy=vacancy, by=request.user, **_body(ApplicantCreateSerializer, request)
+        )
+        return Response(ApplicantSerializer(applicant, context={"request": request}).data, status=201)
+
+    @extend_schema(
+        request=HireSerializer,
+        responses={201: ContractSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="聘用应聘人员 / hire an applicant (eligibility, contract, assignment)",
+    )
+    @action(detail=True, methods=["post"])
+    def hire(self, request: Request, pk=None) -> Response:
+        vacancy = self.get_object()
+        body = _body(HireSerializer, request)
+        applicant = vacancy.applicants.select_related("patroller").filter(pk=body["applicant"]).first()
+        if applicant is None:
+            raise ValidationError({"applicant": [_("不是该岗位的应聘人员。")]})
+        contract = services.applicant_hire(applicant=applicant, start=body["start"], end=body["end"], by=request.user)
+        return Response(ContractSerializer(contract).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: VacancyDetailSerializer, 400: ERRORS_400}, summary="取消岗位")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk=None) -> Response:
+        return self._answer(services.vacancy_cancel(vacancy=self.get_object(), by=request.user))
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[RosterChangeFilters], summary="花名册变动 / roster changes, oldest first"),
+)
+class RosterChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Hires, renewals, dismissals, resignations and expiries; `?unfiled=true` lists what still needs filing."""
+
+    roles = OFFICES
+    serializer_class = RosterChangeSerializer
+    queryset = RosterChange.objects.none()
+
+    def get_queryset(self):
+        filters = validated_filters(RosterChangeFilters, self.request)
+        return selectors.roster_changes(
+            user=self.request.user, township=filters.get("township"), unfiled=filters.get("unfiled")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[TownshipFilter], summary="花名册备案 / roster filings"),
+    retrieve=extend_schema(summary="花名册备案 / a filing"),
+    create=extend_schema(
+        request=RosterFilingCreateSerializer,
+        responses={201: RosterFilingSerializer, 400: ERRORS_400, 403: ERRORS_403},
+        summary="备案 / file the roster: covers every unfiled change of the township",
+    ),
+)
+class RosterFilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    roles = {"list": OFFICES, "retrieve": OFFICES, "create": HIRING_OFFICES}
+    serializer_class = RosterFilingSerializer
+    queryset = RosterFiling.objects.none()
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        township = validated_filters(TownshipFilter, self.request).get("township") if self.action == "list" else None
+        return selectors.roster_filings(user=self.request.user, township=township)
+
+    def create(self, request: Request) -> Response:
+        filing = services.roster_file(by=request.user, **_body(RosterFilingCreateSerializer, request))
+        filing = selectors.roster_filings(user=request.user).get(pk=filing.pk)
+        return Response(self.get_serializer(filing).data, status=status.HTTP_201_CREATED)

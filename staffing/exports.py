@@ -4,6 +4,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -11,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from staffing import rules
-from staffing.selectors import PlaceTotals, StaffingReport, Totals
+from staffing.selectors import PlaceTotals, StaffingReport, Totals, township_roster
 
 # The colours of the status badges in static/css/site.css (--bad, --warn, --ok, --unk).
 STATUS_COLOURS = {
@@ -134,3 +135,173 @@ def _colour(cell, status: rules.Status) -> None:
     colour = STATUS_COLOURS[status]
     cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
     cell.font = STATUS_FONT
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The patroller roster (issue 3, written by "rosterpages"): the roster list as an office filtered it, and the
+# workbook of a filing 备案 that the township sends to the upper river-chief office.
+# Personal data: the list export carries what the viewer may see (the page's masked values); the filing goes
+# upward, to an office that does not manage the people, so its ID numbers and phones are always masked.
+# ---------------------------------------------------------------------------------------------------------
+
+TITLE_FONT = Font(bold=True, size=14)
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _titled_sheet(sheet: Worksheet, title: str, columns: list[tuple[Any, int]]) -> None:
+    """A title row over a bold header row; the panes freeze below the header so it stays in view."""
+    sheet.append([title])
+    sheet.cell(row=1, column=1).font = TITLE_FONT
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    sheet.append([str(heading) for heading, _width in columns])
+    for index, (_heading, width) in enumerate(columns, start=1):
+        sheet.cell(row=2, column=index).font = HEADER_FONT
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+
+
+def _date_columns(sheet: Worksheet, *columns: int) -> None:
+    for row in sheet.iter_rows(min_row=3):
+        for column in columns:
+            row[column - 1].number_format = DATE_FORMAT
+
+
+def _yes(value: bool) -> str:
+    return _("是") if value else ""
+
+
+def roster_list_workbook(*, rows: list, on) -> Workbook:
+    """`rows` are the roster page's rows (`views.RosterRow`): ID number and phone already as the viewer may see."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("花名册")
+    columns = [
+        (_("姓名"), 10),
+        (_("性别"), 6),
+        (_("年龄(周岁)"), 10),
+        (_("身份证号"), 21),
+        (_("手机号码"), 14),
+        (_("常住村(社区)"), 14),
+        (_("乡镇(街道)"), 16),
+        (_("县(市、区)"), 14),
+        (_("河段"), 24),
+        (_("河湖库"), 14),
+        (_("状态"), 10),
+        (_("扶贫对象"), 9),
+        (_("聘用层级"), 10),
+    ]
+    _titled_sheet(sheet, _("河湖(库)巡察员花名册(导出日期 %(date)s)") % {"date": on.isoformat()}, columns)
+    for row in rows:
+        person = row.patroller
+        segment = row.segment
+        sheet.append(
+            [
+                person.name,
+                str(person.get_sex_display()),
+                row.age,
+                row.id_number,
+                row.phone,
+                person.residence_village.name,
+                person.township.name,
+                person.township.county.name,
+                segment.name if segment else "",
+                segment.water_body.name if segment else "",
+                str(person.get_status_display()),
+                _yes(person.poverty_relief),
+                str(person.get_hiring_level_display()),
+            ]
+        )
+    return book
+
+
+def roster_list_xlsx(*, rows: list, on) -> bytes:
+    buffer = BytesIO()
+    roster_list_workbook(rows=rows, on=on).save(buffer)
+    return buffer.getvalue()
+
+
+def roster_filing_workbook(*, filing) -> Workbook:
+    """Sheet 花名册: everyone on the township roster on the filing day with segment and contract; sheet
+    本次变动: the changes this filing covers, oldest first."""
+    township = filing.township
+    filed_on = timezone.localtime(filing.filed_at).date()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("花名册")
+    columns = [
+        (_("序号"), 6),
+        (_("姓名"), 10),
+        (_("性别"), 6),
+        (_("年龄(周岁)"), 10),
+        (_("身份证号"), 21),
+        (_("手机号码"), 14),
+        (_("常住村(社区)"), 14),
+        (_("河段"), 24),
+        (_("河湖库"), 14),
+        (_("合同开始日期"), 13),
+        (_("合同结束日期"), 13),
+        (_("扶贫对象"), 9),
+    ]
+    title = _("%(county)s%(township)s河湖(库)巡察员花名册(备案日期 %(date)s)") % {
+        "county": township.county.name,
+        "township": township.name,
+        "date": filed_on.isoformat(),
+    }
+    _titled_sheet(sheet, title, columns)
+    for number, person in enumerate(township_roster(township=township, on=filed_on), start=1):
+        assignment = person.active_assignments[0]
+        contract = assignment.contract
+        sheet.append(
+            [
+                number,
+                person.name,
+                str(person.get_sex_display()),
+                rules.age_on(person.birth_date, filed_on),
+                rules.mask_id_number(person.id_number),
+                rules.mask_phone(person.phone),
+                person.residence_village.name,
+                assignment.segment.name,
+                assignment.segment.water_body.name,
+                contract.start,
+                contract.last_day,
+                _yes(person.poverty_relief),
+            ]
+        )
+    _date_columns(sheet, 10, 11)
+
+    changes = book.create_sheet(_("本次变动"))
+    change_columns = [
+        (_("变动日期"), 12),
+        (_("变动类型"), 10),
+        (_("姓名"), 10),
+        (_("河段"), 24),
+        (_("合同开始日期"), 13),
+        (_("合同结束日期"), 13),
+    ]
+    covered = filing.changes.select_related("patroller", "contract__segment").order_by("date", "id")
+    _titled_sheet(
+        changes,
+        _("本次备案包含的花名册变动(共 %(n)d 条)") % {"n": filing.change_count},
+        change_columns,
+    )
+    for change in covered:
+        contract = change.contract
+        changes.append(
+            [
+                change.date,
+                str(change.get_kind_display()),
+                change.patroller.name,
+                contract.segment.name if contract else "",
+                contract.start if contract else None,
+                contract.last_day if contract else None,
+            ]
+        )
+    _date_columns(changes, 1, 5, 6)
+    return book
+
+
+def roster_filing_xlsx(*, filing) -> bytes:
+    """The hook `services.roster_file` calls inside its transaction to store the filed workbook."""
+    buffer = BytesIO()
+    roster_filing_workbook(filing=filing).save(buffer)
+    return buffer.getvalue()

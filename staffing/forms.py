@@ -21,13 +21,17 @@ ELIGIBILITY_CODES = {
 }
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form: known fields next to the field, the rest on top."""
+def add_service_errors(form: forms.Form, error: ValidationError, *, skip=()) -> None:
+    """Attach a service's ValidationError to the form: known fields next to the field, the rest on top.
+
+    Keys in `skip` (the eligibility codes) are shown apart, by the page, and left out here.
+    """
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for key, messages in error.message_dict.items():
-        form.add_error(key if key in form.fields else None, messages)
+        if key not in skip:
+            form.add_error(key if key in form.fields else None, messages)
 
 
 def eligibility_failures_of(error: ValidationError) -> list[tuple[str, str, list[str]]]:
@@ -111,9 +115,7 @@ class PatrollerCreateForm(forms.Form):
     healthy = forms.BooleanField(required=False, initial=True, label=_("身体健康(本人申报)"))
     poverty_relief = forms.BooleanField(required=False, label=_("扶贫对象"))
 
-    def __init__(
-        self, data=None, *, villages: QuerySet[Village], townships: QuerySet[Township] | None = None
-    ) -> None:
+    def __init__(self, data=None, *, villages: QuerySet[Village], townships: QuerySet[Township] | None = None) -> None:
         super().__init__(data)
         self.fields["residence_village"].queryset = villages
         if townships is None:
@@ -148,7 +150,7 @@ class ContractForm(forms.Form):
 
 
 class ResignForm(forms.Form):
-    on = forms.DateField(label=_("最后在岗日"), widget=DateInput())
+    date = forms.DateField(label=_("最后在岗日"), widget=DateInput())
     reason = forms.CharField(required=False, max_length=500, label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, data=None, *, initial: dict | None = None) -> None:
@@ -228,7 +230,7 @@ class TownshipPickForm(forms.Form):
         self.fields["township"].queryset = townships
         self.fields["township"].empty_label = _("全部乡镇(街道)")
 
-    def township(self) -> Township | None:
+    def chosen_township(self) -> Township | None:
         self.is_valid()
         return getattr(self, "cleaned_data", {}).get("township")
 

@@ -134,6 +134,8 @@ class Patroller(models.Model):
             errors["township"] = _("所属乡镇不在聘用县(市、区)内。")
         if self.user_id and self.user.role != "patroller":
             errors["user"] = _("登录账号的角色必须是巡察员。")
+        elif self.user_id and self.township_id and self.user.township_id != self.township_id:
+            errors["user"] = _("登录账号所属乡镇(街道)与花名册不一致。")
         if errors:
             raise ValidationError(errors)
 

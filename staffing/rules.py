@@ -286,6 +286,7 @@ def rank_applicants(rows: Iterable[tuple[int, Decimal | None, bool]]) -> dict[in
     Higher totals first; among equal totals poverty-relief applicants come first (第四条(四) 同等条件下优先);
     equal on both share a rank. Applicants without a total are not ranked (None).
     """
+    rows = list(rows)
     scored = [(key, total, poverty) for key, total, poverty in rows if total is not None]
     scored.sort(key=lambda row: (-row[1], not row[2], row[0]))
     ranks: dict[int, int | None] = {key: None for key, total, _poverty in rows if total is None}

@@ -2,17 +2,21 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.scope import require_place_in_scope, sees_everything
-from rivers.models import County, Segment, Township, WaterBody
+from accounts.scope import require_place_in_scope, scope_filter, sees_everything
+from rivers.models import County, Segment, Township, Village, WaterBody
 from rivers.selectors import segments_visible_to
 from staffing import rules
+from staffing.models import Applicant, Assignment, AuditEntry, Contract, Patroller, RosterChange, RosterFiling, Vacancy
 
 
 def segment_ids_assigned_to(*, user) -> list[int]:
@@ -281,7 +285,9 @@ def phone_for(user, patroller: Patroller) -> str:
 
 def _active_assignments(queryset=None) -> Prefetch:
     queryset = queryset if queryset is not None else Assignment.objects.filter(end__isnull=True)
-    return Prefetch("assignments", queryset=queryset.select_related("segment__water_body"), to_attr="active_assignments")
+    return Prefetch(
+        "assignments", queryset=queryset.select_related("segment__water_body"), to_attr="active_assignments"
+    )
 
 
 def patrollers_visible_to(user) -> QuerySet[Patroller]:
@@ -316,7 +322,9 @@ def patroller_list(*, user, filters: dict | None = None) -> QuerySet[Patroller]:
     if filters.get("county"):
         qs = qs.filter(hiring_county_id=filters["county"])
     if filters.get("segment"):
-        qs = qs.filter(Exists(Assignment.objects.filter(patroller=OuterRef("pk"), end__isnull=True, segment_id=filters["segment"])))
+        qs = qs.filter(
+            Exists(Assignment.objects.filter(patroller=OuterRef("pk"), end__isnull=True, segment_id=filters["segment"]))
+        )
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(Q(name__icontains=q) | Q(id_number=rules.normalize_id_number(q)))

@@ -337,9 +337,7 @@ def _end_service(*, contract: Contract, on: date, reason: str, by, kind: str) ->
         assignment.end = on
         _save(assignment)
 
-    patroller.status = (
-        Patroller.Status.DISMISSED if kind == RosterChange.Kind.DISMISSAL else Patroller.Status.RESIGNED
-    )
+    patroller.status = Patroller.Status.DISMISSED if kind == RosterChange.Kind.DISMISSAL else Patroller.Status.RESIGNED
     _save(patroller)
     vacancy = _vacancy_create(
         segment=contract.segment,
@@ -414,9 +412,7 @@ def contracts_expire(*, today: date) -> int:
 
 
 def _vacancy_create(*, segment: Segment, reason: str, opened_on: date, by, vacated_by=None) -> Vacancy:
-    vacancy = Vacancy(
-        segment=segment, reason=reason, opened_on=opened_on, vacated_by=vacated_by, opened_by=_actor(by)
-    )
+    vacancy = Vacancy(segment=segment, reason=reason, opened_on=opened_on, vacated_by=vacated_by, opened_by=_actor(by))
     _save(vacancy)
     return vacancy
 
@@ -437,8 +433,9 @@ def vacancies_open_below_standard(*, township: Township, by, on: date | None = N
     """One `below_standard` vacancy for each segment of the township under its standard that has none open."""
     _require_township_office(by, township)
     on = on or timezone.localdate()
-    report = selectors.staffing_report(user=by, on=on, township=township.pk)
-    short = [line.segment for line in report.lines if line.status in (rules.Status.BELOW_FLOOR, "below_standard")]
+    report = selectors.city_staffing_report(on=on, township=township)
+    short_of_staff = (rules.Status.BELOW_FLOOR, rules.Status.BELOW_STANDARD)
+    short = [line.segment for line in report.lines if line.status in short_of_staff]
     already = set(
         Vacancy.objects.filter(segment__in=short, status=Vacancy.Status.OPEN).values_list("segment_id", flat=True)
     )

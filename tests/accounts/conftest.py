@@ -21,7 +21,5 @@ def neighbour_reservoir(places):
 @pytest.fixture
 def far_lake(places):
     body = WaterBody.objects.create(code="L001", name="官渡湖", kind=WaterBody.Kind.LAKE)
-    Segment.objects.create(
-        code="S-L001", name="官渡湖", water_body=body, township=places["far"], required_patrollers=3
-    )
+    Segment.objects.create(code="S-L001", name="官渡湖", water_body=body, township=places["far"], required_patrollers=3)
     return body

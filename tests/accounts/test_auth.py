@@ -12,7 +12,8 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/v1/auth/token/"
-LOCKED = f"登录失败次数过多，该账号在此地址已被锁定，请{int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}分钟后再试。"
+COOLOFF_MINUTES = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+LOCKED = f"登录失败次数过多，该账号在此地址已被锁定，请{COOLOFF_MINUTES}分钟后再试。"
 
 
 def log_in(client, username, password=PASSWORD, ip="127.0.0.1"):

@@ -25,9 +25,7 @@ pytestmark = pytest.mark.django_db
 
 Get = Callable[[str], object]  # request.getfixturevalue: a row's path reads any fixture by name
 
-OFFICES = frozenset(
-    {"township_office", "other_township_office", "county_office", "other_county_office", "city_office"}
-)
+OFFICES = frozenset({"township_office", "other_township_office", "county_office", "other_county_office", "city_office"})
 EVERY_ROLE = OFFICES | {"patroller", "village_chief", "supervisor"}
 CAST = sorted(EVERY_ROLE | {"outsider"})
 WHO = [*CAST, "anonymous"]

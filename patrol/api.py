@@ -1,0 +1,76 @@
+"""`/api/v1/patrol-logs/` (API.md): phones submit logs idempotently; everyone in scope lists and reads them."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.permissions import OFFICES
+from accounts.scope import require_place_in_scope
+from config.api import Conflict, ErrorsSerializer
+from patrol import selectors, services
+from patrol.models import PatrolLog
+from patrol.serializers import (
+    PatrolLogDetailSerializer,
+    PatrolLogFilters,
+    PatrolLogInputSerializer,
+    PatrolLogSerializer,
+)
+from staffing import selectors as staffing_selectors
+
+# Who may read logs at all; what each of them sees is decided by patrol.selectors (scope).
+READERS = OFFICES | {Role.PATROLLER, Role.VILLAGE_CHIEF}
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PatrolLogFilters], summary="巡查日志列表 / patrol logs"),
+    retrieve=extend_schema(summary="巡查日志 / a patrol log"),
+    create=extend_schema(
+        request=PatrolLogInputSerializer,
+        responses={
+            201: PatrolLogSerializer,
+            200: OpenApiResponse(PatrolLogSerializer, description="重复提交，返回已保存的日志 / replay"),
+            400: ErrorsSerializer,
+            409: OpenApiResponse(ErrorsSerializer, description="同一编号内容不同 / idempotency conflict"),
+        },
+        summary="提交巡查日志 / submit a patrol log",
+    ),
+)
+class PatrolLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Patrol logs in the caller's scope, ordered by (updated_at, id) for phone sync."""
+
+    roles = {"list": READERS, "retrieve": READERS, "create": frozenset({Role.PATROLLER})}
+    queryset = PatrolLog.objects.none()  # only names the model for the schema; get_queryset decides
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return PatrolLogDetailSerializer
+        if self.action == "create":
+            return PatrolLogInputSerializer
+        return PatrolLogSerializer
+
+    def get_queryset(self):
+        filters = PatrolLogFilters(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        values = filters.validated_data
+        require_place_in_scope(self.request.user, county_id=values.get("county"), township_id=values.get("township"))
+        return selectors.patrol_log_list(user=self.request.user, filters=values)
+
+    def get_object(self) -> PatrolLog:
+        return selectors.patrol_log_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request) -> Response:
+        body = PatrolLogInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        patroller = staffing_selectors.patroller_of(request.user)
+        try:
+            log, created = services.patrol_log_submit(patroller=patroller, data=body.validated_data, by=request.user)
+        except services.IdempotencyConflict as exc:
+            raise Conflict(exc.errors) from None
+        data = PatrolLogSerializer(log, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+log_list = PatrolLogViewSet.as_view({"get": "list", "post": "create"})
+log_detail = PatrolLogViewSet.as_view({"get": "retrieve"})

@@ -1,0 +1,295 @@
+"""Problem reports 上报 (第七条(二)): how the river office moves them along, and who sees them.
+
+A log with the `escalated` action creates one report per problem (patrol.services). From there the office of the
+report's township — or the county office above it — accepts it, assigns it to someone with a deadline, records
+the fix (a note, optionally photos), closes it, or reopens it when the fix did not hold. Every move is checked
+against `ALLOWED`, made under a row lock and recorded as a `ProblemEvent` (who, when, from, to, note).
+
+A report is overdue when it has a deadline that has passed and it is neither resolved nor closed.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from accounts.scope import scope_filter
+from patrol.models import Photo, ProblemEvent, ProblemReport
+
+Status = ProblemReport.Status
+
+# The transitions an office may make: from status → the statuses it may move the report to. Assigning again
+# (assigned → assigned) hands the report to someone else or moves the deadline; closing straight from
+# reported/accepted dismisses a report that needs no action (a reason is then required).
+ALLOWED: dict[str, frozenset[str]] = {
+    Status.REPORTED: frozenset({Status.ACCEPTED, Status.CLOSED}),
+    Status.ACCEPTED: frozenset({Status.ASSIGNED, Status.CLOSED}),
+    Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
+    Status.CLOSED: frozenset({Status.REOPENED}),
+    Status.REOPENED: frozenset({Status.ASSIGNED, Status.RESOLVED, Status.CLOSED}),
+}
+
+# The actions of the API (`POST …/{id}/<action>/`) and the page, with the status each one leads to.
+ACTIONS: dict[str, str] = {
+    "accept": Status.ACCEPTED,
+    "assign": Status.ASSIGNED,
+    "resolve": Status.RESOLVED,
+    "close": Status.CLOSED,
+    "reopen": Status.REOPENED,
+}
+ACTION_LABELS = {
+    "accept": gettext_lazy("受理"),
+    "assign": gettext_lazy("交办"),
+    "resolve": gettext_lazy("登记处理结果"),
+    "close": gettext_lazy("办结"),
+    "reopen": gettext_lazy("退回重办"),
+}
+
+# Not yet dealt with: the statuses in which a passed deadline makes a report overdue.
+DONE = frozenset({Status.RESOLVED, Status.CLOSED})
+ASSIGNEE_MAX_LENGTH = ProblemReport._meta.get_field("assignee").max_length
+NOTE_MAX_LENGTH = 2000
+MAX_RESOLUTION_PHOTOS = 20
+HANDLING_ROLES = frozenset({Role.TOWNSHIP_OFFICE, Role.COUNTY_OFFICE})
+
+
+# --- pure rules ------------------------------------------------------------------------------------------------
+
+
+def actions_from(status: str) -> list[str]:
+    """The actions that may be taken on a report in `status`, in ACTIONS order (for buttons)."""
+    allowed = ALLOWED.get(status, frozenset())
+    return [action for action, target in ACTIONS.items() if target in allowed]
+
+
+def transition_problem(from_status: str, to_status: str) -> str | None:
+    """Why a report in `from_status` may not move to `to_status`, or None when it may."""
+    if to_status in ALLOWED.get(from_status, frozenset()):
+        return None
+    return _("问题当前状态为“%(current)s”，不能%(action)s。") % {
+        "current": Status(from_status).label,
+        "action": _action_label(to_status),
+    }
+
+
+def _action_label(to_status: str) -> str:
+    for action, target in ACTIONS.items():
+        if target == to_status:
+            return str(ACTION_LABELS[action])
+    return str(Status(to_status).label)
+
+
+def is_overdue(*, status: str, deadline: date | None, today: date) -> bool:
+    return deadline is not None and deadline < today and status not in DONE
+
+
+def overdue_q(today: date) -> Q:
+    """The same rule as `is_overdue`, for querysets."""
+    return Q(deadline__lt=today) & ~Q(status__in=DONE)
+
+
+# --- reads -----------------------------------------------------------------------------------------------------
+
+
+def problem_reports_visible_to(user) -> QuerySet[ProblemReport]:
+    """Offices by the report's township; the patroller who reported sees their own; nobody else any."""
+    own = None
+    if getattr(user, "is_authenticated", False) and user.role == Role.PATROLLER:
+        own = Q(log__patroller__user_id=user.pk)
+    return scope_filter(
+        ProblemReport.objects.all(), user, county="township__county_id", township="township_id", own=own
+    )
+
+
+def _loaded(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
+    """Everything the API and the page show, whatever the number of rows: one query for the reports with their
+    log, patroller and places, one for the log photos, one for the events with who made them."""
+    return queryset.select_related(
+        "log__patroller", "segment__water_body", "township__county"
+    ).prefetch_related(
+        Prefetch("log__photos", queryset=Photo.objects.order_by("created_at", "id")),
+        Prefetch("events", queryset=ProblemEvent.objects.select_related("by").order_by("at", "id")),
+    )
+
+
+def problem_report_list(*, user, filters: dict | None = None, today: date | None = None) -> QuerySet[ProblemReport]:
+    """Reports in scope. Filters: `status` (a status or a list of them), `overdue` (bool), `township`,
+    `county`, `segment` (ids), `date_from`/`date_to` (the day of the log that found the problem),
+    `updated_since` (then ordered by updated_at, id for sync). Otherwise newest first."""
+    filters = filters or {}
+    today = today or timezone.localdate()
+    qs = problem_reports_visible_to(user)
+    status = filters.get("status")
+    if status:
+        qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
+    if filters.get("overdue") is True:
+        qs = qs.filter(overdue_q(today))
+    elif filters.get("overdue") is False:
+        qs = qs.exclude(overdue_q(today))
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    if filters.get("county"):
+        qs = qs.filter(township__county_id=filters["county"])
+    if filters.get("segment"):
+        qs = qs.filter(segment_id=filters["segment"])
+    if filters.get("date_from"):
+        qs = qs.filter(log__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(log__date__lte=filters["date_to"])
+    if filters.get("updated_since"):
+        return _loaded(qs.filter(updated_at__gt=filters["updated_since"])).order_by("updated_at", "id")
+    return _loaded(qs).order_by("-log__date", "-created_at", "-id")
+
+
+def problem_report_get(*, user, pk: int) -> ProblemReport:
+    try:
+        return _loaded(problem_reports_visible_to(user)).get(pk=pk)
+    except ProblemReport.DoesNotExist:
+        raise Http404 from None
+
+
+def report_photos(report: ProblemReport) -> list[Photo]:
+    """The evidence of the problem: the log's photos tagged with its check, and the untagged ones."""
+    return [photo for photo in report.log.photos.all() if photo.check_code in ("", report.category)]
+
+
+def may_handle(user, report: ProblemReport) -> bool:
+    """The township office of the report's township, or the county office above it, moves reports along.
+
+    The county office may too: it supervises the townships' handling and takes over what a township cannot
+    settle. The city office and everyone else only read.
+    """
+    if not getattr(user, "is_authenticated", False) or user.role not in HANDLING_ROLES:
+        return False
+    if user.role == Role.TOWNSHIP_OFFICE:
+        return user.township_id == report.township_id
+    return user.county_id == report.township.county_id
+
+
+# --- writes ----------------------------------------------------------------------------------------------------
+
+
+def problem_report_accept(*, report: ProblemReport, by, note: str = "") -> ProblemReport:
+    return _move(report=report, by=by, to_status=Status.ACCEPTED, note=note)
+
+
+def problem_report_assign(
+    *, report: ProblemReport, by, deadline: date, assignee: str, note: str = "", today: date | None = None
+) -> ProblemReport:
+    """Hand the report to a unit or person with a deadline (not before `today`, default the local date)."""
+    today = today or timezone.localdate()
+    assignee = (assignee or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not assignee:
+        errors["assignee"] = [_("请填写承办单位或人员。")]
+    elif len(assignee) > ASSIGNEE_MAX_LENGTH:
+        errors["assignee"] = [_("承办单位或人员不能超过%(max)d个字。") % {"max": ASSIGNEE_MAX_LENGTH}]
+    if deadline is None:
+        errors["deadline"] = [_("请填写办理期限。")]
+    elif deadline < today:
+        errors["deadline"] = [_("办理期限不能早于今天。")]
+    if errors:
+        raise ValidationError(errors)
+
+    def change(locked: ProblemReport) -> str:
+        locked.deadline, locked.assignee = deadline, assignee
+        return _("承办：%(assignee)s；期限：%(deadline)s") % {"assignee": assignee, "deadline": deadline.isoformat()}
+
+    return _move(report=report, by=by, to_status=Status.ASSIGNED, note=note, change=change)
+
+
+def problem_report_resolve(
+    *, report: ProblemReport, by, note: str, photo_ids: list[int] | tuple[int, ...] = ()
+) -> ProblemReport:
+    """Record the fix: a note saying what was done (required) and optionally photos of the result, chosen among
+    the photos of logs on the report's segment (e.g. the next patrol's photo of the cleaned bank)."""
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("请填写处理结果。")]})
+    photo_ids = list(dict.fromkeys(photo_ids or ()))
+    if len(photo_ids) > MAX_RESOLUTION_PHOTOS:
+        raise ValidationError({"photos": [_("处理结果照片最多%(max)d张。") % {"max": MAX_RESOLUTION_PHOTOS}]})
+    photos = list(Photo.objects.filter(pk__in=photo_ids, log__segment_id=report.segment_id)) if photo_ids else []
+    if len(photos) != len(photo_ids):
+        raise ValidationError({"photos": [_("照片不存在，或不是该河段巡查日志的照片。")]})
+
+    def change(locked: ProblemReport) -> str:
+        locked.resolution_note = note.strip()
+        return ""
+
+    def after(locked: ProblemReport) -> None:
+        if photos and hasattr(locked, "resolution_photos"):
+            locked.resolution_photos.set(photos)
+
+    report = _move(report=report, by=by, to_status=Status.RESOLVED, note=note, change=change, after=after)
+    if photos and not hasattr(report, "resolution_photos"):
+        # Until the model keeps them in a field, the event says which photos show the result.
+        event = report.events.order_by("-at", "-id").first()
+        event.note = f"{event.note}\n" + _("照片：%(ids)s") % {"ids": "、".join(str(p.pk) for p in photos)}
+        event.save(update_fields=["note"])
+    return report
+
+
+def problem_report_close(*, report: ProblemReport, by, note: str = "") -> ProblemReport:
+    """Close a resolved report; closing one that was never handled dismisses it and needs a reason."""
+    if report.status in (Status.REPORTED, Status.ACCEPTED) and not (note or "").strip():
+        raise ValidationError({"note": [_("未经处理直接办结的问题须说明原因。")]})
+    return _move(report=report, by=by, to_status=Status.CLOSED, note=note)
+
+
+def problem_report_reopen(*, report: ProblemReport, by, note: str) -> ProblemReport:
+    """Send a resolved or closed report back (the fix did not hold); the reason is required."""
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("请说明退回重办的原因。")]})
+    return _move(report=report, by=by, to_status=Status.REOPENED, note=note)
+
+
+def problem_report_act(*, report: ProblemReport, by, action: str, data: dict) -> ProblemReport:
+    """Dispatch one of ACTIONS with its fields (the API and the page use this one entry point)."""
+    note = data.get("note") or ""
+    if action == "accept":
+        return problem_report_accept(report=report, by=by, note=note)
+    if action == "assign":
+        return problem_report_assign(
+            report=report, by=by, deadline=data.get("deadline"), assignee=data.get("assignee") or "", note=note
+        )
+    if action == "resolve":
+        return problem_report_resolve(report=report, by=by, note=note, photo_ids=data.get("photos") or ())
+    if action == "close":
+        return problem_report_close(report=report, by=by, note=note)
+    if action == "reopen":
+        return problem_report_reopen(report=report, by=by, note=note)
+    raise ValueError(f"unknown problem report action {action!r}")
+
+
+def _move(*, report: ProblemReport, by, to_status: str, note: str, change=None, after=None) -> ProblemReport:
+    """The one transition path: permission, row lock, allowed-transition check, save, event."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": [_("说明不能超过%(max)d个字。") % {"max": NOTE_MAX_LENGTH}]})
+    with transaction.atomic():
+        # Lock and re-read: two clerks pressing the button at once must not both move the report.
+        locked = ProblemReport.objects.select_for_update().select_related("township").get(pk=report.pk)
+        if not may_handle(by, locked):
+            raise PermissionDenied(_("只有问题所在乡镇的河长办或其上级县级河长办可以办理。"))
+        from_status = locked.status
+        problem = transition_problem(from_status, to_status)
+        if problem:
+            raise ValidationError({"status": [problem]})
+        detail = change(locked) if change else ""
+        locked.status = to_status
+        locked.full_clean()
+        locked.save()
+        if after:
+            after(locked)
+        event_note = "\n".join(part for part in (detail, note) if part)
+        event = ProblemEvent(report=locked, from_status=from_status, to_status=to_status, by=by, note=event_note)
+        event.full_clean()
+        event.save()
+    return locked

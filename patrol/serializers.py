@@ -1,0 +1,159 @@
+"""API shapes of patrol logs and photos (API.md). Input is a plain Serializer: a ModelSerializer would add a
+unique validator on client_uuid and answer a replay with 400, where API.md wants the stored log with 200.
+Validation beyond types lives in patrol.rules / patrol.services, once."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.scope import MAX_ID
+from config.api import id_filter
+from patrol import rules
+from patrol.models import PatrolLog, Photo
+
+# --- input ------------------------------------------------------------------------------------------------------
+
+
+class TrackPointSerializer(serializers.Serializer):
+    """One GPS fix (documentation of the `track` items; the rules read them)."""
+
+    t = serializers.DateTimeField(help_text=_("定位时间，ISO 8601，带时区"))
+    lat = serializers.FloatField(min_value=-90, max_value=90, help_text=_("纬度(WGS84)"))
+    lng = serializers.FloatField(min_value=-180, max_value=180, help_text=_("经度(WGS84)"))
+    acc = serializers.FloatField(min_value=0, help_text=_("精度(米)"))
+
+
+@extend_schema_field(TrackPointSerializer(many=True))
+class TrackField(serializers.JSONField):
+    """The raw track: patrol.rules.parse_track checks every point and names the one that is wrong."""
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {code: {"type": "string", "enum": list(values)} for code, (_, values) in rules.CHECKS.items()},
+        "required": list(rules.CHECKS),
+    }
+)
+class ChecksField(serializers.JSONField):
+    """{check code: value} for the seven checks; patrol.rules.check_problems checks the vocabulary."""
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(rules.ACTIONS)}})
+class ActionsField(serializers.JSONField):
+    """Action codes; patrol.rules.normalize_actions checks the vocabulary."""
+
+
+class PatrolLogInputSerializer(serializers.Serializer):
+    """The body of `POST /api/v1/patrol-logs/` (API.md)."""
+
+    client_uuid = serializers.UUIDField(label=_("客户端编号"))
+    date = serializers.DateField(label=_("巡查日期"))
+    started_at = serializers.DateTimeField(label=_("开始时间"))
+    ended_at = serializers.DateTimeField(label=_("结束时间"))
+    segment = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("河段"))
+    checks = ChecksField(label=_("检查结果"))
+    actions = ActionsField(required=False, default=list, label=_("处置措施"))
+    notes = serializers.CharField(required=False, allow_blank=True, default="", label=_("备注"))
+    track = TrackField(required=False, default=list, label=_("轨迹"))
+
+
+# --- output -----------------------------------------------------------------------------------------------------
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    """A photo as API.md shows it; the original file is never exposed, only the thumbnail URL."""
+
+    check = serializers.CharField(source="check_code", read_only=True)
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id",
+            "client_uuid",
+            "sha256",
+            "phash",
+            "taken_at",
+            "latitude",
+            "longitude",
+            "width",
+            "height",
+            "check",
+            "thumbnail_url",
+            "flags",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail_url(self, photo: Photo) -> str | None:
+        if not photo.thumbnail:
+            return None
+        try:
+            path = reverse("patrol-photo-thumbnail", kwargs={"pk": photo.pk})
+        except NoReverseMatch:  # the photo routes are not installed
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class PatrolLogSerializer(serializers.ModelSerializer):
+    """A stored log (API.md) plus the names a list needs to be readable."""
+
+    patroller_name = serializers.CharField(source="patroller.name", read_only=True)
+    segment_name = serializers.CharField(source="segment.name", read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+    coverage = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = PatrolLog
+        fields = [
+            "id",
+            "client_uuid",
+            "patroller",
+            "patroller_name",
+            "segment",
+            "segment_name",
+            "date",
+            "started_at",
+            "ended_at",
+            "checks",
+            "actions",
+            "notes",
+            "coverage",
+            "photos",
+            "flags",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PatrolLogDetailSerializer(PatrolLogSerializer):
+    """One log with its GPS track (left out of lists, where a page of tracks would weigh megabytes)."""
+
+    track = serializers.JSONField(read_only=True)
+
+    class Meta(PatrolLogSerializer.Meta):
+        fields = [*PatrolLogSerializer.Meta.fields, "track"]
+        read_only_fields = fields
+
+
+class PatrolLogFilters(serializers.Serializer):
+    """Query parameters of `GET /api/v1/patrol-logs/`."""
+
+    patroller = id_filter(_("巡察员"))
+    segment = id_filter(_("河段"))
+    township = id_filter(_("乡镇(街道)"))
+    county = id_filter(_("县(市、区)"))
+    date_from = serializers.DateField(required=False, label=_("起始日期"))
+    date_to = serializers.DateField(required=False, label=_("截止日期"))
+    updated_since = serializers.DateTimeField(required=False, label=_("更新时间晚于"))
+    flag = serializers.ChoiceField(choices=list(rules.LOG_FLAGS), required=False, label=_("核查标记"))
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": [_("截止日期不能早于起始日期。")]})
+        return attrs

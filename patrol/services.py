@@ -1,0 +1,254 @@
+"""Writes of the patrol app: log submission (idempotent), the log's evidence flags, escalated problems.
+
+Submissions arrive from phones that retry on every timeout, often several at once. The database keeps one row
+per `client_uuid` (a unique constraint); the insert runs in a savepoint and a unique violation is answered by
+reading the row that won the race: the same content is a replay (200), other content a conflict (409).
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patrol import rules
+from patrol.models import PatrolLog, ProblemEvent, ProblemReport
+from rivers.models import Segment
+from staffing import selectors as staffing_selectors
+from staffing.models import Patroller
+
+NON_FIELD = "non_field_errors"
+
+
+class IdempotencyConflict(Exception):
+    """The same client_uuid came back with other content (API: 409 {"errors": {"client_uuid": [message]}})."""
+
+    def __init__(self, message: str, field: str = "client_uuid") -> None:
+        super().__init__(message)
+        self.errors = {field: [message]}
+
+
+def _river(key: str) -> Any:
+    return settings.RIVER[key]
+
+
+def _add(errors: dict[str, list[str]], field: str, messages: list[str] | str | None) -> None:
+    if not messages:
+        return
+    errors.setdefault(field, []).extend([messages] if isinstance(messages, str) else messages)
+
+
+# --- submission ------------------------------------------------------------------------------------------------
+
+
+def _content(*, patroller: Patroller, data: dict[str, Any]) -> dict[str, Any]:
+    """The submission checked against every rule that does not depend on today or the roster (those rules give
+    the same answer on a retry, so they may run before the replay check): vocabularies, times, track, notes."""
+    errors: dict[str, list[str]] = {}
+    required = ("client_uuid", "date", "started_at", "ended_at", "segment", "checks")
+    for key in required:
+        if data.get(key) is None:
+            _add(errors, key, _("该字段是必填项。"))
+    if errors:
+        raise ValidationError(errors)
+
+    checks = data["checks"]
+    _add(errors, "checks", rules.check_problems(checks))
+    actions, problems = rules.normalize_actions(data.get("actions") or [])
+    _add(errors, "actions", problems)
+    if not errors.get("checks") and not problems:
+        _add(errors, "actions", rules.escalation_problem(actions=actions, checks=checks))
+    notes = (data.get("notes") or "").strip()
+    _add(errors, "notes", rules.notes_problem(notes, max_length=_river("NOTES_MAX_LENGTH")))
+
+    day, started_at, ended_at = data["date"], data["started_at"], data["ended_at"]
+    for key, messages in rules.times_problems(day=day, started_at=started_at, ended_at=ended_at).items():
+        _add(errors, key, messages)
+    points, problems = rules.parse_track(data.get("track"), max_points=_river("TRACK_MAX_POINTS"))
+    _add(errors, "track", problems)
+    if not problems and not errors.get("ended_at"):
+        slack = timedelta(minutes=_river("TRACK_TIME_SLACK_MINUTES"))
+        _add(
+            errors,
+            "track",
+            rules.track_time_problems(points, started_at=started_at, ended_at=ended_at, slack=slack),
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    content = {
+        "client_uuid": data["client_uuid"],
+        "segment_id": getattr(data["segment"], "pk", data["segment"]),
+        "date": day,
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "checks": {code: checks[code] for code in rules.CHECKS},
+        "actions": actions,
+        "notes": notes,
+        "points": points,
+    }
+    content["fingerprint"] = rules.fingerprint(
+        client_uuid=content["client_uuid"],
+        patroller_id=patroller.pk,
+        segment_id=content["segment_id"],
+        day=day,
+        started_at=started_at,
+        ended_at=ended_at,
+        checks=content["checks"],
+        actions=actions,
+        notes=notes,
+        track=points,
+    )
+    return content
+
+
+def _replay(*, client_uuid, fingerprint: str) -> PatrolLog | None:
+    """The stored log when `client_uuid` is taken and the content is the same; a conflict when it differs."""
+    existing = PatrolLog.objects.filter(client_uuid=client_uuid).first()
+    if existing is None:
+        return None
+    if existing.fingerprint != fingerprint:
+        raise IdempotencyConflict(_("该编号(client_uuid)已用于另一份内容不同的巡查日志。"))
+    return existing
+
+
+def _check_window_and_roster(*, patroller: Patroller, content: dict[str, Any], now: datetime) -> Segment:
+    """The rules that depend on the day of submission and on the roster; returns the segment."""
+    errors: dict[str, list[str]] = {}
+    day = content["date"]
+    today = rules.local_date(now)
+    _add(errors, "date", rules.date_problem(day=day, today=today, late_days=_river("LOG_LATE_DAYS")))
+    for key, messages in rules.future_problems(
+        started_at=content["started_at"], ended_at=content["ended_at"], now=now
+    ).items():
+        _add(errors, key, messages)
+    segment = Segment.objects.select_related("township").filter(pk=content["segment_id"]).first()
+    if segment is None:
+        _add(errors, "segment", _("河段不存在。"))
+    if not errors.get("date"):
+        if staffing_selectors.contract_in_force(patroller=patroller, on=day) is None:
+            _add(errors, "date", _("该日期不在您的管护合同期内。"))
+        elif segment is not None:
+            assignment = staffing_selectors.assignment_on(patroller=patroller, on=day)
+            if assignment is None or assignment.segment_id != segment.pk:
+                _add(errors, "segment", _("该河段不是您在该日期负责的河段。"))
+    if errors:
+        raise ValidationError(errors)
+    return segment
+
+
+def _escalate(*, log: PatrolLog, segment: Segment, points: list[rules.TrackPoint], by) -> list[ProblemReport]:
+    """One problem report per problem check, for the township office (第七条(二)), where the patrol ended."""
+    last = points[-1] if points else None
+    reports = []
+    for code in rules.problem_checks(log.checks):
+        report = ProblemReport(
+            log=log,
+            township_id=segment.township_id,
+            segment=segment,
+            category=code,
+            latitude=last.lat if last else None,
+            longitude=last.lng if last else None,
+            status=ProblemReport.Status.REPORTED,
+        )
+        report.full_clean()
+        report.save()
+        event = ProblemEvent(report=report, from_status="", to_status=ProblemReport.Status.REPORTED, by=by)
+        event.full_clean()
+        event.save()
+        reports.append(report)
+    return reports
+
+
+def _flags_for(
+    *, log: PatrolLog, points: list[rules.TrackPoint], photo_checks: list[str | None], vehicle: bool
+) -> list[str]:
+    return rules.log_flags(
+        checks=log.checks,
+        photo_checks=photo_checks,
+        points=points,
+        coverage_share=log.coverage,
+        low_coverage=_river("LOW_COVERAGE"),
+        vehicle=vehicle,
+    )
+
+
+def _vehicle(points: list[rules.TrackPoint]) -> bool:
+    return rules.vehicle_speed(
+        points, limit_kmh=_river("VEHICLE_SPEED_KMH"), max_accuracy_m=_river("TRACK_MAX_ACCURACY_M")
+    )
+
+
+def _coverage(segment: Segment, points: list[rules.TrackPoint]) -> float | None:
+    usable = rules.usable(points, max_accuracy_m=_river("TRACK_MAX_ACCURACY_M"))
+    return rules.coverage(segment.geometry, usable, buffer_m=_river("COVERAGE_BUFFER_M"))
+
+
+@transaction.atomic
+def patrol_log_submit(
+    *, patroller: Patroller, data: dict[str, Any], by=None, now: datetime | None = None
+) -> tuple[PatrolLog, bool]:
+    """Store a patrol log sent by a phone; `(log, created)`. Sending the same `client_uuid` with the same content
+    again returns the stored log and changes nothing (created False), with other content raises
+    IdempotencyConflict. Rule failures raise ValidationError keyed by field (SPEC §5). Evidence flags never
+    reject: they are computed and stored with the log. An `escalated` log files its problems.
+    """
+    if patroller is None:
+        raise PermissionDenied(_("您的账号没有关联巡察员档案，不能提交巡查日志。"))
+    now = now or timezone.now()
+    by = by if by is not None else patroller.user
+    content = _content(patroller=patroller, data=data)
+    # A retry must get its answer even after the submission window has closed, so look before the rules
+    # that depend on today. This read is only a shortcut: the unique constraint below decides races.
+    existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
+    if existing is not None:
+        return existing, False
+    segment = _check_window_and_roster(patroller=patroller, content=content, now=now)
+
+    points = content["points"]
+    log = PatrolLog(
+        client_uuid=content["client_uuid"],
+        patroller=patroller,
+        segment=segment,
+        date=content["date"],
+        started_at=content["started_at"],
+        ended_at=content["ended_at"],
+        checks=content["checks"],
+        actions=content["actions"],
+        notes=content["notes"],
+        track=[p.as_json() for p in points],
+        fingerprint=content["fingerprint"],
+    )
+    log.coverage = _coverage(segment, points)
+    log.flags = _flags_for(log=log, points=points, photo_checks=[], vehicle=_vehicle(points))
+    # The uniqueness of client_uuid is left to the database (a concurrent twin may be inserting right now).
+    log.full_clean(exclude=["client_uuid"])
+    try:
+        with transaction.atomic():
+            log.save(force_insert=True)
+    except IntegrityError:
+        existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
+        if existing is None:
+            raise
+        return existing, False
+    if rules.ESCALATED in log.actions:
+        _escalate(log=log, segment=segment, points=points, by=by)
+    return log, True
+
+
+# --- flags ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def patrol_log_refresh_flags(*, log: PatrolLog) -> PatrolLog:
+    """Recompute the log's flags from its stored content and its photos as they are now (a problem's photo
+    arriving clears `evidence_missing`). Always saves, so `updated_at` moves and phone sync sees the change."""
+    log = PatrolLog.objects.select_for_update().get(pk=log.pk)
+    points = rules.stored_track(log.track)
+    photo_checks = [code or None for code in log.photos.values_list("check_code", flat=True)]
+    log.flags = _flags_for(log=log, points=points, photo_checks=photo_checks, vehicle=_vehicle(points))
+    log.save(update_fields=["flags", "updated_at"])
+    return log

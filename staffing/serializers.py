@@ -1,0 +1,300 @@
+"""Roster API shapes (API.md). Input serializers only parse; every rule lives in the models and services."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Role, User
+from accounts.scope import MAX_ID
+from config.api import id_filter
+from rivers.models import Segment, Township, Village
+from rivers.selectors import segments_visible_to, townships_visible_to
+from staffing import selectors
+from staffing.models import Applicant, Contract, Patroller, RosterChange, RosterFiling, Vacancy
+
+
+class SegmentBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    water_body = serializers.CharField(source="water_body.name")
+
+
+class PatrollerSerializer(serializers.ModelSerializer):
+    """A roster row. ID number and phone in full only for the managing office (SPEC §4), masked otherwise."""
+
+    id_number = serializers.SerializerMethodField(
+        help_text=_("管理该巡察员的河长办可见全文，其他人为脱敏号码")
+    )
+    phone = serializers.SerializerMethodField(help_text=_("仅聘用(管理)该巡察员的河长办可见全文"))
+    residence_village_name = serializers.CharField(source="residence_village.name", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    managed_by_me = serializers.SerializerMethodField()
+    segment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patroller
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "phone",
+            "residence_village",
+            "residence_village_name",
+            "criminal_record",
+            "healthy",
+            "poverty_relief",
+            "status",
+            "birth_date",
+            "sex",
+            "township",
+            "township_name",
+            "hiring_level",
+            "managed_by_me",
+            "segment",
+            "created_at",
+            "updated_at",
+        ]
+
+    def _user(self):
+        return self.context["request"].user
+
+    def get_id_number(self, obj: Patroller) -> str:
+        return selectors.id_number_for(self._user(), obj)
+
+    def get_phone(self, obj: Patroller) -> str:
+        return selectors.phone_for(self._user(), obj)
+
+    def get_managed_by_me(self, obj: Patroller) -> bool:
+        return selectors.manages(self._user(), obj)
+
+    def get_segment(self, obj: Patroller) -> SegmentBriefSerializer | None:
+        segment = selectors.current_segment(obj)
+        return SegmentBriefSerializer(segment).data if segment else None
+
+
+class PatrollerWriteSerializer(serializers.Serializer):
+    """The body of POST (all required but the declarations) and PATCH (any subset)."""
+
+    name = serializers.CharField(max_length=32, label=_("姓名"))
+    id_number = serializers.CharField(max_length=32, label=_("身份证号"))
+    phone = serializers.CharField(max_length=32, label=_("手机号码"))
+    residence_village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), label=_("常住村(社区)"))
+    criminal_record = serializers.BooleanField(required=False, default=False, label=_("受过刑事处罚"))
+    healthy = serializers.BooleanField(required=False, default=True, label=_("身体健康"))
+    poverty_relief = serializers.BooleanField(required=False, default=False, label=_("扶贫对象"))
+    township = serializers.PrimaryKeyRelatedField(
+        queryset=Township.objects.all(),
+        required=False,
+        label=_("所属乡镇(街道)"),
+        help_text=_("县级河长办聘用时必填；乡级河长办聘用时为本乡镇"),
+    )
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.PATROLLER),
+        required=False,
+        allow_null=True,
+        label=_("登录账号"),
+    )
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    segment_name = serializers.CharField(source="segment.name", read_only=True)
+    water_body = serializers.CharField(source="segment.water_body.name", read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "patroller",
+            "segment",
+            "segment_name",
+            "water_body",
+            "start",
+            "end",
+            "previous",
+            "status",
+            "terminated_on",
+            "termination_reason",
+            "created_at",
+        ]
+
+
+class ContractCreateSerializer(serializers.Serializer):
+    start = serializers.DateField(label=_("开始日期"))
+    end = serializers.DateField(label=_("结束日期"))
+    segment = serializers.PrimaryKeyRelatedField(queryset=Segment.objects.none(), label=_("河段"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only segments the caller can see: another township's segment is "not found" like any other id.
+        self.fields["segment"].queryset = segments_visible_to(self.context["request"].user)
+
+
+class EligibilityQuery(serializers.Serializer):
+    start = serializers.DateField(label=_("合同开始日期"))
+    segment = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("河段"))
+
+
+class FailureSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["age", "residence", "criminal_record", "health"])
+    message = serializers.CharField()
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    failures = FailureSerializer(many=True)
+
+
+class ResignSerializer(serializers.Serializer):
+    date = serializers.DateField(label=_("离岗日期(最后在岗日)"))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label=_("原因"))
+
+
+class PatrollerFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Patroller.Status.choices, required=False, label=_("状态"))
+    county = id_filter(_("县(市、区)"))
+    township = id_filter(_("乡镇(街道)"))
+    segment = id_filter(_("河段"))
+    q = serializers.CharField(required=False, max_length=64, label=_("姓名或身份证号"))
+    updated_since = serializers.DateTimeField(required=False, label=_("更新时间晚于"))
+
+
+class ApplicantSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="patroller.name", read_only=True)
+    id_number = serializers.SerializerMethodField()
+    poverty_relief = serializers.BooleanField(source="patroller.poverty_relief", read_only=True)
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "id",
+            "patroller",
+            "name",
+            "id_number",
+            "poverty_relief",
+            "exam_score",
+            "interview_score",
+            "total",
+            "rank",
+        ]
+
+    def get_id_number(self, obj: Applicant) -> str:
+        return selectors.id_number_for(self.context["request"].user, obj.patroller)
+
+
+class VacancySerializer(serializers.ModelSerializer):
+    segment_name = serializers.CharField(source="segment.name", read_only=True)
+    township = serializers.IntegerField(source="segment.township_id", read_only=True)
+    township_name = serializers.CharField(source="segment.township.name", read_only=True)
+    applicant_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id",
+            "segment",
+            "segment_name",
+            "township",
+            "township_name",
+            "opened_on",
+            "reason",
+            "status",
+            "vacated_by",
+            "filled_by",
+            "filled_on",
+            "applicant_count",
+        ]
+
+
+class VacancyDetailSerializer(VacancySerializer):
+    applicants = serializers.SerializerMethodField()
+
+    class Meta(VacancySerializer.Meta):
+        fields = [*VacancySerializer.Meta.fields, "applicants"]
+
+    def get_applicants(self, obj: Vacancy) -> ApplicantSerializer(many=True):
+        return ApplicantSerializer(selectors.vacancy_ranking(vacancy=obj), many=True, context=self.context).data
+
+
+class VacancyCreateSerializer(serializers.Serializer):
+    segment = serializers.PrimaryKeyRelatedField(queryset=Segment.objects.none(), label=_("河段"))
+    reason = serializers.ChoiceField(choices=Vacancy.Reason.choices, default=Vacancy.Reason.BELOW_STANDARD)
+    opened_on = serializers.DateField(required=False, label=_("开放日期"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = segments_visible_to(self.context["request"].user)
+
+
+class ApplicantCreateSerializer(serializers.Serializer):
+    patroller = serializers.PrimaryKeyRelatedField(queryset=Patroller.objects.none(), label=_("应聘人员"))
+    exam_score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    interview_score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patroller"].queryset = selectors.patrollers_visible_to(self.context["request"].user)
+
+
+class HireSerializer(serializers.Serializer):
+    applicant = serializers.IntegerField(min_value=1, label=_("应聘人员"))
+    start = serializers.DateField(label=_("开始日期"))
+    end = serializers.DateField(label=_("结束日期"))
+
+
+class RosterChangeSerializer(serializers.ModelSerializer):
+    patroller_name = serializers.CharField(source="patroller.name", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    segment = serializers.SerializerMethodField()
+    filed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RosterChange
+        fields = [
+            "id",
+            "township",
+            "township_name",
+            "kind",
+            "patroller",
+            "patroller_name",
+            "contract",
+            "segment",
+            "date",
+            "filing",
+            "filed",
+            "created_at",
+        ]
+
+    def get_segment(self, obj: RosterChange) -> int | None:
+        return obj.contract.segment_id if obj.contract_id else None
+
+    def get_filed(self, obj: RosterChange) -> bool:
+        return obj.filing_id is not None
+
+
+class RosterChangeFilters(serializers.Serializer):
+    township = id_filter(_("乡镇(街道)"))
+    unfiled = serializers.BooleanField(required=False, allow_null=True, default=None, label=_("仅未备案"))
+
+
+class RosterFilingSerializer(serializers.ModelSerializer):
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    filed_by = serializers.CharField(source="filed_by.__str__", read_only=True)
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RosterFiling
+        fields = ["id", "township", "township_name", "filed_at", "filed_by", "change_count", "has_file"]
+
+    def get_has_file(self, obj: RosterFiling) -> bool:
+        return bool(obj.file)
+
+
+class RosterFilingCreateSerializer(serializers.Serializer):
+    township = serializers.PrimaryKeyRelatedField(queryset=Township.objects.none(), label=_("乡镇(街道)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships_visible_to(self.context["request"].user)
+
+
+class TownshipFilter(serializers.Serializer):
+    township = id_filter(_("乡镇(街道)"))
