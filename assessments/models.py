@@ -44,7 +44,9 @@ class Assessment(models.Model):
     township = models.ForeignKey(
         "rivers.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)")
     )
-    county = models.ForeignKey("rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)"))
+    county = models.ForeignKey(
+        "rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+    )
 
     appearance = models.PositiveSmallIntegerField(_("河湖面貌"))
     daily_work = models.PositiveSmallIntegerField(_("日常工作表现"))
@@ -110,8 +112,7 @@ class Assessment(models.Model):
                 condition=Q(grade__in=["excellent", "good", "pass", "fail"]), name="assessment_grade_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="final", finalized_at__isnull=False)
-                | Q(status="draft", finalized_at__isnull=True),
+                condition=Q(status="final", finalized_at__isnull=False) | Q(status="draft", finalized_at__isnull=True),
                 name="assessment_final_iff_finalized_at",
             ),
         ]
@@ -260,9 +261,10 @@ class SpotCheckDraw(models.Model):
     month = models.DateField(_("抽考月份"))
     seed = models.PositiveBigIntegerField(_("随机种子"))
     # Ids of the drawn patrollers, in draw order.
-    patrollers = models.JSONField(_("抽中巡察员"), default=list)
-    # {patroller id: weight as a decimal string} for everyone in the population when drawn.
-    weights = models.JSONField(_("抽取权重"), default=dict)
+    patrollers = models.JSONField(_("抽中巡察员"), default=list, blank=True)
+    # {patroller id: {"township": id, "weight": decimal string}} for everyone in the population when drawn:
+    # with the seed, rules.weighted_draw reproduces the sample.
+    weights = models.JSONField(_("抽取权重"), default=dict, blank=True)
     population = models.PositiveIntegerField(_("在岗人数"))
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -315,7 +317,9 @@ class DismissalFlag(models.Model):
     township = models.ForeignKey(
         "rivers.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)")
     )
-    county = models.ForeignKey("rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)"))
+    county = models.ForeignKey(
+        "rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+    )
     raised_at = models.DateTimeField(_("产生时间"), auto_now_add=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -330,9 +334,7 @@ class DismissalFlag(models.Model):
         verbose_name=_("确认人"),
     )
     # What the confirmation ended and opened (None when no contract was in force any more).
-    contract = models.ForeignKey(
-        "staffing.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    contract = models.ForeignKey("staffing.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     vacancy = models.ForeignKey("staffing.Vacancy", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("撤销原因"), blank=True)
@@ -394,7 +396,9 @@ class SupervisionReport(models.Model):
     township = models.ForeignKey(
         "rivers.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)")
     )
-    county = models.ForeignKey("rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)"))
+    county = models.ForeignKey(
+        "rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -158,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field name ("status") recurs elsewhere get a stable name instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "VacancyStatusEnum": "staffing.models.Vacancy.Status",
+    },
 }
 
 # Security headers that `check --deploy` asks for; HTTPS-only ones follow an explicit switch so that
@@ -232,6 +236,8 @@ RIVER = {
     # Suggested daily work: points off per confirmed supervision report and per problem escalated late.
     "SUPERVISION_PENALTY": env_int("RIVER_SUPERVISION_PENALTY", 5),
     "LATE_ESCALATION_PENALTY": env_int("RIVER_LATE_ESCALATION_PENALTY", 2),
+    # An escalation (上报) is on time when its log reaches the office within this many hours of the patrol's end.
+    "ESCALATION_ON_TIME_HOURS": env_int("RIVER_ESCALATION_ON_TIME_HOURS", 24),
     # County spot check: at least this share of the county's active patrollers (rounded up), a Decimal so
     # that 10% of 30 is exactly 3.
     "SPOT_CHECK_SHARE": Decimal(env_str("RIVER_SPOT_CHECK_SHARE", "0.10")),

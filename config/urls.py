@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import LogoutView, MeView, TokenLoginView
+from assessments.urls import api_urlpatterns as assessments_api_urls
+from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
 from rivers.api import SegmentViewSet, WaterBodyViewSet
 from staffing.api import (
@@ -22,6 +24,7 @@ router.register("patrollers", PatrollerViewSet, basename="patroller")
 router.register("vacancies", VacancyViewSet, basename="vacancy")
 router.register("roster-changes", RosterChangeViewSet, basename="roster-change")
 router.register("roster-filings", RosterFilingViewSet, basename="roster-filing")
+router.register("problem-reports", ProblemReportViewSet, basename="problem-report")
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
@@ -31,6 +34,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     *patrol_api_urls,
+    *assessments_api_urls,
     *router.urls,
 ]
 
@@ -41,6 +45,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("rivers.urls")),
     path("staffing/", include("staffing.urls")),
+    path("patrol/", include("patrol.urls")),
 ]
 
 # Unknown /api/ paths and server errors answer phones in the API error shape (config/api.py).

@@ -9,7 +9,7 @@ report's status does not allow 400 (`errors.status`).
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.permissions import OFFICES
 from config.api import ErrorsSerializer, id_filter
-from patrol import problems, rules
+from patrol import problems
 from patrol.models import Photo, ProblemEvent, ProblemReport
 from rivers.api import validated_filters
 
@@ -108,6 +108,130 @@ class ProblemReportSerializer(serializers.ModelSerializer):
     def get_actions(self, report: ProblemReport) -> list[str]:
         return problems.actions_from(report.status)
 
-    @extend_schema_field_photos := None  # noqa: F841 - placeholder removed below
+    @extend_schema_field(ProblemPhotoSerializer(many=True))
     def get_photos(self, report: ProblemReport) -> list[dict]:
         return ProblemPhotoSerializer(problems.report_photos(report), many=True, context=self.context).data
+
+
+class ProblemReportFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ProblemReport.Status.choices, required=False, label=_("状态"))
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None, label=_("是否逾期"))
+    township = id_filter(_("乡镇(街道)"))
+    county = id_filter(_("县(市、区)"))
+    segment = id_filter(_("河段"))
+    date_from = serializers.DateField(required=False, label=_("巡查日期起"))
+    date_to = serializers.DateField(required=False, label=_("巡查日期止"))
+    updated_since = serializers.DateTimeField(required=False, label=_("更新时间晚于"))
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": [_("结束日期不能早于开始日期。")]})
+        return attrs
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=problems.NOTE_MAX_LENGTH, label=_("说明")
+    )
+
+
+class AssignSerializer(NoteSerializer):
+    deadline = serializers.DateField(label=_("办理期限"))
+    assignee = serializers.CharField(max_length=problems.ASSIGNEE_MAX_LENGTH, label=_("承办单位或人员"))
+
+
+class ResolveSerializer(NoteSerializer):
+    note = serializers.CharField(max_length=problems.NOTE_MAX_LENGTH, label=_("处理结果"))
+    photos = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        max_length=problems.MAX_RESOLUTION_PHOTOS,
+        label=_("处理结果照片(该河段巡查日志的照片编号)"),
+    )
+
+
+class ReasonSerializer(NoteSerializer):
+    note = serializers.CharField(max_length=problems.NOTE_MAX_LENGTH, label=_("原因"))
+
+
+BODIES: dict[str, type[serializers.Serializer]] = {
+    "accept": NoteSerializer,
+    "assign": AssignSerializer,
+    "resolve": ResolveSerializer,
+    "close": NoteSerializer,
+    "reopen": ReasonSerializer,
+}
+ERRORS_400 = OpenApiResponse(ErrorsSerializer, description="状态不允许此操作或填写有误 / not allowed in this status")
+ERRORS_403 = OpenApiResponse(ErrorsSerializer, description="角色不能办理 / role may not act")
+ERRORS_404 = OpenApiResponse(ErrorsSerializer, description="不存在或不在管辖范围内 / outside scope")
+
+
+def _transition_schema(action_name: str, summary: str):
+    return extend_schema(
+        request=BODIES[action_name],
+        responses={200: ProblemReportSerializer, 400: ERRORS_400, 403: ERRORS_403, 404: ERRORS_404},
+        summary=summary,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ProblemReportFilters], summary="问题上报 / problem reports"),
+    retrieve=extend_schema(summary="问题上报及办理记录 / a problem report with its history"),
+)
+class ProblemReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Problems escalated from patrol logs (第七条(二)) and their handling by the river office."""
+
+    roles = {
+        "list": READERS,
+        "retrieve": READERS,
+        **dict.fromkeys(problems.ACTIONS, HANDLERS),
+    }
+    serializer_class = ProblemReportSerializer
+    queryset = ProblemReport.objects.none()  # only names the model for the schema; get_queryset decides
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        if self.action == "list":
+            filters = validated_filters(ProblemReportFilters, self.request)
+            return problems.problem_report_list(user=self.request.user, filters=filters)
+        return problems.problem_reports_visible_to(self.request.user)
+
+    def get_object(self) -> ProblemReport:
+        return problems.problem_report_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _act(self, request: Request, action_name: str) -> Response:
+        report = self.get_object()
+        body = BODIES[action_name](data=request.data)
+        body.is_valid(raise_exception=True)
+        problems.problem_report_act(report=report, by=request.user, action=action_name, data=body.validated_data)
+        fresh = problems.problem_report_get(user=request.user, pk=report.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @_transition_schema("accept", "受理 / accept (reported → accepted)")
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk=None) -> Response:
+        return self._act(request, "accept")
+
+    @_transition_schema("assign", "交办 / assign with a deadline (accepted, assigned or reopened → assigned)")
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk=None) -> Response:
+        return self._act(request, "assign")
+
+    @_transition_schema("resolve", "登记处理结果 / resolve with evidence (assigned or reopened → resolved)")
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk=None) -> Response:
+        return self._act(request, "resolve")
+
+    @_transition_schema("close", "办结 / close (resolved → closed; reported/accepted → closed needs a reason)")
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        return self._act(request, "close")
+
+    @_transition_schema("reopen", "退回重办 / reopen with a reason (resolved or closed → reopened)")
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk=None) -> Response:
+        return self._act(request, "reopen")

@@ -1,6 +1,7 @@
 """Daily patrol logs from phones, their photos and the problem reports they raise (SPEC §5, 第七条)."""
 
 from pathlib import PurePath
+from uuid import UUID
 
 from django.conf import settings
 from django.db import models
@@ -72,18 +73,23 @@ class PatrolLog(models.Model):
         return rules.problem_checks(self.checks)
 
 
+def _hex(instance: "Photo") -> str:
+    return UUID(str(instance.client_uuid)).hex
+
+
 def _suffix(filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     return suffix if suffix in {".jpg", ".jpeg", ".png"} else ""
 
 
 def photo_original_path(instance: "Photo", filename: str) -> str:
-    """Originals are private (served by no URL): named by the phone's uuid, never by the uploaded name."""
-    return f"patrol/originals/{instance.client_uuid.hex[:2]}/{instance.client_uuid.hex}{_suffix(filename)}"
+    """Under MEDIA_ROOT/private/, which no URL serves (thumbnails go out through a view that checks scope);
+    named by the phone's uuid, never by the uploaded name."""
+    return f"private/patrol/originals/{_hex(instance)[:2]}/{_hex(instance)}{_suffix(filename)}"
 
 
 def photo_thumbnail_path(instance: "Photo", filename: str) -> str:
-    return f"patrol/thumbnails/{instance.client_uuid.hex[:2]}/{instance.client_uuid.hex}{_suffix(filename)}"
+    return f"private/patrol/thumbnails/{_hex(instance)[:2]}/{_hex(instance)}{_suffix(filename)}"
 
 
 class Photo(models.Model):
@@ -113,6 +119,11 @@ class Photo(models.Model):
         ordering = ["log", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["client_uuid"], name="photo_client_uuid_unique"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="photo_location_both_or_neither",
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="photo_latitude_range",
@@ -160,6 +171,10 @@ class ProblemReport(models.Model):
     deadline = models.DateField(_("办理期限"), null=True, blank=True)
     assignee = models.CharField(_("承办单位或人员"), max_length=128, blank=True)
     resolution_note = models.TextField(_("处理结果"), blank=True)
+    # Evidence of the fix: photos already uploaded with a (later) log of the segment.
+    resolution_photos = models.ManyToManyField(
+        Photo, blank=True, related_name="resolved_problems", verbose_name=_("处理结果照片")
+    )
     created_at = models.DateTimeField(_("上报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

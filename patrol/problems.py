@@ -111,9 +111,7 @@ def problem_reports_visible_to(user) -> QuerySet[ProblemReport]:
 def _loaded(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
     """Everything the API and the page show, whatever the number of rows: one query for the reports with their
     log, patroller and places, one for the log photos, one for the events with who made them."""
-    return queryset.select_related(
-        "log__patroller", "segment__water_body", "township__county"
-    ).prefetch_related(
+    return queryset.select_related("log__patroller", "segment__water_body", "township__county").prefetch_related(
         Prefetch("log__photos", queryset=Photo.objects.order_by("created_at", "id")),
         Prefetch("events", queryset=ProblemEvent.objects.select_related("by").order_by("at", "id")),
     )
@@ -238,9 +236,13 @@ def problem_report_resolve(
 
 def problem_report_close(*, report: ProblemReport, by, note: str = "") -> ProblemReport:
     """Close a resolved report; closing one that was never handled dismisses it and needs a reason."""
-    if report.status in (Status.REPORTED, Status.ACCEPTED) and not (note or "").strip():
-        raise ValidationError({"note": [_("未经处理直接办结的问题须说明原因。")]})
-    return _move(report=report, by=by, to_status=Status.CLOSED, note=note)
+
+    def change(locked: ProblemReport) -> str:
+        if locked.status in (Status.REPORTED, Status.ACCEPTED) and not (note or "").strip():
+            raise ValidationError({"note": [_("未经处理直接办结的问题须说明原因。")]})
+        return ""
+
+    return _move(report=report, by=by, to_status=Status.CLOSED, note=note, change=change)
 
 
 def problem_report_reopen(*, report: ProblemReport, by, note: str) -> ProblemReport:
@@ -282,14 +284,17 @@ def _move(*, report: ProblemReport, by, to_status: str, note: str, change=None, 
         problem = transition_problem(from_status, to_status)
         if problem:
             raise ValidationError({"status": [problem]})
+        # The action's own checks and changes, on the locked row (the caller's copy may be stale).
         detail = change(locked) if change else ""
         locked.status = to_status
-        locked.full_clean()
+        # A transition never changes what the report is about (log, place, category): those were validated when
+        # the report was filed, and re-checking them would cost a query each on every click.
+        locked.full_clean(exclude=["log", "township", "segment", "category"])
         locked.save()
         if after:
             after(locked)
         event_note = "\n".join(part for part in (detail, note) if part)
         event = ProblemEvent(report=locked, from_status=from_status, to_status=to_status, by=by, note=event_note)
-        event.full_clean()
+        event.full_clean(exclude=["report", "by"])  # the locked row and the signed-in user: both exist
         event.save()
     return locked

@@ -146,6 +146,17 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TZ).date()
 
 
+# Patrol logs exist from the system's first years on; anything else is a phone with a broken clock, and
+# keeping dates in this range keeps every date/time computation away from the calendar's ends.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def date_range_problem(day: date) -> str | None:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        return _("巡查日期不合理，请检查手机日期。")
+    return None
+
+
 def date_problem(*, day: date, today: date, late_days: int) -> str | None:
     """The submission window: never a future day, at most `late_days` days after the day (offline phones)."""
     if day > today:
@@ -198,6 +209,15 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:  # well formed but impossible: 30 February, hour 25, offset +25:00
+        return None
+
+
 def parse_track(raw: Any, *, max_points: int) -> tuple[list[TrackPoint], list[str]]:
     """Read the submitted track: a list of {"t", "lat", "lng", "acc"} with an ISO time carrying its offset,
     WGS84 coordinates in range and an accuracy ≥ 0 in metres. Returns (points, problems)."""
@@ -213,7 +233,7 @@ def parse_track(raw: Any, *, max_points: int) -> tuple[list[TrackPoint], list[st
         if not isinstance(item, dict):
             problem = _("应为包含 t、lat、lng、acc 的对象。")
         else:
-            t = parse_datetime(item["t"]) if isinstance(item.get("t"), str) else None
+            t = _parse_time(item.get("t"))
             lat, lng, acc = _number(item.get("lat")), _number(item.get("lng")), _number(item.get("acc"))
             if t is None:
                 problem = _("时间 t 应为ISO 8601格式。")

@@ -31,6 +31,11 @@ class IdempotencyConflict(Exception):
         self.errors = {field: [message]}
 
 
+def _now() -> datetime:
+    """The moment of submission (one seam for tests that pin "today")."""
+    return timezone.now()
+
+
 def _river(key: str) -> Any:
     return settings.RIVER[key]
 
@@ -65,11 +70,14 @@ def _content(*, patroller: Patroller, data: dict[str, Any]) -> dict[str, Any]:
     _add(errors, "notes", rules.notes_problem(notes, max_length=_river("NOTES_MAX_LENGTH")))
 
     day, started_at, ended_at = data["date"], data["started_at"], data["ended_at"]
+    _add(errors, "date", rules.date_range_problem(day))
+    if errors.get("date"):
+        raise ValidationError(errors)
     for key, messages in rules.times_problems(day=day, started_at=started_at, ended_at=ended_at).items():
         _add(errors, key, messages)
     points, problems = rules.parse_track(data.get("track"), max_points=_river("TRACK_MAX_POINTS"))
     _add(errors, "track", problems)
-    if not problems and not errors.get("ended_at"):
+    if not problems and not errors.get("started_at") and not errors.get("ended_at"):
         slack = timedelta(minutes=_river("TRACK_TIME_SLACK_MINUTES"))
         _add(
             errors,
@@ -198,7 +206,7 @@ def patrol_log_submit(
     """
     if patroller is None:
         raise PermissionDenied(_("您的账号没有关联巡察员档案，不能提交巡查日志。"))
-    now = now or timezone.now()
+    now = now or _now()
     by = by if by is not None else patroller.user
     content = _content(patroller=patroller, data=data)
     # A retry must get its answer even after the submission window has closed, so look before the rules
@@ -224,8 +232,10 @@ def patrol_log_submit(
     )
     log.coverage = _coverage(segment, points)
     log.flags = _flags_for(log=log, points=points, photo_checks=[], vehicle=_vehicle(points))
-    # The uniqueness of client_uuid is left to the database (a concurrent twin may be inserting right now).
-    log.full_clean(exclude=["client_uuid"])
+    # The uniqueness of client_uuid is left to the database (a concurrent twin may be inserting right now);
+    # patroller and segment are rows just read, and the check constraints (end after start, coverage 0–1) are
+    # rules already applied above: validating them again would cost a query each on every submission.
+    log.full_clean(exclude=["client_uuid", "patroller", "segment"], validate_constraints=False)
     try:
         with transaction.atomic():
             log.save(force_insert=True)

@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from patrol import api
+from patrol import api, api_photos, views
 
 api_urlpatterns = [
     path("patrol-logs/", api.log_list, name="patrol-log-list"),
     path("patrol-logs/<int:pk>/", api.log_detail, name="patrol-log-detail"),
+    path("patrol-logs/<int:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
+    path("photos/<int:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
 ]
 
-# Pages (the township review) are added here by the later work of issue 4.
-urlpatterns: list = []
+# Pages (the township review), mounted under /patrol/ by config/urls.py.
+urlpatterns = [
+    path("review/", views.review, name="patrol-review"),
+    path("review.xlsx", views.review_xlsx, name="patrol-review-xlsx"),
+    path("problems/<int:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
+]

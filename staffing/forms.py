@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rivers.models import Segment, Township, Village
-from staffing.models import Applicant, Patroller
+from staffing.models import Applicant, Patroller, validate_id_number, validate_phone
 from staffing.rules import contract_max_end
 
 # The failure codes of 第四条 that the services raise as error keys (SPEC §4), with their headings.
@@ -98,14 +98,19 @@ class RosterFilterForm(forms.Form):
 
 class PatrollerCreateForm(forms.Form):
     name = forms.CharField(max_length=32, label=_("姓名"))
+    # The model's own validators (GB 11643 check digit, 11-digit mobile): the error shows at once, by the field.
     id_number = forms.CharField(
         max_length=24,
+        validators=[validate_id_number],
         label=_("身份证号"),
         help_text=_("18位，末位可为X；出生日期和性别由身份证号自动得出。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
     phone = forms.CharField(
-        max_length=16, label=_("手机号码"), widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+        max_length=16,
+        validators=[validate_phone],
+        label=_("手机号码"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     residence_village = VillageChoiceField(queryset=Village.objects.none(), label=_("常住村(社区)"))
     township = TownshipChoiceField(
@@ -123,9 +128,6 @@ class PatrollerCreateForm(forms.Form):
         else:
             self.fields["township"].queryset = townships
             self.fields["township"].required = True
-
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
 
 
 class EligibilityForm(forms.Form):

@@ -382,13 +382,18 @@ def contract_in_force(*, patroller: Patroller, on: date) -> Contract | None:
 
 
 def is_excellent_incumbent(patroller: Patroller, on: date) -> bool:
-    """Whether a renewing incumbent performed excellently (第四条(二)): may then be hired up to 55.
+    """Whether a renewing incumbent performed excellently (第四条(二)): they may then be hired up to 55.
 
-    SPEC §4: no failing month and an average final score ≥ 85 over the previous 12 assessed months. Monthly
-    assessments do not exist yet, so until the assessments app answers this, no incumbent qualifies and the
-    age limit stays 50 for everyone.
+    SPEC §4: no failing month and an average final score ≥ 85 over the previous 12 assessed months. The monthly
+    assessments answer this (`assessments.selectors.is_excellent`); while that app has no such function, no
+    incumbent qualifies and the age limit stays 50 for everyone.
     """
-    return False
+    try:
+        from assessments import selectors as assessments  # imported late: assessments builds on the roster
+    except ImportError:
+        return False
+    check = getattr(assessments, "is_excellent", None)
+    return bool(check is not None and check(patroller=patroller, on=on))
 
 
 def eligibility(*, patroller: Patroller, segment: Segment, start: date) -> list[tuple[str, str]]:

@@ -1,7 +1,9 @@
 """Roster API shapes (API.md). Input serializers only parse; every rule lives in the models and services."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
 from accounts.models import Role, User
 from accounts.scope import MAX_ID
@@ -10,6 +12,28 @@ from rivers.models import Segment, Township, Village
 from rivers.selectors import segments_visible_to, townships_visible_to
 from staffing import selectors
 from staffing.models import Applicant, Contract, Patroller, RosterChange, RosterFiling, Vacancy
+
+
+class InScope(serializers.PrimaryKeyRelatedField):
+    """The id of an object the caller may see. Any other id, existing or not, is a 404 like the object's own URL
+    (SPEC §1: outside scope is not found); a malformed id stays a 400."""
+
+    def __init__(self, *, scope, **kwargs) -> None:
+        self.scope = scope
+        super().__init__(queryset=kwargs.pop("queryset"), **kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, int | str) and str(data).isdigit() and int(data) > MAX_ID:
+            raise NotFound()
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if error.get_codes() == ["does_not_exist"]:
+                raise NotFound() from None
+            raise
 
 
 class SegmentBriefSerializer(serializers.Serializer):
@@ -21,9 +45,7 @@ class SegmentBriefSerializer(serializers.Serializer):
 class PatrollerSerializer(serializers.ModelSerializer):
     """A roster row. ID number and phone in full only for the managing office (SPEC §4), masked otherwise."""
 
-    id_number = serializers.SerializerMethodField(
-        help_text=_("管理该巡察员的河长办可见全文，其他人为脱敏号码")
-    )
+    id_number = serializers.SerializerMethodField(help_text=_("管理该巡察员的河长办可见全文，其他人为脱敏号码"))
     phone = serializers.SerializerMethodField(help_text=_("仅聘用(管理)该巡察员的河长办可见全文"))
     residence_village_name = serializers.CharField(source="residence_village.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
@@ -66,7 +88,8 @@ class PatrollerSerializer(serializers.ModelSerializer):
     def get_managed_by_me(self, obj: Patroller) -> bool:
         return selectors.manages(self._user(), obj)
 
-    def get_segment(self, obj: Patroller) -> SegmentBriefSerializer | None:
+    @extend_schema_field(SegmentBriefSerializer(allow_null=True))
+    def get_segment(self, obj: Patroller) -> dict | None:
         segment = selectors.current_segment(obj)
         return SegmentBriefSerializer(segment).data if segment else None
 
@@ -81,8 +104,9 @@ class PatrollerWriteSerializer(serializers.Serializer):
     criminal_record = serializers.BooleanField(required=False, default=False, label=_("受过刑事处罚"))
     healthy = serializers.BooleanField(required=False, default=True, label=_("身体健康"))
     poverty_relief = serializers.BooleanField(required=False, default=False, label=_("扶贫对象"))
-    township = serializers.PrimaryKeyRelatedField(
-        queryset=Township.objects.all(),
+    township = InScope(
+        scope=townships_visible_to,
+        queryset=Township.objects.none(),
         required=False,
         label=_("所属乡镇(街道)"),
         help_text=_("县级河长办聘用时必填；乡级河长办聘用时为本乡镇"),
@@ -120,12 +144,7 @@ class ContractSerializer(serializers.ModelSerializer):
 class ContractCreateSerializer(serializers.Serializer):
     start = serializers.DateField(label=_("开始日期"))
     end = serializers.DateField(label=_("结束日期"))
-    segment = serializers.PrimaryKeyRelatedField(queryset=Segment.objects.none(), label=_("河段"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only segments the caller can see: another township's segment is "not found" like any other id.
-        self.fields["segment"].queryset = segments_visible_to(self.context["request"].user)
+    segment = InScope(scope=segments_visible_to, queryset=Segment.objects.none(), label=_("河段"))
 
 
 class EligibilityQuery(serializers.Serializer):
@@ -210,28 +229,21 @@ class VacancyDetailSerializer(VacancySerializer):
     class Meta(VacancySerializer.Meta):
         fields = [*VacancySerializer.Meta.fields, "applicants"]
 
-    def get_applicants(self, obj: Vacancy) -> ApplicantSerializer(many=True):
+    @extend_schema_field(ApplicantSerializer(many=True))
+    def get_applicants(self, obj: Vacancy) -> list[dict]:
         return ApplicantSerializer(selectors.vacancy_ranking(vacancy=obj), many=True, context=self.context).data
 
 
 class VacancyCreateSerializer(serializers.Serializer):
-    segment = serializers.PrimaryKeyRelatedField(queryset=Segment.objects.none(), label=_("河段"))
+    segment = InScope(scope=segments_visible_to, queryset=Segment.objects.none(), label=_("河段"))
     reason = serializers.ChoiceField(choices=Vacancy.Reason.choices, default=Vacancy.Reason.BELOW_STANDARD)
     opened_on = serializers.DateField(required=False, label=_("开放日期"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["segment"].queryset = segments_visible_to(self.context["request"].user)
-
 
 class ApplicantCreateSerializer(serializers.Serializer):
-    patroller = serializers.PrimaryKeyRelatedField(queryset=Patroller.objects.none(), label=_("应聘人员"))
+    patroller = InScope(scope=selectors.patrollers_visible_to, queryset=Patroller.objects.none(), label=_("应聘人员"))
     exam_score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
     interview_score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["patroller"].queryset = selectors.patrollers_visible_to(self.context["request"].user)
 
 
 class HireSerializer(serializers.Serializer):
@@ -289,11 +301,7 @@ class RosterFilingSerializer(serializers.ModelSerializer):
 
 
 class RosterFilingCreateSerializer(serializers.Serializer):
-    township = serializers.PrimaryKeyRelatedField(queryset=Township.objects.none(), label=_("乡镇(街道)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships_visible_to(self.context["request"].user)
+    township = InScope(scope=townships_visible_to, queryset=Township.objects.none(), label=_("乡镇(街道)"))
 
 
 class TownshipFilter(serializers.Serializer):

@@ -292,7 +292,7 @@ def patroller_contract(request: HttpRequest, pk: int) -> HttpResponse:
                 _("已签订%(start)s至%(end)s的管护合同，该变动待备案。")
                 % {"start": contract.start.isoformat(), "end": contract.end.isoformat()},
             )
-            return redirect("patroller-detail", pk=patroller.pk)
+            return redirect("staffing-patroller", pk=patroller.pk)
     context = {"patroller": patroller, "form": form, "failures": failures, "latest": latest}
     return render(request, "staffing/contract_form.html", context, status=400 if form.errors or failures else 200)
 
@@ -313,7 +313,7 @@ def patroller_resign(request: HttpRequest, pk: int) -> HttpResponse:
             roster_forms.add_service_errors(form, error)
         else:
             messages.success(request, _("已登记辞职，并为该河段开放了补聘岗位；该变动待备案。"))
-            return redirect("patroller-detail", pk=patroller.pk)
+            return redirect("staffing-patroller", pk=patroller.pk)
     return render(
         request, "staffing/resign_form.html", {"patroller": patroller, "form": form}, status=400 if form.errors else 200
     )
@@ -349,8 +349,8 @@ def patroller_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已登记%(name)s(候选人员)。") % {"name": patroller.name})
             if vacancy is not None:
-                return redirect(f"{reverse('vacancy-detail', args=[vacancy.pk])}?add-patroller={patroller.pk}")
-            return redirect("patroller-detail", pk=patroller.pk)
+                return redirect(f"{reverse('staffing-vacancy', args=[vacancy.pk])}?add-patroller={patroller.pk}")
+            return redirect("staffing-patroller", pk=patroller.pk)
     context = {"form": form, "vacancy": vacancy}
     return render(request, "staffing/patroller_form.html", context, status=400 if form.errors else 200)
 
@@ -397,7 +397,7 @@ def vacancy_open_below_standard(request: HttpRequest) -> HttpResponse:
     township = _township_posted(request)
     opened = services.vacancies_open_below_standard(township=township, by=user)
     messages.success(request, _("已开放 %(n)d 个岗位。") % {"n": len(opened)})
-    return redirect("vacancy-list")
+    return redirect("staffing-vacancies")
 
 
 def _candidates_for(user, vacancy: Vacancy, ranking: list) -> QuerySet[Patroller]:
@@ -462,7 +462,7 @@ def vacancy_applicant_add(request: HttpRequest, pk: int) -> HttpResponse:
             roster_forms.add_service_errors(form, error)
         else:
             messages.success(request, _("已登记%(name)s报名。") % {"name": form.cleaned_data["patroller"].name})
-            return redirect("vacancy-detail", pk=vacancy.pk)
+            return redirect("staffing-vacancy", pk=vacancy.pk)
     return _vacancy_page(request, vacancy, add_form=form, status=400)
 
 
@@ -484,7 +484,7 @@ def vacancy_applicant_score(request: HttpRequest, pk: int) -> HttpResponse:
             roster_forms.add_service_errors(form, error)
         else:
             messages.success(request, _("成绩已保存，排名已更新。"))
-            return redirect("vacancy-detail", pk=vacancy.pk)
+            return redirect("staffing-vacancy", pk=vacancy.pk)
     return _vacancy_page(request, vacancy, score_form=form, status=400)
 
 
@@ -513,7 +513,7 @@ def vacancy_hire(request: HttpRequest, pk: int, applicant_pk: int) -> HttpRespon
                     _("已聘用%(name)s：%(start)s至%(end)s，该变动待备案。")
                     % {"name": applicant.patroller.name, "start": contract.start, "end": contract.end},
                 )
-                return redirect("patroller-detail", pk=applicant.patroller_id)
+                return redirect("staffing-patroller", pk=applicant.patroller_id)
     elif vacancy.status == Vacancy.Status.OPEN:
         # Say before the click what would stop the hire on the proposed start date.
         failures = _failures_of(
@@ -559,7 +559,7 @@ def roster_file(request: HttpRequest) -> HttpResponse:
     user = request.user
     _roster_offices_only(user)
     township = _township_posted(request)
-    back = f"{reverse('roster-changes')}?township={township.pk}"
+    back = f"{reverse('staffing-roster-changes')}?township={township.pk}"
     try:
         filing = services.roster_file(township=township, by=user)
     except ValidationError as error:

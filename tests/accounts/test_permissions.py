@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from tests.patrol.log_matrix import patrol_log_rows
+from tests.staffing.roster_matrix import roster_rows
+
 pytestmark = pytest.mark.django_db
 
 Get = Callable[[str], object]  # request.getfixturevalue: a row's path reads any fixture by name
@@ -46,7 +49,7 @@ class Row:
     hidden: frozenset[str] = frozenset()
     method: str = "get"
     ok: int = 200
-    data: dict | None = None
+    data: dict | Callable[[Get], dict] | None = None  # a function of `get` when the body names objects
 
     def expected(self, who: str) -> int:
         if who == "anonymous":
@@ -184,6 +187,8 @@ ROWS = [
         hidden=OFFICES,
     ),
 ]
+ROWS += roster_rows(Row)  # the roster endpoints (issue 3)
+ROWS += patrol_log_rows(Row)  # the patrol-log endpoints (issue 4)
 
 # Routes outside the matrix: open to everyone on purpose (login, the schema and its docs page).
 PUBLIC_ROUTES = {"auth-token", "schema", "docs"}
@@ -196,7 +201,8 @@ def test_each_caller_gets_what_their_role_and_scope_allow(row, who, request, api
     assert resolve(urlsplit(url).path).url_name == row.route, "the row's path does not lead to its route"
     client = api if who == "anonymous" else api.as_user(cast[who])
 
-    response = getattr(client, row.method)(url, row.data, format="json")
+    data = row.data(request.getfixturevalue) if callable(row.data) else row.data
+    response = getattr(client, row.method)(url, data, format="json")
 
     expected = row.expected(who)
     assert response.status_code == expected, response.content.decode()

@@ -34,7 +34,13 @@ def candidate(office, village, *, born: date = date(1980, 6, 15), township=None,
     )
 
 
-def hire(patroller: Patroller, segment, office, start: date, end: date | None = None) -> Contract:
+def hire(patroller: Patroller, segment, office, start: date, end: date | None = None, *, today=None) -> Contract:
+    """A contract entered on its first day unless `today` says otherwise, so that tests never read the clock."""
     return services.contract_create(
-        patroller=patroller, segment=segment, start=start, end=end or rules.contract_max_end(start), by=office
+        patroller=patroller,
+        segment=segment,
+        start=start,
+        end=end or rules.contract_max_end(start),
+        by=office,
+        today=today or start,
     )

@@ -143,9 +143,19 @@ def test_every_roster_page_loads_for_the_township_office(web, cast, everything):
 def test_people_who_are_not_an_office_are_refused_every_roster_page(web, cast, everything, role):
     client = web(cast[role])
 
+    vacancy, township = everything["vacancy"].pk, everything["patroller"].township_id
+
     for url in page_urls(**everything):
         assert client.get(url).status_code == 403, url
-    assert client.post(FILE, {"township": everything["patroller"].township_id}).status_code == 403
+    for url in (
+        FILE,
+        NEW_PATROLLER,
+        "/staffing/vacancies/open-below-standard/",
+        f"/staffing/vacancies/{vacancy}/applicants/",
+        f"/staffing/vacancies/{vacancy}/scores/",
+    ):
+        assert client.post(url, {"township": township}).status_code == 403, url
+    assert RosterFiling.objects.count() == 1 and Vacancy.objects.count() == 1
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, everything):
@@ -231,7 +241,7 @@ def test_a_township_outside_scope_in_the_filter_shows_nothing_outside_scope(web,
 
 def test_roster_export_is_a_workbook_with_title_header_and_the_rows_the_viewer_may_see(web, cast, hire):
     person = hire("张伟")
-    hire("王芳", contract=False)
+    candidate = hire("王芳", contract=False)
 
     office = web(cast["township_office"]).get(ROSTER_XLSX, {"status": "active"})
     county = web(cast["county_office"]).get(ROSTER_XLSX)
@@ -242,15 +252,13 @@ def test_roster_export_is_a_workbook_with_title_header_and_the_rows_the_viewer_m
     header = [cell.value for cell in sheet[2]]
     assert header[:5] == ["姓名", "性别", "年龄(周岁)", "身份证号", "手机号码"]
     assert sheet.freeze_panes == "A3" and sheet["A2"].font.bold
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[3], r[4], r[8]) for r in rows] == [("张伟", person.id_number, person.phone, "贾鲁河丰庆路段")]
 
-    county_rows = list(load_workbook(BytesIO(b"".join(county.streaming_content))).active.iter_rows(min_row=3))
-    assert [(r[0].value, r[3].value, r[4].value) for r in county_rows][0] == (
-        "张伟",
-        rules.mask_id_number(person.id_number),
-        rules.mask_phone(person.phone),
-    )
+    county_sheet = load_workbook(BytesIO(b"".join(county.streaming_content))).active
+    assert [(r[0], r[3], r[4]) for r in county_sheet.iter_rows(min_row=3, values_only=True)] == [
+        (p.name, rules.mask_id_number(p.id_number), rules.mask_phone(p.phone)) for p in (person, candidate)
+    ]
 
 
 # ---- adding a candidate ----------------------------------------------------------------------------------------
@@ -298,6 +306,30 @@ def test_adding_a_patroller_with_a_short_id_number_shows_the_length_rule(web, ca
 
     assert response.context["form"].errors["id_number"] == ["身份证号应为18位：17位数字加1位数字或X。"]
     assert not Patroller.objects.exists()
+
+
+def test_a_bad_id_number_is_reported_together_with_the_other_mistakes_of_the_form(web, cast, places):
+    data = new_patroller_form(places, id_number="410105198013010011", phone="12345")
+    del data["residence_village"]
+
+    response = web(cast["township_office"]).post(NEW_PATROLLER, data)
+
+    errors = response.context["form"].errors
+    assert errors["id_number"] == ["身份证号中的出生日期无效。"]
+    assert errors["phone"] == ["手机号码应为11位数字。"]
+    assert "residence_village" in errors
+    assert not Patroller.objects.exists()
+
+
+def test_an_id_number_already_registered_is_refused_by_the_field(web, cast, places, hire):
+    existing = hire("张伟", contract=False)
+
+    response = web(cast["township_office"]).post(
+        NEW_PATROLLER, new_patroller_form(places, id_number=existing.id_number)
+    )
+
+    assert response.context["form"].errors["id_number"] == ["该身份证号已登记。"]
+    assert Patroller.objects.count() == 1
 
 
 def test_the_county_office_adds_a_patroller_to_a_township_it_chooses(web, cast, places):
@@ -443,7 +475,9 @@ def test_resignation_on_a_day_without_a_contract_is_refused_by_the_date_field(we
 
 @pytest.fixture
 def vacancy(cast, segments):
-    return services.vacancy_open(segment=segments["home"], reason=Vacancy.Reason.BELOW_STANDARD, by=cast["township_office"])
+    return services.vacancy_open(
+        segment=segments["home"], reason=Vacancy.Reason.BELOW_STANDARD, by=cast["township_office"]
+    )
 
 
 def test_vacancy_list_shows_the_open_vacancies_of_the_township(web, cast, vacancy, segments):

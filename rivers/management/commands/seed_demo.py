@@ -52,6 +52,10 @@ class Command(BaseCommand):
             staffing = _later_seed("staffing.demo")
             if staffing is not None and hasattr(staffing, "seed_roster"):
                 staffing.seed_roster(stdout=self.stdout, password=password)
+        # Outside the transaction: the photo pipeline opens its own, so that files and rows stay in step.
+        patrol = _later_seed("patrol.demo")
+        if patrol is not None and hasattr(patrol, "seed_patrol_logs"):
+            patrol.seed_patrol_logs(stdout=self.stdout)
         self._summary(register, users)
 
     def _summary(self, register: demo.SeedResult, users: demo.SeedResult) -> None:

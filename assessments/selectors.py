@@ -1,0 +1,424 @@
+"""Reads of assessments, flags, corrections, spot checks and supervision reports, always through the caller's
+scope (accounts.scope), plus the month facts behind the suggested scores.
+
+The facts of a whole township (or county) month come from a fixed number of aggregate queries whatever the
+number of patrollers: the contracts of the month, one GROUP BY over the patrol logs, one over the supervision
+reports (see `month_facts`).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from accounts.scope import scope_filter
+from assessments import rules
+from assessments.models import (
+    Assessment,
+    AssessmentChange,
+    Correction,
+    DismissalFlag,
+    SpotCheckDraw,
+    SupervisionReport,
+)
+from patrol import rules as patrol_rules
+from patrol.models import PatrolLog, Photo
+from staffing.models import Contract, Patroller
+
+# --- the month's population and facts --------------------------------------------------------------------------
+
+
+@dataclass
+class MonthRow:
+    """A patroller under contract in the month, where (their contract's township) and the facts of the month."""
+
+    patroller: Patroller
+    township_id: int
+    county_id: int
+    facts: rules.MonthFacts
+
+
+def contracts_in_month(*, month: date, through: date) -> QuerySet[Contract]:
+    """Contracts in force on at least one day from the 1st of `month` to `through` (≤ the month's end).
+
+    A contract cancelled before it began (terminated_on < start) covers no day and is left out.
+    """
+    return Contract.objects.filter(start__lte=through, end__gte=month).filter(
+        Q(terminated_on__isnull=True) | (Q(terminated_on__gte=month) & Q(terminated_on__gte=F("start")))
+    )
+
+
+def _problem_found() -> Q:
+    """A log that found at least one problem: a check value other than normal/clean/fair/intact (SPEC §5)."""
+    condition = Q()
+    for code, (_label, values) in patrol_rules.CHECKS.items():
+        bad = [value for value in values if value not in patrol_rules.OK_VALUES]
+        condition |= Q(**{f"checks__{code}__in": bad})
+    return condition
+
+
+# Actions that deal with a problem on the spot or pass it on; `outreach` alone does not.
+HANDLING_ACTIONS = ("stopped", patrol_rules.ESCALATED, "cleaned", "assisted_enforcement")
+
+
+def _action(code: str) -> Q:
+    # Action codes never contain one another, so a text match on the stored JSON list is exact; JSON
+    # containment (`__contains`) is not available on SQLite.
+    return Q(actions__icontains=code)
+
+
+def _log_aggregates(logs: QuerySet[PatrolLog]) -> dict[int, dict[str, int]]:
+    problem = _problem_found()
+    handled = Q()
+    for code in HANDLING_ACTIONS:
+        handled |= _action(code)
+    escalated = _action(patrol_rules.ESCALATED)
+    on_time = timedelta(hours=int(settings.RIVER.get("ESCALATION_ON_TIME_HOURS", 24)))
+    flagged_photo = Photo.objects.filter(log=OuterRef("pk")).exclude(flags=[])
+    rows = (
+        logs.order_by()
+        .values("patroller_id")
+        .annotate(
+            logs=Count("id"),
+            days_patrolled=Count("date", distinct=True),
+            days_unhandled=Count("date", distinct=True, filter=problem & ~handled),
+            logs_flagged=Count("id", filter=~Q(flags=[]) | Q(Exists(flagged_photo))),
+            problem_logs=Count("id", filter=problem),
+            problem_logs_with_evidence=Count("id", filter=problem & ~Q(flags__icontains=patrol_rules.EVIDENCE_MISSING)),
+            escalations=Count("id", filter=escalated),
+            escalations_on_time=Count("id", filter=escalated & Q(created_at__lte=F("ended_at") + on_time)),
+        )
+    )
+    return {row.pop("patroller_id"): row for row in rows}
+
+
+def _supervision_aggregates(reports: QuerySet[SupervisionReport]) -> dict[int, dict[str, int]]:
+    rows = (
+        reports.order_by()
+        .values("patroller_id")
+        .annotate(
+            supervision_confirmed=Count("id", filter=Q(status=SupervisionReport.Status.CONFIRMED)),
+            complaints=Count("id", filter=~Q(status=SupervisionReport.Status.REJECTED)),
+        )
+    )
+    return {row.pop("patroller_id"): row for row in rows}
+
+
+def month_facts(
+    *,
+    month: date,
+    through: date,
+    township_id: int | None = None,
+    county_id: int | None = None,
+    patroller_ids: list[int] | None = None,
+) -> list[MonthRow]:
+    """Every patroller under contract in `month` (up to `through`) whose contract's segment lies in the township
+    (or county), or among `patroller_ids`, with the month's facts, ordered by patroller id.
+
+    Three queries whatever the number of patrollers: the contracts with their patrollers, one GROUP BY over the
+    month's patrol logs, one over the month's supervision reports.
+    """
+    last = min(through, rules.month_end(month))
+    contracts = contracts_in_month(month=month, through=last)
+    if township_id is not None:
+        contracts = contracts.filter(segment__township_id=township_id)
+    if county_id is not None:
+        contracts = contracts.filter(segment__township__county_id=county_id)
+    if patroller_ids is not None:
+        contracts = contracts.filter(patroller_id__in=patroller_ids)
+    contract_rows = list(
+        contracts.select_related("patroller").annotate(
+            township_id=F("segment__township_id"), county_id=F("segment__township__county_id")
+        )
+    )
+
+    days: dict[int, int] = defaultdict(int)
+    latest: dict[int, Contract] = {}
+    for contract in contract_rows:
+        first_day = max(contract.start, month)
+        last_day = min(contract.last_day, last)
+        if last_day >= first_day:
+            days[contract.patroller_id] += (last_day - first_day).days + 1
+        current = latest.get(contract.patroller_id)
+        if current is None or contract.start > current.start:
+            latest[contract.patroller_id] = contract
+    if not latest:
+        return []
+
+    patrollers = contracts.values("patroller_id")
+    logs = _log_aggregates(PatrolLog.objects.filter(patroller_id__in=patrollers, date__gte=month, date__lte=last))
+    reports = _supervision_aggregates(
+        SupervisionReport.objects.filter(
+            patroller_id__in=patrollers, observed_on__gte=month, observed_on__lte=rules.month_end(month)
+        )
+    )
+    rows = []
+    for patroller_id in sorted(latest):
+        contract = latest[patroller_id]
+        facts = rules.MonthFacts(
+            days_under_contract=days[patroller_id],
+            **logs.get(patroller_id, {}),
+            **reports.get(patroller_id, {}),
+        )
+        rows.append(MonthRow(contract.patroller, contract.township_id, contract.county_id, facts))
+    return rows
+
+
+# --- outcomes --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    """A patroller's month as it counts: the prevailing final assessment (county over township)."""
+
+    month: date
+    outcome: rules.Outcome
+    total: int | None
+    level: str | None
+    assessment_id: int | None
+
+
+def month_results(*, patroller_ids: list[int], since: date | None = None, before: date | None = None) -> dict:
+    """{patroller id: {month: MonthResult}} for every month with a final assessment (one query).
+
+    Months without a final assessment are absent: they are "not assessed".
+    """
+    finals = Assessment.objects.filter(patroller_id__in=patroller_ids, status=Assessment.Status.FINAL)
+    if since is not None:
+        finals = finals.filter(month__gte=since)
+    if before is not None:
+        finals = finals.filter(month__lt=before)
+    per: dict[int, dict[date, dict[str, tuple]]] = defaultdict(lambda: defaultdict(dict))
+    for row in finals.values_list("patroller_id", "month", "level", "passed", "total", "id"):
+        patroller_id, month, level, passed, total, pk = row
+        per[patroller_id][month][level] = (passed, total, pk)
+    results: dict[int, dict[date, MonthResult]] = {}
+    for patroller_id, months in per.items():
+        results[patroller_id] = {}
+        for month, levels in months.items():
+            level = Assessment.Level.COUNTY if Assessment.Level.COUNTY in levels else Assessment.Level.TOWNSHIP
+            passed, total, pk = levels[level]
+            outcome = rules.month_outcome(
+                county=levels.get(Assessment.Level.COUNTY, (None,))[0],
+                township=levels.get(Assessment.Level.TOWNSHIP, (None,))[0],
+            )
+            results[patroller_id][month] = MonthResult(month, outcome, total, level, pk)
+    return results
+
+
+def month_outcomes(*, patroller: Patroller) -> dict[date, rules.Outcome]:
+    """One patroller's month outcomes over their whole history (the dismissal rule's input)."""
+    results = month_results(patroller_ids=[patroller.pk]).get(patroller.pk, {})
+    return {month: result.outcome for month, result in results.items()}
+
+
+def is_excellent(*, patroller: Patroller, on: date) -> bool:
+    """SPEC §4: no failing month and an average final score ≥ EXCELLENT_AVERAGE over the previous 12 assessed
+    months (months before the month of `on`; not-assessed months are skipped)."""
+    results = month_results(patroller_ids=[patroller.pk], before=rules.month_start(on)).get(patroller.pk, {})
+    rows = [(r.month, r.total, r.outcome == rules.Outcome.PASS) for r in results.values()]
+    return rules.is_excellent(rows)
+
+
+# --- assessments -----------------------------------------------------------------------------------------------
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """Offices by place; a patroller their own FINAL assessments (drafts are the office's work in progress)."""
+    own = None
+    if user.is_authenticated and user.role == Role.PATROLLER:
+        own = Q(patroller__user_id=user.pk, status=Assessment.Status.FINAL)
+    return scope_filter(Assessment.objects.all(), user, county="county_id", township="township_id", own=own)
+
+
+def _with_details(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    return queryset.select_related("patroller", "township", "county", "finalized_by")
+
+
+def assessment_list(*, user, filters: dict | None = None) -> QuerySet[Assessment]:
+    """Filters: `month` (date, the 1st), `township`, `county`, `patroller` (ids), `level`, `status`.
+    Ordered by month, township code, patroller name, level (township first). One query."""
+    filters = filters or {}
+    qs = assessments_visible_to(user)
+    for key, lookup in (
+        ("month", "month"),
+        ("township", "township_id"),
+        ("county", "county_id"),
+        ("patroller", "patroller_id"),
+        ("level", "level"),
+        ("status", "status"),
+    ):
+        if filters.get(key) is not None:
+            qs = qs.filter(**{lookup: filters[key]})
+    return _with_details(qs).order_by("month", "township__code", "patroller__name", "patroller_id", "-level")
+
+
+def assessment_get(*, user, pk: int) -> Assessment:
+    try:
+        return _with_details(assessments_visible_to(user)).get(pk=pk)
+    except (Assessment.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def assessment_changes(*, assessment: Assessment) -> QuerySet[AssessmentChange]:
+    """Every change of one assessment, oldest first (who, when, old, new, why)."""
+    return assessment.changes.select_related("user").order_by("at", "id")
+
+
+def patroller_assessment_history(*, patroller: Patroller) -> QuerySet[AssessmentChange]:
+    """Every change of every assessment of a patroller, oldest first (the patroller's page)."""
+    return (
+        AssessmentChange.objects.filter(assessment__patroller=patroller)
+        .select_related("user", "assessment")
+        .order_by("at", "id")
+    )
+
+
+def owns(user, assessment: Assessment) -> bool:
+    """The office that scores this assessment: the township office for township level, the county office for
+    the county spot check."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if assessment.level == Assessment.Level.TOWNSHIP:
+        return user.role == Role.TOWNSHIP_OFFICE and user.township_id == assessment.township_id
+    return user.role == Role.COUNTY_OFFICE and user.county_id == assessment.county_id
+
+
+# --- corrections -----------------------------------------------------------------------------------------------
+
+
+def corrections_visible_to(user) -> QuerySet[Correction]:
+    return scope_filter(
+        Correction.objects.all(), user, county="assessment__county_id", township="assessment__township_id"
+    )
+
+
+def correction_list(*, user, filters: dict | None = None) -> QuerySet[Correction]:
+    """Filters `status`, `assessment`, `township`. Newest first."""
+    filters = filters or {}
+    qs = corrections_visible_to(user)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("assessment"):
+        qs = qs.filter(assessment_id=filters["assessment"])
+    if filters.get("township"):
+        qs = qs.filter(assessment__township_id=filters["township"])
+    return qs.select_related("assessment__patroller", "requested_by", "decided_by").order_by("-requested_at", "-id")
+
+
+def correction_get(*, user, pk: int) -> Correction:
+    try:
+        return correction_list(user=user).get(pk=pk)
+    except (Correction.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+# --- dismissal flags -------------------------------------------------------------------------------------------
+
+
+def dismissal_flags_visible_to(user) -> QuerySet[DismissalFlag]:
+    return scope_filter(DismissalFlag.objects.all(), user, county="county_id", township="township_id")
+
+
+def dismissal_flag_list(*, user, filters: dict | None = None) -> QuerySet[DismissalFlag]:
+    """Filters `status`, `rule`, `township`, `county`, `patroller`. Newest first. One query."""
+    filters = filters or {}
+    qs = dismissal_flags_visible_to(user)
+    for key, lookup in (
+        ("status", "status"),
+        ("rule", "rule"),
+        ("township", "township_id"),
+        ("county", "county_id"),
+        ("patroller", "patroller_id"),
+    ):
+        if filters.get(key):
+            qs = qs.filter(**{lookup: filters[key]})
+    return qs.select_related("patroller", "township", "confirmed_by", "contract", "vacancy").order_by(
+        "-raised_at", "-id"
+    )
+
+
+def dismissal_flag_get(*, user, pk: int) -> DismissalFlag:
+    try:
+        return dismissal_flag_list(user=user).get(pk=pk)
+    except (DismissalFlag.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def may_dismiss(user, flag: DismissalFlag) -> bool:
+    """The township office of the flag's township or the county office above it confirm dismissals."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.TOWNSHIP_OFFICE:
+        return user.township_id == flag.township_id
+    return user.role == Role.COUNTY_OFFICE and user.county_id == flag.county_id
+
+
+# --- spot checks -----------------------------------------------------------------------------------------------
+
+
+def spot_check_draws_visible_to(user) -> QuerySet[SpotCheckDraw]:
+    """Offices: the draws of their county (a township office sees its county's draws)."""
+    return scope_filter(SpotCheckDraw.objects.all(), user, county="county_id", township="county__townships")
+
+
+def spot_check_draw_list(*, user, filters: dict | None = None) -> QuerySet[SpotCheckDraw]:
+    filters = filters or {}
+    qs = spot_check_draws_visible_to(user)
+    if filters.get("month"):
+        qs = qs.filter(month=filters["month"])
+    if filters.get("county"):
+        qs = qs.filter(county_id=filters["county"])
+    return qs.select_related("county", "drawn_by").order_by("-month", "county__code")
+
+
+# --- supervision reports ---------------------------------------------------------------------------------------
+
+
+def supervision_reports_visible_to(user) -> QuerySet[SupervisionReport]:
+    """Offices by place; a village chief or supervisor the reports they filed; nobody else (the patroller does
+    not see who reported them)."""
+    own = None
+    if user.is_authenticated and user.role in (Role.SUPERVISOR, Role.VILLAGE_CHIEF):
+        own = Q(reporter_id=user.pk)
+    return scope_filter(SupervisionReport.objects.all(), user, county="county_id", township="township_id", own=own)
+
+
+def supervision_report_list(*, user, filters: dict | None = None) -> QuerySet[SupervisionReport]:
+    """Filters `status`, `township`, `patroller`, `month` (the 1st). Newest first. One query."""
+    filters = filters or {}
+    qs = supervision_reports_visible_to(user)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    if filters.get("patroller"):
+        qs = qs.filter(patroller_id=filters["patroller"])
+    if filters.get("month"):
+        qs = qs.filter(observed_on__gte=filters["month"], observed_on__lte=rules.month_end(filters["month"]))
+    return qs.select_related("patroller", "reporter", "township", "decided_by").order_by("-created_at", "-id")
+
+
+def supervision_report_get(*, user, pk: int) -> SupervisionReport:
+    try:
+        return supervision_report_list(user=user).get(pk=pk)
+    except (SupervisionReport.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def reportable_patrollers(user) -> QuerySet[Patroller]:
+    """Whom a user may file a supervision report about: a supervisor the active patrollers of their township,
+    a village chief the patrollers on segments through their village; nobody for anyone else."""
+    if not getattr(user, "is_authenticated", False):
+        return Patroller.objects.none()
+    if user.role == Role.SUPERVISOR:
+        return Patroller.objects.filter(township_id=user.township_id, status=Patroller.Status.ACTIVE)
+    if user.role == Role.VILLAGE_CHIEF:
+        from staffing.selectors import patrollers_visible_to
+
+        return patrollers_visible_to(user).filter(status=Patroller.Status.ACTIVE)
+    return Patroller.objects.none()

@@ -1,0 +1,281 @@
+"""API shapes of assessments, spot checks, dismissal flags, corrections and supervision reports (API.md)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.scope import MAX_ID
+from assessments import rules
+from assessments.models import Assessment, AssessmentChange, Correction, DismissalFlag, SupervisionReport
+from config.api import id_filter
+
+
+class MonthField(serializers.Field):
+    """A month as API.md writes it: "YYYY-MM" in and out (stored as the 1st of the month)."""
+
+    default_error_messages = {"invalid": _("月份格式应为YYYY-MM。")}
+
+    def to_internal_value(self, data):
+        month = rules.parse_month(data) if isinstance(data, str) else None
+        if month is None:
+            self.fail("invalid")
+        return month
+
+    def to_representation(self, value) -> str:
+        return rules.month_label(value)
+
+
+class PartsSerializer(serializers.Serializer):
+    appearance = serializers.IntegerField()
+    daily_work = serializers.IntegerField()
+    records = serializers.IntegerField()
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    """One row per patroller-month-level (API.md)."""
+
+    month = MonthField()
+    patroller_name = serializers.CharField(source="patroller.name")
+    township_name = serializers.CharField(source="township.name")
+    suggested = PartsSerializer()
+    scores = PartsSerializer()
+    grade_label = serializers.CharField(source="get_grade_display")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "patroller",
+            "patroller_name",
+            "month",
+            "level",
+            "township",
+            "township_name",
+            "county",
+            "suggested",
+            "scores",
+            "total",
+            "grade",
+            "grade_label",
+            "passed",
+            "status",
+            "explanation",
+            "reasons",
+            "facts",
+            "edited",
+            "finalized_at",
+            "finalized_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AssessmentChangeSerializer(serializers.ModelSerializer):
+    user_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssessmentChange
+        fields = ["id", "action", "user", "user_name", "at", "old", "new", "reason"]
+        read_only_fields = fields
+
+    def get_user_name(self, change) -> str | None:
+        return str(change.user) if change.user_id else None
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    """A single assessment with its history: every change (who, when, old, new, why)."""
+
+    changes = AssessmentChangeSerializer(many=True, source="change_history")
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "changes"]
+        read_only_fields = fields
+
+
+class AssessmentFilters(serializers.Serializer):
+    month = MonthField(required=False, label=_("月份"))
+    township = id_filter(_("乡镇(街道)"))
+    county = id_filter(_("县(市、区)"))
+    patroller = id_filter(_("巡察员"))
+    level = serializers.ChoiceField(choices=Assessment.Level.choices, required=False, label=_("考核层级"))
+    status = serializers.ChoiceField(choices=Assessment.Status.choices, required=False, label=_("状态"))
+
+
+class MonthBody(serializers.Serializer):
+    month = MonthField(label=_("月份"))
+
+
+class AssessmentUpdateBody(serializers.Serializer):
+    """`{"scores": {part: points}, "reasons": {part: text}}`; both optional; checked by the service."""
+
+    scores = serializers.JSONField(required=False)
+    reasons = serializers.JSONField(required=False)
+
+
+class CorrectionBody(serializers.Serializer):
+    scores = serializers.JSONField()
+    reasons = serializers.JSONField(required=False)
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=2000)
+
+
+class DecisionBody(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class DismissalFlagSerializer(serializers.ModelSerializer):
+    """API.md: `id, patroller, months, rule, status`, and more for the pages."""
+
+    patroller_name = serializers.CharField(source="patroller.name")
+    township_name = serializers.CharField(source="township.name")
+    trigger_month = MonthField()
+    rule_label = serializers.CharField(source="get_rule_display")
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = DismissalFlag
+        fields = [
+            "id",
+            "patroller",
+            "patroller_name",
+            "months",
+            "rule",
+            "rule_label",
+            "status",
+            "status_label",
+            "trigger_month",
+            "township",
+            "township_name",
+            "county",
+            "raised_at",
+            "confirmed_at",
+            "confirmed_by",
+            "contract",
+            "vacancy",
+            "withdrawn_at",
+            "withdrawn_reason",
+        ]
+        read_only_fields = fields
+
+
+class DismissalConfirmBody(serializers.Serializer):
+    date = serializers.DateField(required=False, label=_("辞退日期(合同最后一日)"))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, label=_("辞退原因"))
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    scores = PartsSerializer()
+    old_scores = PartsSerializer(source="assessment.scores")
+    month = MonthField(source="assessment.month")
+    patroller = serializers.IntegerField(source="assessment.patroller_id")
+    patroller_name = serializers.CharField(source="assessment.patroller.name")
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "assessment",
+            "patroller",
+            "patroller_name",
+            "month",
+            "scores",
+            "old_scores",
+            "reasons",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class CorrectionFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Correction.Status.choices, required=False, label=_("状态"))
+    assessment = id_filter(_("月度考核"))
+    township = id_filter(_("乡镇(街道)"))
+
+
+class SpotCheckDrawSerializer(serializers.Serializer):
+    """API.md: `{"seed", "patrollers": [ids]}`, plus the month, county, population and the drafts created."""
+
+    id = serializers.IntegerField(source="draw.pk")
+    seed = serializers.IntegerField(source="draw.seed")
+    patrollers = serializers.ListField(child=serializers.IntegerField(), source="draw.patrollers")
+    month = MonthField(source="draw.month")
+    county = serializers.IntegerField(source="draw.county_id")
+    population = serializers.IntegerField(source="draw.population")
+    drawn_at = serializers.DateTimeField(source="draw.drawn_at")
+    assessments = serializers.SerializerMethodField()
+
+    def get_assessments(self, drawn) -> list[int]:
+        return [a.pk for a in drawn.assessments]
+
+
+class SpotCheckDrawListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    patrollers = serializers.ListField(child=serializers.IntegerField())
+    month = MonthField()
+    county = serializers.IntegerField(source="county_id")
+    county_name = serializers.CharField(source="county.name")
+    population = serializers.IntegerField()
+    weights = serializers.JSONField()
+    drawn_at = serializers.DateTimeField()
+
+
+class SpotCheckFilters(serializers.Serializer):
+    month = MonthField(required=False, label=_("月份"))
+    county = id_filter(_("县(市、区)"))
+
+
+class DismissalFlagFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DismissalFlag.Status.choices, required=False, label=_("状态"))
+    rule = serializers.ChoiceField(choices=DismissalFlag.Rule.choices, required=False, label=_("规则"))
+    township = id_filter(_("乡镇(街道)"))
+    county = id_filter(_("县(市、区)"))
+    patroller = id_filter(_("巡察员"))
+
+
+class SupervisionReportSerializer(serializers.ModelSerializer):
+    patroller_name = serializers.CharField(source="patroller.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    reporter_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SupervisionReport
+        fields = [
+            "id",
+            "patroller",
+            "patroller_name",
+            "reporter",
+            "reporter_name",
+            "observed_on",
+            "text",
+            "status",
+            "status_label",
+            "township",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_reporter_name(self, report) -> str:
+        return str(report.reporter)
+
+
+class SupervisionReportBody(serializers.Serializer):
+    patroller = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("巡察员"))
+    observed_on = serializers.DateField(label=_("发现日期"))
+    text = serializers.CharField(max_length=2000, label=_("情况说明"))
+
+
+class SupervisionReportFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=SupervisionReport.Status.choices, required=False, label=_("状态"))
+    township = id_filter(_("乡镇(街道)"))
+    patroller = id_filter(_("巡察员"))
+    month = MonthField(required=False, label=_("月份"))

@@ -1,0 +1,24 @@
+"""Routes of the assessments app: the API (included under /api/v1/ by config/urls.py) and the pages."""
+
+from rest_framework.routers import DefaultRouter
+
+from assessments.api import (
+    AssessmentViewSet,
+    CorrectionViewSet,
+    DismissalFlagViewSet,
+    SpotCheckViewSet,
+    SupervisionReportViewSet,
+)
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("spot-checks", SpotCheckViewSet, basename="spot-check")
+router.register("dismissal-flags", DismissalFlagViewSet, basename="dismissal-flag")
+router.register("corrections", CorrectionViewSet, basename="correction")
+router.register("supervision-reports", SupervisionReportViewSet, basename="supervision-report")
+
+api_urlpatterns = router.urls
+
+# Pages (views.py, owned by the pages engineer) go here.
+urlpatterns: list = []

@@ -1,0 +1,517 @@
+"""Ingest benchmark (issue 4): prints figures, writes nothing outside a temporary directory, stops by itself.
+
+    .venv/bin/python bench/ingest.py [--seconds 8] [--clients 4] [--workers N] [--photos 7]
+                                     [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+
+1. Log submissions per second through the full stack — gunicorn on a free loopback port, knox token auth,
+   `POST /api/v1/patrol-logs/` with a new client_uuid each time and a 61-point GPS track (so coverage and speed are
+   computed) — against the same stack's bare authenticated endpoint `GET /api/v1/me/`, measured in the same run,
+   alternating rounds. Goal: ratio ≥ 0.6.
+2. The photo pipeline (`patrol.photos.process_photo`: format check, pixel bound, full decode, thumbnail, SHA-256,
+   perceptual hash, EXIF) per 12-megapixel JPEG against plain Pillow open + thumbnail + save of the same file.
+   Goal: ≤ 1.5×. For information, the same photo uploaded through the stack
+   (`POST /api/v1/patrol-logs/{id}/photos/`: multipart, pipeline, files, flags, row).
+
+The database is a throwaway SQLite file, or with --database-url a throwaway database created on that PostgreSQL
+server (and dropped afterwards). Every loop is bounded by time and by count.
+"""
+
+import argparse
+import http.client
+import io
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+MAX_REQUESTS_PER_ROUND = 100_000  # a bound besides the clock
+# The benchmark segment: a 1 km stretch running due east at 34.75° N (Zhengzhou), as in the test suite.
+WEST, EAST, LAT = 113.6200, 113.6310, 34.7500
+LINE = {"type": "LineString", "coordinates": [[WEST, LAT], [113.6255, LAT], [EAST, LAT]]}
+
+
+# --- environment ---------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    import django
+    import PIL
+
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "pillow": PIL.__version__,
+        "os": platform.platform(),
+    }
+
+
+class Database:
+    """A throwaway database: a SQLite file in `workdir`, or a fresh database on a PostgreSQL server."""
+
+    def __init__(self, workdir: Path, server_url: str | None) -> None:
+        self.server_url = server_url
+        self.name = f"river_bench_{os.getpid()}_{secrets.token_hex(3)}"
+        if server_url:
+            parts = urlsplit(server_url)
+            self.url = urlunsplit((parts.scheme, parts.netloc, f"/{self.name}", "", ""))
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        else:
+            self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+
+    @property
+    def vendor(self) -> str:
+        return "PostgreSQL" if self.server_url else "SQLite (WAL)"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def drop(self) -> None:
+        if self.server_url:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def django_env(workdir: Path, database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_urlsafe(40),
+        DEBUG="0",
+        ALLOWED_HOSTS=HOST,
+        MEDIA_ROOT=str(workdir / "media"),
+        SECURE_HTTPS="0",
+        SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def seed(env: dict[str, str]) -> tuple[str, int, int]:
+    """Migrate, then a township with a segment, its office and a patroller under contract; (token, segment id,
+    log id for photo uploads). Runs in this process against the benchmark database."""
+    subprocess.run(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
+    )
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from accounts.models import Role, User
+    from patrol import services as patrol_services
+    from rivers.models import County, Segment, Township, Village, WaterBody
+    from staffing import rules as staffing_rules
+    from staffing import services as staffing_services
+
+    today = timezone.localdate()
+    county = County.objects.create(code="410105", name="金水区")
+    township = Township.objects.create(county=county, code="410105001", name="丰庆路街道")
+    village = Village.objects.create(township=township, code="410105001001", name="柳林村")
+    river = WaterBody.objects.create(
+        code="R001", name="贾鲁河", kind=WaterBody.Kind.RIVER, basin=WaterBody.Basin.HUAI_RIVER, length_km=137
+    )
+    segment = Segment.objects.create(
+        code="S-BENCH",
+        name="贾鲁河基准段",
+        water_body=river,
+        township=township,
+        length_km=Decimal("1.00"),
+        geometry=LINE,
+    )
+    office = User.objects.create(username="office", role=Role.TOWNSHIP_OFFICE, county=county, township=township)
+    user = User.objects.create(username="patroller", role=Role.PATROLLER, county=county, township=township)
+    first17 = f"410105{today.year - 45}0101001"
+    patroller = staffing_services.patroller_create(
+        by=office,
+        name="基准巡察员",
+        id_number=first17 + staffing_rules.id_check_char(first17),
+        phone="13800000001",
+        residence_village=village,
+        user=user,
+    )
+    start = today - timedelta(days=60)
+    staffing_services.contract_create(
+        patroller=patroller, segment=segment, start=start, end=staffing_rules.contract_max_end(start), by=office
+    )
+    _, token = AuthToken.objects.create(user=user)
+    log, _created = patrol_services.patrol_log_submit(patroller=patroller, data=log_data(segment.pk), by=user)
+    return token, segment.pk, log.pk
+
+
+def log_data(segment_id: int, client_uuid: str | None = None) -> dict:
+    """Yesterday's 30-minute walk along the whole segment: a point every 30 s (61 points), all checks fine."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Shanghai")
+    day = datetime.now(zone).date() - timedelta(days=1)
+    begin = datetime.combine(day, clock(8, 0), tzinfo=zone)
+    track = [
+        {
+            "t": (begin + timedelta(seconds=30 * i)).isoformat(),
+            "lat": LAT,
+            "lng": round(WEST + (EAST - WEST) * i / 60, 7),
+            "acc": 8.0,
+        }
+        for i in range(61)
+    ]
+    body = {
+        "client_uuid": client_uuid or str(uuid.uuid4()),
+        "date": day.isoformat(),
+        "started_at": begin.isoformat(),
+        "ended_at": (begin + timedelta(minutes=30)).isoformat(),
+        "segment": segment_id,
+        "checks": {
+            "sewage_outfall": "normal",
+            "dumping": "normal",
+            "reclamation": "normal",
+            "illegal_building": "normal",
+            "illegal_fishing": "normal",
+            "surface_cleanliness": "clean",
+            "signboard": "intact",
+        },
+        "actions": ["cleaned"],
+        "notes": "沿河巡查一遍，未见异常。",
+        "track": track,
+    }
+    if client_uuid is None:  # the service wants Python values; the HTTP body wants JSON
+        from django.utils.dateparse import parse_datetime
+
+        body.update(
+            client_uuid=uuid.UUID(body["client_uuid"]),
+            date=date.fromisoformat(body["date"]),
+            started_at=parse_datetime(body["started_at"]),
+            ended_at=parse_datetime(body["ended_at"]),
+        )
+    return body
+
+
+# --- the HTTP load ---------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workdir: Path, workers: int) -> None:
+        self.port = free_port()
+        self.log = workdir / "gunicorn.log"
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter running gunicorn, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(workers),
+                "--error-logfile",
+                str(self.log),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, token: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: see {self.log}")
+            try:
+                if request(self.port, "GET", "/api/v1/me/", token)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def request(port: int, method: str, path: str, token: str, body: bytes | None = None, content_type: str = "") -> tuple:
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = content_type or "application/json"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def load(port: int, token: str, *, kind: str, seconds: float, clients: int, segment_id: int) -> dict:
+    """`clients` threads sending requests back to back for `seconds`; successes per second and latencies."""
+    stop_at = time.monotonic() + seconds
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        sent = 0
+        while time.monotonic() < stop_at and sent < MAX_REQUESTS_PER_ROUND:
+            sent += 1
+            started = time.perf_counter()
+            if kind == "me":
+                status, _body = request(port, "GET", "/api/v1/me/", token)
+                ok = status == 200
+            else:
+                payload = json.dumps(log_data(segment_id, client_uuid=str(uuid.uuid4()))).encode()
+                status, _body = request(port, "POST", "/api/v1/patrol-logs/", token, payload)
+                ok = status == 201
+            elapsed = time.perf_counter() - started
+            with lock:
+                (latencies if ok else failures).append(elapsed if ok else status)
+
+    begin = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - begin
+    return {"ok": len(latencies), "failed": failures, "wall": wall, "latencies": latencies}
+
+
+def summary(rounds: list[dict]) -> dict:
+    ok = sum(r["ok"] for r in rounds)
+    wall = sum(r["wall"] for r in rounds)
+    latencies = sorted(x for r in rounds for x in r["latencies"])
+    failed = [s for r in rounds for s in r["failed"]]
+    p = (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000) if latencies else (lambda q: 0)
+    return {"rps": ok / wall if wall else 0.0, "requests": ok, "failed": len(failed), "p50": p(0.5), "p95": p(0.95)}
+
+
+# --- photos ----------------------------------------------------------------------------------------------------
+
+
+def twelve_megapixels() -> bytes:
+    """A 4000×3000 JPEG that compresses like a phone photo (a few MB): smooth scene, texture, sensor noise, EXIF."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(12)
+    height, width = 3000, 4000
+    y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+    x = np.linspace(0, 1, width, dtype=np.float32)[None, :]
+    base = np.stack(
+        [
+            120 + 80 * np.sin(6 * x + 2 * y),
+            140 + 60 * np.cos(5 * y - 3 * x),
+            110 + 70 * np.sin(4 * (x + y)),
+        ],
+        axis=-1,
+    )
+    coarse = rng.normal(0, 25, (height // 40 + 1, width // 40 + 1, 3)).astype(np.float32)
+    texture = np.kron(coarse, np.ones((40, 40, 1), dtype=np.float32))[:height, :width]
+    noise = rng.normal(0, 6, (height, width, 3)).astype(np.float32)
+    pixels = np.clip(base + texture + noise, 0, 255).astype(np.uint8)
+    image = Image.fromarray(pixels, "RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 1
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:20 08:15:00"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (34.0, 45.0, 0.0), "E", (113.0, 37.0, 30.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def plain_pillow(data: bytes) -> None:
+    """What one would write without the pipeline: open, thumbnail, save the thumbnail."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((480, 480))
+        image.save(io.BytesIO(), "JPEG", quality=80)
+
+
+def time_photos(data: bytes, runs: int) -> dict:
+    from django.conf import settings
+
+    from patrol.photos import process_photo
+
+    river = settings.RIVER
+    pipeline, plain = [], []
+    plain_pillow(data)  # warm both (imports, decoder tables)
+    process_photo(data, max_bytes=river["PHOTO_MAX_BYTES"], max_pixels=river["PHOTO_MAX_PIXELS"])
+    for _ in range(runs):  # interleaved, so that drift in the machine's load hits both alike
+        started = time.perf_counter()
+        plain_pillow(data)
+        plain.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        process_photo(data, max_bytes=river["PHOTO_MAX_BYTES"], max_pixels=river["PHOTO_MAX_PIXELS"])
+        pipeline.append(time.perf_counter() - started)
+    return {"pipeline": statistics.median(pipeline) * 1000, "plain": statistics.median(plain) * 1000}
+
+
+def time_uploads(port: int, token: str, log_id: int, data: bytes, runs: int) -> float:
+    """Median milliseconds of `POST /api/v1/patrol-logs/{id}/photos/` with the 12-megapixel file."""
+    boundary = "bench" + secrets.token_hex(8)
+    timings = []
+    for _ in range(runs):
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="client_uuid"\r\n\r\n{uuid.uuid4()}\r\n'.encode(),
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n".encode(),
+            data,
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+        started = time.perf_counter()
+        status, body = request(
+            port,
+            "POST",
+            f"/api/v1/patrol-logs/{log_id}/photos/",
+            token,
+            b"".join(parts),
+            f"multipart/form-data; boundary={boundary}",
+        )
+        timings.append(time.perf_counter() - started)
+        if status != 201:
+            raise RuntimeError(f"photo upload answered {status}: {body[:300]!r}")
+    return statistics.median(timings) * 1000
+
+
+# --- main ------------------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each measured round (two per endpoint)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
+    parser.add_argument("--photos", type=int, default=7, help="runs of each photo measurement")
+    parser.add_argument("--database-url", help="a PostgreSQL server to create a throwaway database on")
+    args = parser.parse_args()
+    if not 0 < args.seconds <= 120 or not 1 <= args.clients <= 64 or not 1 <= args.workers <= 64:
+        parser.error("--seconds 0–120, --clients 1–64, --workers 1–64")
+
+    workdir = Path(tempfile.mkdtemp(prefix="river-bench-"))
+    database = Database(workdir, args.database_url)
+    server = None
+    try:
+        env = django_env(workdir, database.url)
+        token, segment_id, log_id = seed(env)
+        info = machine()
+        server = Server(env, workdir, args.workers)
+        server.wait_ready(token)
+        warm = {"seconds": 1.0, "clients": args.clients, "segment_id": segment_id}
+        load(server.port, token, kind="me", **warm)
+        load(server.port, token, kind="log", **warm)
+        rounds: dict[str, list[dict]] = {"me": [], "log": []}
+        for _round in range(2):
+            for kind in ("me", "log"):
+                rounds[kind].append(
+                    load(
+                        server.port,
+                        token,
+                        kind=kind,
+                        seconds=args.seconds / 2,
+                        clients=args.clients,
+                        segment_id=segment_id,
+                    )
+                )
+        me, logs = summary(rounds["me"]), summary(rounds["log"])
+
+        photo = twelve_megapixels()
+        photos = time_photos(photo, args.photos)
+        upload = time_uploads(server.port, token, log_id, photo, max(1, args.photos // 2))
+    finally:
+        if server is not None:
+            server.stop()
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        database.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    ratio = logs["rps"] / me["rps"] if me["rps"] else 0.0
+    photo_ratio = photos["pipeline"] / photos["plain"] if photos["plain"] else 0.0
+    print("河湖(库)巡察员管理系统 — ingest benchmark")
+    print(f"machine:  {info['nproc']} CPUs, {info['cpu']}, {info['memory']} RAM; {info['os']}")
+    print(f"software: Python {info['python']}, Django {info['django']}, Pillow {info['pillow']}")
+    print(
+        f"stack:    gunicorn {args.workers} sync workers on {HOST}, {database.vendor}, {args.clients} client threads, "
+        f"2 × {args.seconds / 2:g} s per endpoint (alternating)"
+    )
+    print()
+    print(
+        f"GET  /api/v1/me/           {me['rps']:8.1f} req/s   p50 {me['p50']:6.1f} ms   p95 {me['p95']:6.1f} ms"
+        f"   ({me['requests']} ok, {me['failed']} failed)"
+    )
+    print(
+        f"POST /api/v1/patrol-logs/  {logs['rps']:8.1f} req/s   p50 {logs['p50']:6.1f} ms   p95 {logs['p95']:6.1f} ms"
+        f"   ({logs['requests']} ok, {logs['failed']} failed)"
+    )
+    print(f"log submissions / bare endpoint: {ratio:.2f}   (goal ≥ 0.60: {'met' if ratio >= 0.6 else 'MISSED'})")
+    print()
+    print(f"12-megapixel JPEG ({len(photo) / 1024 / 1024:.1f} MB, 4000×3000), median of {args.photos}:")
+    print(f"  plain Pillow open + thumbnail + save   {photos['plain']:7.1f} ms")
+    print(f"  photo pipeline (process_photo)         {photos['pipeline']:7.1f} ms")
+    print(f"  pipeline / plain Pillow: {photo_ratio:.2f}×   (goal ≤ 1.5×: {'met' if photo_ratio <= 1.5 else 'MISSED'})")
+    print(f"  upload through the stack (POST …/photos/, median of {max(1, args.photos // 2)})  {upload:7.1f} ms")
+    failed = me["failed"] + logs["failed"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,411 @@
+"""The township review page (SPEC §5, §8): a day's or a month's patrol logs of one township with their evidence
+flags and photos, who has not logged, the problem reports with the office's buttons, and the .xlsx export.
+
+Offices only (a patroller, village chief or supervisor gets 403); a township office sees its township, a county
+office picks one of its townships, the city office any (outside scope → 404).
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from io import BytesIO
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.scope import MAX_ID, require_place_in_scope
+from patrol import exports, problems, rules, selectors
+from patrol.api_problems import thumbnail_url
+from patrol.models import PatrolLog, Photo, ProblemReport
+from rivers.models import Township
+from rivers.selectors import townships_visible_to
+from staffing.models import Assignment, Patroller
+
+LOGS_PER_PAGE = 100
+PROBLEMS_SHOWN = 200
+
+
+class ReviewFilters(forms.Form):
+    township = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("乡镇(街道)"))
+    date = forms.DateField(required=False, label=gettext_lazy("日期"))
+    month = forms.RegexField(
+        required=False,
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        label=gettext_lazy("月份"),
+        error_messages={"invalid": gettext_lazy("月份格式应为 YYYY-MM。")},
+    )
+    flag = forms.ChoiceField(required=False, choices=[("", "")], label=gettext_lazy("核查标记"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["flag"].choices = [("", _("全部")), *[(code, label) for code, label in rules.FLAG_LABELS.items()]]
+
+
+@dataclass
+class Period:
+    first: date
+    last: date
+    month: bool  # a calendar month, else one day
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"month": self.first.strftime("%Y-%m")} if self.month else {"date": self.first.isoformat()}
+
+    @property
+    def label(self) -> str:
+        if self.month:
+            return _("%(year)d年%(month)d月") % {"year": self.first.year, "month": self.first.month}
+        return _("%(year)d年%(month)d月%(day)d日") % {
+            "year": self.first.year,
+            "month": self.first.month,
+            "day": self.first.day,
+        }
+
+
+@dataclass
+class LogRow:
+    """One log as the reviewer reads it: problems, actions and flags in words, photos with their flags."""
+
+    log: PatrolLog
+    problems: list[tuple[str, str]]
+    actions: list[str]
+    flags: list[tuple[str, str]]
+    photos: list[tuple[Photo, str | None, list[tuple[str, str]]]]
+
+    @property
+    def all_flags(self) -> list[tuple[str, str]]:
+        """Log flags, then each photo flag once (what the export's flag column says)."""
+        seen = dict(self.flags)
+        for _photo, _url, photo_flags in self.photos:
+            seen.update(dict(photo_flags))
+        return list(seen.items())
+
+
+@dataclass
+class Attendance:
+    """One patroller over the period: days under contract (up to today), days with a log, the missing days."""
+
+    patroller: Patroller
+    segment_name: str
+    contract_days: int
+    logged_days: int
+    missing: list[date] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float | None:
+        return self.logged_days / self.contract_days if self.contract_days else None
+
+
+@dataclass
+class Review:
+    township: Township
+    period: Period
+    logs: list[LogRow]
+    log_count: int
+    flag_totals: list[tuple[str, str, int]]
+    attendance: list[Attendance]
+    problems: list[ProblemReport]
+
+    @property
+    def patroller_days(self) -> int:
+        return sum(row.contract_days for row in self.attendance)
+
+    @property
+    def logged_days(self) -> int:
+        return sum(row.logged_days for row in self.attendance)
+
+    @property
+    def rate(self) -> float | None:
+        return self.logged_days / self.patroller_days if self.patroller_days else None
+
+    @property
+    def missing(self) -> list[Attendance]:
+        return [row for row in self.attendance if row.missing]
+
+
+# --- building the review ---------------------------------------------------------------------------------------
+
+
+def _office_only(user) -> None:
+    if not (user.is_authenticated and (user.is_office or user.is_superuser)):
+        raise PermissionDenied
+
+
+def _township_for(user, wanted: int | None) -> Township:
+    """The township asked for (inside scope, else 404); a township office always gets its own."""
+    if user.role == Role.TOWNSHIP_OFFICE:
+        wanted = user.township_id
+    if wanted:
+        require_place_in_scope(user, township_id=wanted)
+        return Township.objects.select_related("county").get(pk=wanted)
+    township = townships_visible_to(user).order_by("code").first()
+    if township is None:
+        raise Http404
+    return township
+
+
+def _period_from(values: dict, today: date) -> Period:
+    if values.get("month"):
+        year, month = (int(part) for part in values["month"].split("-"))
+        first = date(year, month, 1)
+        return Period(first, date(year, month, calendar.monthrange(year, month)[1]), month=True)
+    day = values.get("date") or today
+    return Period(day, day, month=False)
+
+
+def _flag_pairs(codes) -> list[tuple[str, str]]:
+    return [(code, str(rules.FLAG_LABELS.get(code, code))) for code in codes or []]
+
+
+def log_row(log: PatrolLog) -> LogRow:
+    checks = rules.CHECKS
+    return LogRow(
+        log=log,
+        problems=[
+            (str(checks[code][0]), str(rules.VALUE_LABELS.get(log.checks[code], log.checks[code])))
+            for code in log.problem_checks
+        ],
+        actions=[str(rules.ACTIONS.get(code, code)) for code in log.actions],
+        flags=_flag_pairs(log.flags),
+        photos=[(photo, thumbnail_url(photo), _flag_pairs(photo.flags)) for photo in log.photos.all()],
+    )
+
+
+def _logs_in(user, township: Township, period: Period, flag: str | None = None):
+    filters = {"township": township.pk, "date_from": period.first, "date_to": period.last}
+    logs = selectors.patrol_log_list(user=user, filters=filters)
+    if flag in rules.PHOTO_FLAGS:
+        logs = logs.filter(photos__flags__icontains=f'"{flag}"').distinct()
+    elif flag:
+        logs = logs.filter(flags__icontains=f'"{flag}"')
+    return logs.order_by("-date", "patroller__name", "started_at", "id")
+
+
+def _flag_totals(logs) -> list[tuple[str, str, int]]:
+    """How many logs and photos of the period carry each flag (two queries)."""
+    counts = dict.fromkeys(rules.FLAG_LABELS, 0)
+    for flags in logs.order_by().values_list("flags", flat=True):
+        for code in flags or []:
+            counts[code] = counts.get(code, 0) + 1
+    photo_flags = Photo.objects.filter(log__in=logs.order_by().values("pk")).exclude(flags=[])
+    for flags in photo_flags.values_list("flags", flat=True):
+        for code in flags or []:
+            counts[code] = counts.get(code, 0) + 1
+    return [(code, str(label), counts[code]) for code, label in rules.FLAG_LABELS.items()]
+
+
+def attendance(*, township: Township, first: date, last: date, today: date) -> list[Attendance]:
+    """Per patroller on the township's roster: the days of [first, last] (not after today) they were under
+    contract on an assignment — the same "in force" rule as the staffing report and `missing_logs` — and the
+    days among them with a log. Two queries whatever the length of the period."""
+    last = min(last, today)
+    if last < first:
+        return []
+    assignments = (
+        Assignment.objects.filter(patroller__township=township, start__lte=last, contract__start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+        .filter(contract__end__gte=first)
+        .filter(Q(contract__terminated_on__isnull=True) | Q(contract__terminated_on__gte=first))
+        .select_related("patroller", "segment", "contract")
+        .order_by("patroller__name", "patroller_id", "start")
+    )
+    days: dict[int, set[date]] = {}
+    rows: dict[int, Attendance] = {}
+    for assignment in assignments:
+        contract = assignment.contract
+        start = max(assignment.start, contract.start, first)
+        end = min(assignment.end or last, contract.last_day, last)
+        if end < start:
+            continue
+        patroller = assignment.patroller
+        rows.setdefault(patroller.pk, Attendance(patroller, assignment.segment.name, 0, 0))
+        rows[patroller.pk].segment_name = assignment.segment.name  # the latest assignment's segment
+        days.setdefault(patroller.pk, set()).update(start + timedelta(n) for n in range((end - start).days + 1))
+    logged: dict[int, set[date]] = {}
+    for patroller_id, day in (
+        PatrolLog.objects.filter(patroller_id__in=list(rows), date__gte=first, date__lte=last)
+        .order_by()
+        .values_list("patroller_id", "date")
+        .distinct()
+    ):
+        logged.setdefault(patroller_id, set()).add(day)
+    for pk, row in rows.items():
+        under_contract = days[pk]
+        present = under_contract & logged.get(pk, set())
+        row.contract_days, row.logged_days = len(under_contract), len(present)
+        row.missing = sorted(under_contract - present)
+    return list(rows.values())
+
+
+def build_review(*, user, township: Township, period: Period, flag: str | None = None, page=None) -> Review:
+    """Everything on the page for one township and period. `page`: the page number of the log list, or None for
+    every log (the export)."""
+    today = timezone.localdate()
+    logs = _logs_in(user, township, period, flag)
+    if page is None:
+        shown, count = list(logs), None
+    else:
+        paged = Paginator(logs, LOGS_PER_PAGE).get_page(page)
+        shown, count = list(paged.object_list), paged.paginator.count
+    queue = problems.problem_report_list(user=user, filters={"township": township.pk}).exclude(
+        status=ProblemReport.Status.CLOSED
+    )
+    overdue = problems.overdue_q(today)
+    return Review(
+        township=township,
+        period=period,
+        logs=[log_row(log) for log in shown],
+        log_count=len(shown) if count is None else count,
+        flag_totals=_flag_totals(_logs_in(user, township, period)),
+        attendance=attendance(township=township, first=period.first, last=period.last, today=today),
+        problems=list(_overdue_first(queue, overdue)[:PROBLEMS_SHOWN]),
+    )
+
+
+def _overdue_first(queue, overdue: Q):
+    return queue.annotate(
+        is_overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField())
+    ).order_by("-is_overdue", "deadline", "-log__date", "-id")
+
+
+# --- pages -----------------------------------------------------------------------------------------------------
+
+
+def _review_request(request: HttpRequest) -> tuple[ReviewFilters, Township, Period, str]:
+    _office_only(request.user)
+    filters = ReviewFilters(request.GET)
+    filters.is_valid()  # an invalid field is shown and left out; the valid ones still apply
+    values = filters.cleaned_data
+    township = _township_for(request.user, values.get("township"))
+    period = _period_from(values, timezone.localdate())
+    return filters, township, period, values.get("flag") or ""
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    filters, township, period, flag = _review_request(request)
+    data = build_review(
+        user=request.user, township=township, period=period, flag=flag or None, page=request.GET.get("page") or 1
+    )
+    today = timezone.localdate()
+    query = {"township": township.pk, **period.query}
+    context = {
+        "review": data,
+        "filters": filters,
+        "flag": flag,
+        "flag_labels": list(rules.FLAG_LABELS.items()),
+        "townships": [] if request.user.role == Role.TOWNSHIP_OFFICE else list(townships_visible_to(request.user)),
+        "query": urlencode(query),
+        "page_query": urlencode({**query, **({"flag": flag} if flag else {})}),
+        "pages": Paginator(range(data.log_count), LOGS_PER_PAGE).get_page(request.GET.get("page") or 1),
+        "today": today,
+        "problem_rows": [_problem_row(request.user, report, today) for report in data.problems],
+        "here": request.get_full_path(),
+    }
+    return render(request, "patrol/review.html", context)
+
+
+def _problem_row(user, report: ProblemReport, today: date) -> dict:
+    handles = problems.may_handle(user, report)
+    return {
+        "report": report,
+        "overdue": problems.is_overdue(status=report.status, deadline=report.deadline, today=today),
+        "photos": [(photo, thumbnail_url(photo)) for photo in problems.report_photos(report)],
+        "actions": [(action, problems.ACTION_LABELS[action]) for action in problems.actions_from(report.status)]
+        if handles
+        else [],
+    }
+
+
+@login_required
+def review_xlsx(request: HttpRequest) -> FileResponse:
+    _filters, township, period, flag = _review_request(request)
+    data = build_review(user=request.user, township=township, period=period, flag=flag or None)
+    name = _("巡查日志-%(township)s-%(period)s.xlsx") % {
+        "township": township.name,
+        "period": period.first.strftime("%Y-%m") if period.month else period.first.isoformat(),
+    }
+    return FileResponse(
+        BytesIO(exports.review_xlsx_bytes(data)),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+class TransitionForm(forms.Form):
+    """The fields of every action; the service decides which are required for which action."""
+
+    note = forms.CharField(required=False, max_length=problems.NOTE_MAX_LENGTH, label=gettext_lazy("说明"))
+    deadline = forms.DateField(required=False, label=gettext_lazy("办理期限"))
+    assignee = forms.CharField(
+        required=False, max_length=problems.ASSIGNEE_MAX_LENGTH, label=gettext_lazy("承办单位或人员")
+    )
+    photos = forms.CharField(required=False, label=gettext_lazy("处理结果照片编号"))
+
+    def clean_photos(self) -> list[int]:
+        raw = self.cleaned_data.get("photos") or ""
+        ids = []
+        for part in raw.replace("，", ",").replace("、", ",").replace(" ", ",").split(","):
+            if not part:
+                continue
+            if not part.isdigit() or not 0 < int(part) <= MAX_ID:
+                raise ValidationError(_("照片编号应为数字，多个编号用逗号分隔。"))
+            ids.append(int(part))
+        return ids
+
+
+@login_required
+@require_POST
+def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpResponseRedirect:
+    """The buttons of the review page: the same services as the API, then back to the page."""
+    _office_only(request.user)
+    if action not in problems.ACTIONS:
+        raise Http404
+    report = problems.problem_report_get(user=request.user, pk=pk)
+    if not problems.may_handle(request.user, report):
+        raise PermissionDenied
+    form = TransitionForm(request.POST)
+    back = _back(request, report)
+    if not form.is_valid():
+        messages.error(request, _messages_of(form.errors))
+        return HttpResponseRedirect(back)
+    try:
+        problems.problem_report_act(report=report, by=request.user, action=action, data=form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}))
+    else:
+        messages.success(
+            request,
+            _("问题“%(category)s”(%(segment)s)：%(action)s完成。")
+            % {
+                "category": report.get_category_display(),
+                "segment": report.segment.name,
+                "action": problems.ACTION_LABELS[action],
+            },
+        )
+    return HttpResponseRedirect(back)
+
+
+def _messages_of(errors) -> str:
+    return " ".join(str(message) for messages_ in errors.values() for message in messages_)
+
+
+def _back(request: HttpRequest, report: ProblemReport) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return f"{reverse('patrol-review')}?{urlencode({'township': report.township_id})}#problems"

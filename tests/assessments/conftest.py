@@ -1,0 +1,130 @@
+"""Assessment fixtures on top of the cast (tests/conftest.py).
+
+`hire(...)` puts a patroller on the home township's roster through the roster services (a contract on S-HOME by
+default). `log(...)` writes a patrol log row directly (the patrol service's 3-day window would refuse the past
+months these tests assess). `assess(patroller, month, passed=…)` takes a month through the real services:
+prepare (or the county draw), score, finalize.
+"""
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from itertools import count
+from zoneinfo import ZoneInfo
+
+import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from assessments import rules, services
+from assessments.models import Assessment
+from patrol.models import PatrolLog
+from rivers.models import Township, Village
+from staffing import rules as staffing_rules
+from tests.staffing.roster_factories import candidate
+from tests.staffing.roster_factories import hire as contract_for
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ALL_NORMAL = {
+    "sewage_outfall": "normal",
+    "dumping": "normal",
+    "reclamation": "normal",
+    "illegal_building": "normal",
+    "illegal_fishing": "normal",
+    "surface_cleanliness": "clean",
+    "signboard": "intact",
+}
+PASSING = {"appearance": 30, "daily_work": 40, "records": 30}
+FAILING = {"appearance": 10, "daily_work": 20, "records": 10}
+_names = count(1)
+
+
+def local(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def hire(cast, places, segments):
+    """hire(start=…, end=…, user=None) → an active patroller of the home township on S-HOME; elsewhere pass the
+    segment, its township office and a village of its township."""
+
+    def make(
+        *, start: date = date(2025, 7, 1), end: date | None = None, segment=None, user=None, office=None, village=None
+    ):
+        segment = segment or segments["home"]
+        office = office or cast["township_office"]
+        village = village or places["village"]
+        patroller = candidate(office, village, name=f"巡察员{next(_names)}", user=user)
+        contract_for(patroller, segment, office, start, end or staffing_rules.contract_max_end(start))
+        patroller.refresh_from_db()
+        return patroller
+
+    return make
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) → a new API client with its own knox token (the shared `api` fixture holds one user)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        _, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def village_elsewhere(places):
+    """A village of the neighbour township (its patrollers must live there)."""
+    return Village.objects.create(township=places["neighbour"], code="410105002001", name="杨金村")
+
+
+@pytest.fixture
+def log(db):
+    """log(patroller, day, checks=…, actions=…, flags=…, late=timedelta) → a stored patrol log."""
+
+    def make(patroller, day: date, *, checks=None, actions=(), flags=(), late: timedelta = timedelta(hours=1)):
+        segment = patroller.assignments.order_by("-start").first().segment
+        entry = PatrolLog.objects.create(
+            client_uuid=uuid.uuid4(),
+            patroller=patroller,
+            segment=segment,
+            date=day,
+            started_at=local(day, 8),
+            ended_at=local(day, 9),
+            checks={**ALL_NORMAL, **(checks or {})},
+            actions=list(actions),
+            flags=list(flags),
+            fingerprint="0" * 64,
+        )
+        # created_at is auto_now_add: move the submission time afterwards (escalations on time or late).
+        PatrolLog.objects.filter(pk=entry.pk).update(created_at=local(day, 9) + late)
+        return entry
+
+    return make
+
+
+@pytest.fixture
+def assess(cast):
+    """assess(patroller, month, passed=True, level="township") → the final assessment of that month."""
+
+    def make(patroller, month: date, *, passed: bool = True, level: str = Assessment.Level.TOWNSHIP):
+        scores = PASSING if passed else FAILING
+        if level == Assessment.Level.TOWNSHIP:
+            office = cast["township_office"]
+            township = Township.objects.get(pk=office.township_id)
+            services.assessments_prepare(township=township, month=month, by=office)
+        else:
+            office = cast["county_office"]
+            services.spot_check_draw(county=township_of(patroller).county, month=month, by=office)
+        assessment = Assessment.objects.get(patroller=patroller, month=month, level=level)
+        reasons = dict.fromkeys(rules.PARTS, "现场核查")
+        services.assessment_update(assessment=assessment, by=office, scores=scores, reasons=reasons)
+        return services.assessment_finalize(assessment=assessment, by=office).assessment
+
+    return make
+
+
+def township_of(patroller) -> Township:
+    return Township.objects.select_related("county").get(pk=patroller.township_id)

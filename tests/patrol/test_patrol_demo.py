@@ -1,0 +1,84 @@
+"""The demo patrol logs of `seed_demo`: months of daily logs in the demo county where every flag shows, problem
+reports in every state of their workflow, photos through the real pipeline, and nothing new on a second run.
+
+Seeding the demo city takes seconds, so one test seeds it once (through the real command) and checks it all.
+"""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from patrol import demo, problems, rules
+from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
+from rivers import demo as register
+
+pytestmark = pytest.mark.django_db
+
+# Six weeks instead of three months: every kind of day, photo and report still appears, in half the time.
+DAYS = 42
+
+
+def flag_counts(model) -> Counter:
+    counts: Counter = Counter()
+    for flags in model.objects.values_list("flags", flat=True):
+        counts.update(flags)
+    return counts
+
+
+def rows() -> tuple[int, int, int, int]:
+    return (
+        PatrolLog.objects.count(),
+        Photo.objects.count(),
+        ProblemReport.objects.count(),
+        ProblemEvent.objects.count(),
+    )
+
+
+def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_adds_nothing(monkeypatch, settings):
+    settings.DEBUG = True
+    monkeypatch.setattr(demo, "DAYS", DAYS)
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "演示巡查日志" in out.getvalue()
+    today = timezone.localdate()
+
+    # Daily logs of the demo county's patrollers, some days missed, none in the future.
+    logs = PatrolLog.objects.all()
+    assert logs.count() == logs.filter(segment__township__county__code=register.DEMO_COUNTY_CODE).count()
+    patrollers = logs.values("patroller").distinct().count()
+    assert patrollers > 50
+    assert logs.values("date").distinct().count() >= DAYS - 1  # today's walks may not have happened yet
+    assert logs.count() < patrollers * DAYS
+    assert not logs.filter(date__gt=today).exists()
+
+    # Every flag code shows, on realistic data: most logs are clean walks.
+    assert set(rules.LOG_FLAGS) <= set(flag_counts(PatrolLog)), flag_counts(PatrolLog)
+    assert set(rules.PHOTO_FLAGS) <= set(flag_counts(Photo)), flag_counts(Photo)
+    clean = sum(1 for flags in logs.values_list("flags", flat=True) if not flags)
+    assert clean > 0.7 * logs.count()
+    # Only a picture really used twice is a duplicate (the drawn pictures do not look alike by accident).
+    for photo in Photo.objects.filter(flags__icontains='"duplicate_photo"'):
+        assert Photo.objects.filter(sha256=photo.sha256).exclude(log=photo.log).exists()
+
+    # Photos went through the pipeline, from the demo logins' phones.
+    photos = Photo.objects.select_related("log__patroller__user")
+    assert photos.count() >= 5
+    assert {p.log.patroller.user.username for p in photos} <= set(demo.PHOTO_USERS)
+    assert all(p.thumbnail and p.sha256 and p.phash for p in photos)
+
+    # Escalations are reports at every stage, some overdue, each with a history ending in its status.
+    statuses = Counter(ProblemReport.objects.values_list("status", flat=True))
+    assert {"assigned", "resolved", "closed", "reopened"} <= set(statuses), statuses
+    assert ProblemReport.objects.filter(problems.overdue_q(today)).exists()
+    for report in ProblemReport.objects.prefetch_related("events"):
+        events = list(report.events.all())
+        assert events[0].from_status == "" and events[-1].to_status == report.status
+        assert all(e.at >= report.created_at for e in events)
+
+    before = rows()
+    again = demo.seed_patrol_logs(stdout=io.StringIO())
+    assert (again.logs, again.photos, again.moved) == (0, 0, 0)
+    assert rows() == before
