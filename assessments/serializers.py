@@ -1,6 +1,7 @@
 """API shapes of assessments, spot checks, dismissal flags, corrections and supervision reports (API.md)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.scope import MAX_ID
@@ -9,6 +10,7 @@ from assessments.models import Assessment, AssessmentChange, Correction, Dismiss
 from config.api import id_filter
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-05"})
 class MonthField(serializers.Field):
     """A month as API.md writes it: "YYYY-MM" in and out (stored as the 1st of the month)."""
 

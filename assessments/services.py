@@ -252,12 +252,14 @@ def assessments_prepare(*, township: Township, month: date, by) -> list[Assessme
     `month` (idempotent: running it again creates nothing new and refreshes the drafts' suggestions).
 
     Answers the township's assessments of the month (township level), drafts and finals.
-    Queries do not grow with the number of patrollers: 3 for the facts, 1 for the existing rows, then at most one
-    bulk insert, one read-back, one bulk insert of history rows and one bulk update.
+    Queries do not grow with the number of patrollers: the township lock, 3 for the facts, 1 for the existing rows,
+    then at most one bulk insert, one bulk insert of history rows and one bulk update, and the answer.
     """
     if not (getattr(by, "role", None) == Role.TOWNSHIP_OFFICE and by.township_id == township.pk):
         raise PermissionDenied(_("只有本乡镇(街道)河长办可以生成本乡镇的月度考评。"))
     _month_problem(month)
+    # Two clerks preparing the same township at once queue here instead of inserting the same drafts twice.
+    Township.objects.select_for_update().filter(pk=township.pk).first()
     rows = selectors.month_facts(month=month, through=_today(), township_id=township.pk)
     _upsert_drafts(level=Assessment.Level.TOWNSHIP, month=month, rows=rows, by=by)
     return list(
@@ -444,6 +446,8 @@ def spot_check_draw(*, county: County, month: date, by, seed: int | None = None)
     if not (getattr(by, "role", None) == Role.COUNTY_OFFICE and by.county_id == county.pk):
         raise PermissionDenied(_("只有本县(市、区)河长办可以抽取本县的抽考名单。"))
     _month_problem(month)
+    # Concurrent draws of one county queue here: the second finds the first's record.
+    County.objects.select_for_update().filter(pk=county.pk).first()
     existing = SpotCheckDraw.objects.filter(county=county, month=month).first()
     if existing is not None:
         return Drawn(draw=existing, assessments=_drawn_assessments(existing), created=False)

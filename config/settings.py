@@ -161,6 +161,10 @@ SPECTACULAR_SETTINGS = {
     # Choice sets whose field name ("status") recurs elsewhere get a stable name instead of a hash.
     "ENUM_NAME_OVERRIDES": {
         "VacancyStatusEnum": "staffing.models.Vacancy.Status",
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "CorrectionStatusEnum": "assessments.models.Correction.Status",
+        "DismissalFlagStatusEnum": "assessments.models.DismissalFlag.Status",
+        "SupervisionReportStatusEnum": "assessments.models.SupervisionReport.Status",
     },
 }
 

@@ -69,7 +69,8 @@ class ProblemReportSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name")
     overdue = serializers.SerializerMethodField(help_text=_("已过办理期限且尚未处理或办结"))
     actions = serializers.SerializerMethodField(help_text=_("当前状态下可执行的办理操作"))
-    photos = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField(help_text=_("问题照片：巡查日志中对应该检查项或未标注检查项的照片"))
+    resolution_photos = ProblemPhotoSerializer(many=True, help_text=_("处理结果照片"))
     events = ProblemEventSerializer(many=True)
 
     class Meta:
@@ -94,6 +95,7 @@ class ProblemReportSerializer(serializers.ModelSerializer):
             "deadline",
             "assignee",
             "resolution_note",
+            "resolution_photos",
             "overdue",
             "actions",
             "photos",

@@ -110,9 +110,11 @@ def problem_reports_visible_to(user) -> QuerySet[ProblemReport]:
 
 def _loaded(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
     """Everything the API and the page show, whatever the number of rows: one query for the reports with their
-    log, patroller and places, one for the log photos, one for the events with who made them."""
+    log, patroller and places, one for the log photos, one for the photos of the fix, one for the events with who
+    made them."""
     return queryset.select_related("log__patroller", "segment__water_body", "township__county").prefetch_related(
         Prefetch("log__photos", queryset=Photo.objects.order_by("created_at", "id")),
+        Prefetch("resolution_photos", queryset=Photo.objects.order_by("created_at", "id")),
         Prefetch("events", queryset=ProblemEvent.objects.select_related("by").order_by("at", "id")),
     )
 
@@ -222,16 +224,9 @@ def problem_report_resolve(
         return ""
 
     def after(locked: ProblemReport) -> None:
-        if photos and hasattr(locked, "resolution_photos"):
-            locked.resolution_photos.set(photos)
+        locked.resolution_photos.set(photos)  # a resolution after a reopening replaces the earlier evidence
 
-    report = _move(report=report, by=by, to_status=Status.RESOLVED, note=note, change=change, after=after)
-    if photos and not hasattr(report, "resolution_photos"):
-        # Until the model keeps them in a field, the event says which photos show the result.
-        event = report.events.order_by("-at", "-id").first()
-        event.note = f"{event.note}\n" + _("照片：%(ids)s") % {"ids": "、".join(str(p.pk) for p in photos)}
-        event.save(update_fields=["note"])
-    return report
+    return _move(report=report, by=by, to_status=Status.RESOLVED, note=note, change=change, after=after)
 
 
 def problem_report_close(*, report: ProblemReport, by, note: str = "") -> ProblemReport:

@@ -308,7 +308,6 @@ def review(request: HttpRequest) -> HttpResponse:
         "flag": flag,
         "flag_labels": list(rules.FLAG_LABELS.items()),
         "townships": [] if request.user.role == Role.TOWNSHIP_OFFICE else list(townships_visible_to(request.user)),
-        "query": urlencode(query),
         "page_query": urlencode({**query, **({"flag": flag} if flag else {})}),
         "pages": Paginator(range(data.log_count), LOGS_PER_PAGE).get_page(request.GET.get("page") or 1),
         "today": today,
@@ -324,6 +323,7 @@ def _problem_row(user, report: ProblemReport, today: date) -> dict:
         "report": report,
         "overdue": problems.is_overdue(status=report.status, deadline=report.deadline, today=today),
         "photos": [(photo, thumbnail_url(photo)) for photo in problems.report_photos(report)],
+        "resolution_photos": [(photo, thumbnail_url(photo)) for photo in report.resolution_photos.all()],
         "actions": [(action, problems.ACTION_LABELS[action]) for action in problems.actions_from(report.status)]
         if handles
         else [],

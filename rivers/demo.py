@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 
 from accounts.models import Role, User
+from accounts.office_groups import office_groups_sync
 from rivers.models import County, Segment, Township, Village, WaterBody
 
 DEFAULT_PASSWORD = "demo12345"  # noqa: S105 - documented demo password (README, Makefile, command help)
@@ -476,6 +477,8 @@ def seed_users(password: str, *, reset_passwords: bool = True) -> SeedResult:
         user.full_clean()
         user.save()
         result += SeedResult(1, 0) if created else SeedResult(0, 1)
+    # The demo offices open the admin through their level's group (乡级/县级/市河长办).
+    office_groups_sync(users=User.objects.filter(username__in=[u[0] for u in DEMO_USERS]))
     return result
 
 

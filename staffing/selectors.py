@@ -326,8 +326,9 @@ def patroller_list(*, user, filters: dict | None = None) -> QuerySet[Patroller]:
             Exists(Assignment.objects.filter(patroller=OuterRef("pk"), end__isnull=True, segment_id=filters["segment"]))
         )
     if filters.get("q"):
-        q = filters["q"].strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(id_number=rules.normalize_id_number(q)))
+        # Names only: `q` comes from query strings, which end up in URLs, browser history and access logs, so an
+        # ID number is never looked up through it (SPEC §4 personal data).
+        qs = qs.filter(name__icontains=filters["q"].strip())
     if filters.get("updated_since"):
         return _with_roster_details(qs.filter(updated_at__gt=filters["updated_since"])).order_by("updated_at", "id")
     return _with_roster_details(qs).order_by("township__code", "name", "id")

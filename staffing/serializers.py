@@ -172,7 +172,7 @@ class PatrollerFilters(serializers.Serializer):
     county = id_filter(_("县(市、区)"))
     township = id_filter(_("乡镇(街道)"))
     segment = id_filter(_("河段"))
-    q = serializers.CharField(required=False, max_length=64, label=_("姓名或身份证号"))
+    q = serializers.CharField(required=False, max_length=64, label=_("姓名"))
     updated_since = serializers.DateTimeField(required=False, label=_("更新时间晚于"))
 
 

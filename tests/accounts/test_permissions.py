@@ -22,6 +22,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.patrol.log_matrix import patrol_log_rows
+from tests.patrol.photo_matrix import photo_rows
+from tests.patrol.problem_matrix import problem_report_rows
 from tests.staffing.roster_matrix import roster_rows
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +191,8 @@ ROWS = [
 ]
 ROWS += roster_rows(Row)  # the roster endpoints (issue 3)
 ROWS += patrol_log_rows(Row)  # the patrol-log endpoints (issue 4)
+ROWS += problem_report_rows(Row)  # the problem-report endpoints (issue 4)
+ROWS += photo_rows(Row)  # the photo upload and thumbnail endpoints (issue 4)
 
 # Routes outside the matrix: open to everyone on purpose (login, the schema and its docs page).
 PUBLIC_ROUTES = {"auth-token", "schema", "docs"}
@@ -229,6 +233,8 @@ def _api_routes(patterns, prefix="") -> set[str]:
 
 
 def test_every_api_endpoint_has_a_row():
+    from tests.assessments.test_api_permissions import ROWS as ASSESSMENT_ROWS  # that app's own matrix
+
     routes = _api_routes(get_resolver().url_patterns) - PUBLIC_ROUTES
-    missing = routes - {row.route for row in ROWS}
+    missing = routes - {row.route for row in [*ROWS, *ASSESSMENT_ROWS]}
     assert not missing, f"add rows for {sorted(missing)} to tests/accounts/test_permissions.py"

@@ -34,6 +34,12 @@ def test_a_log_may_be_sent_from_its_day_up_to_three_days_later(day, accepted):
     assert (rules.date_problem(day=day, today=DAY, late_days=3) is None) is accepted
 
 
+def test_dates_outside_this_century_are_a_broken_phone_clock():
+    assert rules.date_range_problem(DAY) is None
+    assert rules.date_range_problem(date(1970, 1, 1))
+    assert rules.date_range_problem(date(9999, 12, 31))
+
+
 def test_the_late_message_names_the_allowed_delay():
     assert "3天" in rules.date_problem(day=DAY - timedelta(days=4), today=DAY, late_days=3)
 

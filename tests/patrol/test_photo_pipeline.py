@@ -291,3 +291,13 @@ def test_exif_positions(gps, expected):
     else:
         assert latitude == pytest.approx(expected[0], abs=1e-5)
         assert longitude == pytest.approx(expected[1], abs=1e-5)
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_accepted_as_jpeg():
+    out = io.BytesIO()
+    picture(seed=1).save(out, "MPO", save_all=True, append_images=[picture(seed=2)])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+
+    result = run(out.getvalue())
+
+    assert result.format == "JPEG" and result.extension == ".jpg"

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from rest_framework.test import APIClient
@@ -618,3 +619,12 @@ def test_the_service_refuses_a_conflicting_uuid_without_writing(cast, make_log, 
         photo_services.photo_add(log=second, by=cast["patroller"], client_uuid=client_uuid, data=good_photo(today))
 
     assert stored_files(media_root) == files
+
+
+def test_the_service_lets_only_the_patroller_or_the_system_add_photos(cast, log, today):
+    with pytest.raises(PermissionDenied):
+        photo_services.photo_add(log=log, by=cast["township_office"], client_uuid=uuid.uuid4(), data=jpeg_bytes())
+
+    photo, created = photo_services.photo_add(log=log, by=None, client_uuid=uuid.uuid4(), data=good_photo(today))
+
+    assert created and photo.log == log

@@ -1,12 +1,13 @@
 """`/api/v1/problem-reports/`: who reads which reports, who may move them (every role × every endpoint), wrong
 transitions, filters and a constant number of queries."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from patrol.models import ProblemReport
+from patrol.models import Photo, ProblemReport
 from tests.patrol.test_problems import escalate, put_in
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +143,17 @@ def test_an_assigned_deadline_in_the_past_is_a_400(cast, api, report, today):
     assert response.json()["errors"]["deadline"] == ["办理期限不能早于今天。"]
 
 
+def test_the_fix_is_shown_with_the_photos_chosen_as_evidence(cast, api, report, today):
+    put_in(report, Status.ASSIGNED, deadline=today)
+    photo = Photo.objects.create(log=report.log, client_uuid=uuid.uuid4(), sha256="b" * 64, thumbnail="t.jpg")
+    client = api.as_user(cast["township_office"])
+    body = {"note": "已清理", "photos": [photo.pk]}
+    data = client.post(f"{REPORTS}{report.pk}/resolve/", body, format="json").json()
+    assert data["resolution_note"] == "已清理"
+    assert [p["id"] for p in data["resolution_photos"]] == [photo.pk]
+    assert data["resolution_photos"][0]["thumbnail_url"].endswith(f"/api/v1/photos/{photo.pk}/thumbnail/")
+
+
 def test_a_whole_workflow_through_the_api_leaves_its_history(cast, api, report, today):
     client = api.as_user(cast["township_office"])
     for action in ("accept", "assign", "resolve", "close", "reopen"):
@@ -223,8 +235,8 @@ def test_the_list_takes_the_same_queries_however_many_reports(
         escalate(submit, log_body, cast["patroller"])
     client = api.as_user(cast["township_office"])
     # 1 the token with its user, 2 the user's other tokens (knox deletes expired ones), 3 the count, 4 the reports
-    # with log, patroller, segment, water body, township and county, 5 the photos of their logs, 6 their events
-    # with who made them.
-    with django_assert_num_queries(6):
+    # with log, patroller, segment, water body, township and county, 5 the photos of their logs, 6 the photos of
+    # their fixes, 7 their events with who made them.
+    with django_assert_num_queries(7):
         response = client.get(REPORTS)
     assert response.json()["count"] == count

@@ -242,6 +242,7 @@ def test_the_page_takes_the_same_queries_however_many_logs_photos_and_reports(
     # 1 the session, 2 its user, 3 the township is in scope, 4 the township with its county, 5 the number of logs,
     # 6 the page of logs with patroller and segment, 7 their photos, 8 the flags of the period's logs, 9 the flags
     # of their photos, 10 the assignments on duty in the period with contract and patroller, 11 the days each
-    # patroller logged, 12 the open reports with log, patroller and places, 13 their photos, 14 their events.
-    with django_assert_num_queries(14):
+    # patroller logged, 12 the open reports with log, patroller and places, 13 their photos, 14 the photos of
+    # their fixes, 15 their events.
+    with django_assert_num_queries(15):
         assert client.get(REVIEW).status_code == 200

@@ -342,7 +342,8 @@ def test_the_roster_filters_by_status_township_segment_and_name(api, cast, offic
     assert names("?status=candidate") == [waiting.name]
     assert names(f"?segment={segments['home'].pk}") == [hired.name]
     assert names("?q=秀英") == [waiting.name]
-    assert names(f"?q={hired.id_number}") == [hired.name]
+    # Names only: an ID number in a query string would land in URLs and access logs, so it finds nobody.
+    assert names(f"?q={hired.id_number}") == []
     assert names(f"?township={places['township'].pk}") == ["张建国", "李秀英"]
     assert client.get(f"/api/v1/patrollers/?township={places['far'].pk}").status_code == 404
     assert client.get("/api/v1/patrollers/?status=retired").status_code == 400
