@@ -30,7 +30,7 @@ from assessments.models import (
 from rivers.models import County, Township
 from staffing import selectors as staffing_selectors
 from staffing import services as staffing_services
-from staffing.models import Patroller
+from staffing.models import Contract, Patroller
 
 NON_FIELD = "non_field_errors"
 
@@ -415,6 +415,9 @@ def dismissal_confirm(*, flag: DismissalFlag, by, on: date | None = None, reason
         )
     termination = None
     contract = staffing_selectors.contract_in_force(patroller=patroller, on=on)
+    if contract is None and patroller.contracts.exclude(status=Contract.Status.TERMINATED).filter(end__gte=on):
+        # A mistyped day must not confirm a dismissal that ends nothing while a contract runs on.
+        raise ValidationError({"date": [_("该日期不在巡察员的合同期内，请选择合同期内的日期。")]})
     if contract is not None:
         termination = staffing_services.contract_terminate(
             contract=contract, on=on, reason=(reason or "").strip() or _dismissal_reason(flag), by=by

@@ -1,4 +1,4 @@
-"""Routes of the assessments app: the API (included under /api/v1/ by config/urls.py) and the pages."""
+"""API routes of the assessments app, included under /api/v1/ by config/urls.py (pages: page_urls.py)."""
 
 from rest_framework.routers import DefaultRouter
 
@@ -19,6 +19,3 @@ router.register("corrections", CorrectionViewSet, basename="correction")
 router.register("supervision-reports", SupervisionReportViewSet, basename="supervision-report")
 
 api_urlpatterns = router.urls
-
-# Pages (views.py, owned by the pages engineer) go here.
-urlpatterns: list = []

@@ -165,6 +165,8 @@ SPECTACULAR_SETTINGS = {
         "CorrectionStatusEnum": "assessments.models.Correction.Status",
         "DismissalFlagStatusEnum": "assessments.models.DismissalFlag.Status",
         "SupervisionReportStatusEnum": "assessments.models.SupervisionReport.Status",
+        "ProblemReportStatusEnum": "patrol.models.ProblemReport.Status",
+        "CheckEnum": "patrol.rules.CHECK_CHOICES",
     },
 }
 

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("rivers.urls")),
     path("staffing/", include("staffing.urls")),
     path("patrol/", include("patrol.urls")),
+    path("assessments/", include("assessments.page_urls")),
 ]
 
 # Unknown /api/ paths and server errors answer phones in the API error shape (config/api.py).

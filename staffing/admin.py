@@ -283,6 +283,12 @@ class ApplicantAdmin(StaffingAdmin):
     fields = ("vacancy", "patroller", "poverty", "exam_score", "interview_score", "total", "rank", "created_at")
     readonly_fields = ("vacancy", "patroller", "poverty", "total", "rank", "created_at")
 
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name in ("exam_score", "interview_score"):
+            # Next to the field, as on the vacancy page, rather than the bare name of the check constraint.
+            kwargs.update(min_value=0, max_value=100)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # applying checks the roster township and status: the vacancy page does it
 

@@ -335,6 +335,18 @@ def test_a_flag_for_someone_whose_contract_already_ended_is_confirmed_without_to
     assert not Vacancy.objects.filter(vacated_by=patroller).exists()
 
 
+def test_a_day_outside_a_running_contract_is_refused(flagged, cast):
+    patroller, _ = flagged
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.dismissal_confirm(
+            flag=patroller.dismissal_flags.get(), by=cast["township_office"], on=date(2025, 12, 1)
+        )
+
+    assert list(excinfo.value.message_dict) == ["date"]
+    assert patroller.dismissal_flags.get().status == "open"
+
+
 # --- excellent incumbents (SPEC §4) ----------------------------------------------------------------------------
 
 

@@ -56,6 +56,9 @@ class Command(BaseCommand):
         patrol = _later_seed("patrol.demo")
         if patrol is not None and hasattr(patrol, "seed_patrol_logs"):
             patrol.seed_patrol_logs(stdout=self.stdout)
+        assessments = _later_seed("assessments.demo")
+        if assessments is not None and hasattr(assessments, "seed_assessments"):
+            assessments.seed_assessments(stdout=self.stdout)
         self._summary(register, users)
 
     def _summary(self, register: demo.SeedResult, users: demo.SeedResult) -> None:

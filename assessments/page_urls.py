@@ -1,0 +1,24 @@
+"""Page routes of the assessments app, mounted under /assessments/ by config/urls.py (the API routes are in
+urls.py). Names start with "assessments-" so that they never clash with the API's route names."""
+
+from django.urls import path
+
+from assessments import views
+
+urlpatterns = [
+    path("sheet/", views.sheet, name="assessments-sheet"),
+    path("sheet.xlsx", views.sheet_xlsx, name="assessments-sheet-xlsx"),
+    path("spot-checks/", views.spot_check, name="assessments-spot-check"),
+    path("spot-checks.xlsx", views.spot_check_xlsx, name="assessments-spot-check-xlsx"),
+    path("flags/", views.flag_list, name="assessments-flags"),
+    path("flags.xlsx", views.flags_xlsx, name="assessments-flags-xlsx"),
+    path("flags/<int:pk>/confirm/", views.flag_confirm, name="assessments-flag-confirm"),
+    path("patrollers/<int:pk>/", views.patroller_year, name="assessments-patroller"),
+    path("patrollers/<int:pk>.xlsx", views.patroller_year_xlsx, name="assessments-patroller-xlsx"),
+    path("results/", views.results, name="assessments-results"),
+    path("results.xlsx", views.results_xlsx, name="assessments-results-xlsx"),
+    path("supervision/", views.supervision_list, name="assessments-supervision"),
+    path("supervision.xlsx", views.supervision_xlsx, name="assessments-supervision-xlsx"),
+    path("supervision/new/", views.supervision_new, name="assessments-supervision-new"),
+    path("supervision/<int:pk>/<slug:action>/", views.supervision_decide, name="assessments-supervision-decide"),
+]
