@@ -41,3 +41,6 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+bench: install
+	$(BIN)/python bench/ingest.py

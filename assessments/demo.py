@@ -59,7 +59,7 @@ def draw_seed(*key: object) -> int:
     return int(digest[:13], 16)
 
 
-def _months_back(month: date, count: int) -> list[date]:
+def months_back(month: date, count: int) -> list[date]:
     months = [month]
     for _ in range(count - 1):
         months.append(rules.previous_month(months[-1]))
@@ -146,12 +146,12 @@ def seed_assessments(*, stdout) -> None:
 def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, int]:
     today = timezone.localdate()
     last = rules.previous_month(rules.month_start(today))
-    system = _months_back(last, 2)
+    system = months_back(last, 2)
     # Paper months: back to the first of B's three failing months (searched over the PAPER_MONTHS before the
     # system months), so that the yearly rule can fire in any season; at least two.
     before_system = rules.previous_month(system[0])
-    yearly = yearly_months(system[-1], _months_back(before_system, PAPER_MONTHS)[0])
-    paper = _months_back(before_system, 2)
+    yearly = yearly_months(system[-1], months_back(before_system, PAPER_MONTHS)[0])
+    paper = months_back(before_system, 2)
     while yearly and paper[0] > yearly[0]:
         paper.insert(0, rules.previous_month(paper[0]))
     first_log = PatrolLog.objects.filter(segment__township__county=county).aggregate(first=Min("date"))["first"]
@@ -172,7 +172,9 @@ def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, i
             services.assessments_prepare(township=township, month=month, by=offices[township.pk])
     drawn: set[int] = set()
     for month in system:
-        result = services.spot_check_draw(county=county, month=month, by=county_office, seed=draw_seed(county.code, month))
+        result = services.spot_check_draw(
+            county=county, month=month, by=county_office, seed=draw_seed(county.code, month)
+        )
         drawn.update(result.draw.patrollers)
 
     drafts = {
@@ -197,20 +199,19 @@ def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, i
             _score(a, office, _paper_scores(_rng("paper", a.patroller.id_number, a.month), strong), PAPER_REASON)
 
     # 4. Finalize, oldest month first: the dismissal rule runs on each finalization.
-    finals = 0
-    for a in Assessment.objects.filter(county=county, status=Assessment.Status.DRAFT).order_by("month", "-level", "pk"):
+    drafts_left = Assessment.objects.filter(county=county, status=Assessment.Status.DRAFT)
+    for number, a in enumerate(drafts_left.order_by("month", "-level", "pk")):
         if a.level == Assessment.Level.COUNTY:
             office = county_office
             if not logged(a.month):
                 scores = _paper_scores(_rng("county", a.patroller.id_number, a.month), strong=False)
                 a = _score(a, office, scores, PAPER_REASON)
-            elif finals % 3 == 0 and a.records >= 3 and a.total - 3 >= rules.pass_mark() + 10:
+            elif number % 3 == 0 and a.records >= 3 and a.total - 3 >= rules.pass_mark() + 10:
                 # The county is a little stricter on some records (within the gap: no reason needed).
                 a = _score(a, office, {**a.scores, "records": a.records - 3}, STRICTER_REASON)
         else:
             office = offices[a.township_id]
         services.assessment_finalize(assessment=a, by=office)
-        finals += 1
 
     # 5. C's last month is corrected on review: the county approves, C's flag is withdrawn.
     if "corrected" in story:
@@ -221,7 +222,7 @@ def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, i
             assessment=assessment,
             by=home_office,
             scores=assessment.suggested,
-            reasons={part: "" for part in PARTS},
+            reasons=dict.fromkeys(PARTS, ""),
             reason="复核后更正：当月巡查记录齐全，暗访当日本人因病请假并已报备，原评分有误。",
         )
         services.correction_approve(correction=correction, by=county_office, note="经核实，同意更正。")

@@ -21,7 +21,9 @@ from assessments.models import PARTS, Assessment, SpotCheckDraw, SupervisionRepo
 from rivers.models import County, Township
 
 if TYPE_CHECKING:
-    from assessments.views import FlagRow, PatrollerYear, ScoreRow, YearResults
+    from assessments.views.flags import FlagRow
+    from assessments.views.results import PatrollerYear, YearResults
+    from assessments.views.scoring import ScoreRow
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)

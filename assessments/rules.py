@@ -410,3 +410,39 @@ def is_excellent(month_totals: Sequence[tuple[date, int, bool]], *, average: int
     if not recent or not all(row[2] for row in recent):
         return False
     return Decimal(sum(row[1] for row in recent)) / len(recent) >= average
+
+
+# --- the pay-rise recommendation list (第十条 提薪; added by the pages engineer for the year's results page) ------
+
+
+def pay_rise_ranking(
+    year_rows: Mapping[int, Sequence[tuple[date, int, bool]]],
+    *,
+    share: Decimal | str | None = None,
+    average: int | None = None,
+) -> list[int]:
+    """Patroller ids recommended for a pay rise from one calendar year's results, best first.
+
+    `year_rows`: {patroller id: [(month, prevailing final total, passed), …]} for the year's assessed months.
+    Candidates: at least one assessed month, no failing month and an average total ≥ `average` (EXCELLENT_AVERAGE,
+    85) over the year — the "excellent" test applied to the year. Ranked by average (exact) descending, then more
+    assessed months, then id. Quota: ceil(share × patrollers with an assessed month), share = PAY_RISE_SHARE (a
+    setting, 20%); anyone tied (same average, same number of months) with the last one inside the quota is
+    recommended too. Never more than the candidates.
+    """
+    share = Decimal(str(_river("PAY_RISE_SHARE", "0.20") if share is None else share))
+    average = int(_river("EXCELLENT_AVERAGE", 85)) if average is None else average
+    assessed = {pk: rows for pk, rows in year_rows.items() if rows}
+    candidates = []
+    for pk, rows in assessed.items():
+        mean = Decimal(sum(row[1] for row in rows)) / len(rows)
+        if all(row[2] for row in rows) and mean >= average:
+            candidates.append((mean, len(rows), pk))
+    candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
+    quota = int((share * len(assessed)).to_integral_value(rounding=ROUND_CEILING)) if assessed else 0
+    if quota <= 0 or not candidates:
+        return []
+    chosen = candidates[:quota]
+    last = chosen[-1]
+    chosen += [c for c in candidates[quota:] if (c[0], c[1]) == (last[0], last[1])]
+    return [pk for _mean, _months, pk in chosen]

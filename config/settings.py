@@ -249,6 +249,9 @@ RIVER = {
     "SPOT_CHECK_SHARE": Decimal(env_str("RIVER_SPOT_CHECK_SHARE", "0.10")),
     # "Excellent" incumbent (SPEC §4): no failing month and at least this average over the last 12 assessed months.
     "EXCELLENT_AVERAGE": env_int("RIVER_EXCELLENT_AVERAGE", 85),
+    # Pay-rise recommendation (第十条): this share of the year's assessed patrollers (rounded up), best averages of
+    # those with no failing month and an average ≥ EXCELLENT_AVERAGE (assessments.rules.pay_rise_ranking).
+    "PAY_RISE_SHARE": Decimal(env_str("RIVER_PAY_RISE_SHARE", "0.20")),
 }
 # Uploads (photos are the largest): file parts over 2.5 MB are streamed to a temporary file, never held in
 # memory; few files per request. The photo endpoint refuses an oversize Content-Length before reading the body.

@@ -1,5 +1,8 @@
 """Roster API shapes (API.md). Input serializers only parse; every rule lives in the models and services."""
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,7 +13,7 @@ from accounts.scope import MAX_ID
 from config.api import id_filter
 from rivers.models import Segment, Township, Village
 from rivers.selectors import segments_visible_to, townships_visible_to
-from staffing import selectors
+from staffing import rules, selectors
 from staffing.models import Applicant, Contract, Patroller, RosterChange, RosterFiling, Vacancy
 
 
@@ -51,6 +54,10 @@ class PatrollerSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     managed_by_me = serializers.SerializerMethodField()
     segment = serializers.SerializerMethodField()
+    birth_date = serializers.SerializerMethodField(
+        help_text=_("仅管理该巡察员的河长办可见；其他人为空(出生日期正是脱敏身份证号隐去的部分)")
+    )
+    age = serializers.SerializerMethodField(help_text=_("今天的周岁年龄"))
 
     class Meta:
         model = Patroller
@@ -66,6 +73,7 @@ class PatrollerSerializer(serializers.ModelSerializer):
             "poverty_relief",
             "status",
             "birth_date",
+            "age",
             "sex",
             "township",
             "township_name",
@@ -87,6 +95,13 @@ class PatrollerSerializer(serializers.ModelSerializer):
 
     def get_managed_by_me(self, obj: Patroller) -> bool:
         return selectors.manages(self._user(), obj)
+
+    def get_birth_date(self, obj: Patroller) -> date | None:
+        # The masked ID number hides exactly the birth date: showing it would give the number back.
+        return obj.birth_date if selectors.manages(self._user(), obj) else None
+
+    def get_age(self, obj: Patroller) -> int:
+        return rules.age_on(obj.birth_date, timezone.localdate())
 
     @extend_schema_field(SegmentBriefSerializer(allow_null=True))
     def get_segment(self, obj: Patroller) -> dict | None:

@@ -78,7 +78,14 @@ def test_the_flag_list_downloads_with_rule_months_and_state(cast, flagged, web):
     sheet = book.active
     assert_printable(sheet, ["姓名", "乡镇(街道)", "规则", "不合格月份", "触发月份", "状态"])
     (line,) = rows(sheet)[2:]
-    assert line[:6] == (flagged.name, "丰庆路街道", "连续2个月考核不合格", "2026年4月、2026年5月", "2026年5月", "待确认")
+    assert line[:6] == (
+        flagged.name,
+        "丰庆路街道",
+        "连续2个月考核不合格",
+        "2026年4月、2026年5月",
+        "2026年5月",
+        "待确认",
+    )
 
 
 def test_the_spot_check_downloads_in_draw_order_with_the_seed(cast, places, hire, web):
@@ -141,7 +148,13 @@ def test_the_supervision_reports_download(cast, hire, web):
 
 
 @pytest.mark.parametrize(
-    "url", ["/assessments/sheet.xlsx", "/assessments/flags.xlsx", "/assessments/results.xlsx", "/assessments/supervision.xlsx"]
+    "url",
+    [
+        "/assessments/sheet.xlsx",
+        "/assessments/flags.xlsx",
+        "/assessments/results.xlsx",
+        "/assessments/supervision.xlsx",
+    ],
 )
 def test_the_downloads_follow_the_pages_roles(cast, web, url):
     assert web(cast["patroller"]).get(url).status_code == 403

@@ -198,7 +198,9 @@ def test_the_county_office_reads_a_township_sheet_without_inputs_and_may_not_sav
 
     assert page.status_code == 200
     assert 'name="row"' not in text(page)
-    assert post_sheet(client, "save", *(form(a) for a in sheet.values()), township=places["township"]).status_code == 403
+    assert (
+        post_sheet(client, "save", *(form(a) for a in sheet.values()), township=places["township"]).status_code == 403
+    )
 
 
 @pytest.mark.parametrize("who", ["patroller", "village_chief", "supervisor", "outsider"])
@@ -221,7 +223,9 @@ def test_another_township_office_cannot_post_into_the_home_sheet(cast, places, s
 
 
 @pytest.mark.parametrize("size", [1, 4])
-def test_the_sheet_takes_the_same_queries_however_many_patrollers(cast, places, hire, web, size, django_assert_num_queries):
+def test_the_sheet_takes_the_same_queries_however_many_patrollers(
+    cast, places, hire, web, size, django_assert_num_queries
+):
     for _ in range(size):
         hire(start=JAN_1)
     services.assessments_prepare(township=places["township"], month=MAY, by=cast["township_office"])
@@ -240,7 +244,9 @@ def county_staff(cast, segments, hire, village_elsewhere):
     """Twelve patrollers in the home township and one in the neighbour township: the draw takes two."""
     people = [hire(start=JAN_1) for _ in range(12)]
     people.append(
-        hire(start=JAN_1, segment=segments["neighbour"], office=cast["other_township_office"], village=village_elsewhere)
+        hire(
+            start=JAN_1, segment=segments["neighbour"], office=cast["other_township_office"], village=village_elsewhere
+        )
     )
     return people
 

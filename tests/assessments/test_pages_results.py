@@ -93,7 +93,10 @@ def test_the_city_office_reads_flags_but_has_no_confirm_button(cast, flagged, we
     assert DismissalFlag.objects.get(pk=flag.pk).status == "open"
 
 
-@pytest.mark.parametrize(("who", "status"), [("other_township_office", 404), ("other_county_office", 404), ("patroller", 403), ("supervisor", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("other_township_office", 404), ("other_county_office", 404), ("patroller", 403), ("supervisor", 403)],
+)
 def test_no_one_else_confirms(cast, flagged, web, who, status):
     flag = DismissalFlag.objects.get(patroller=flagged)
 
@@ -171,7 +174,9 @@ def test_the_patroller_detail_page_links_to_the_year_results(cast, flagged, web)
     assert f'href="/assessments/patrollers/{flagged.pk}/"' in page
 
 
-@pytest.mark.parametrize(("who", "status"), [("other_township_office", 404), ("patroller", 403), ("village_chief", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_township_office", 404), ("patroller", 403), ("village_chief", 403)]
+)
 def test_the_year_page_is_for_the_offices_in_scope(cast, flagged, web, who, status):
     assert web(cast[who]).get(f"/assessments/patrollers/{flagged.pk}/").status_code == status
 

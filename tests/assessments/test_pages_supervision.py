@@ -103,7 +103,11 @@ def test_the_township_office_confirms_and_the_months_draft_suggestion_drops(cast
 
     assert response.status_code == 302
     report.refresh_from_db()
-    assert (report.status, report.decision_note, report.decided_by) == ("confirmed", "暗访核实", cast["township_office"])
+    assert (report.status, report.decision_note, report.decided_by) == (
+        "confirmed",
+        "暗访核实",
+        cast["township_office"],
+    )
     assert Assessment.objects.get(patroller=patroller).suggested_daily_work <= before
     assert Assessment.objects.get(patroller=patroller).facts["supervision_confirmed"] == 1
 
@@ -125,7 +129,9 @@ def test_the_county_office_reads_reports_but_the_township_decides(cast, report, 
     assert SupervisionReport.objects.get(pk=report.pk).status == "pending"
 
 
-@pytest.mark.parametrize(("who", "status"), [("other_township_office", 404), ("patroller", 403), ("village_chief", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_township_office", 404), ("patroller", 403), ("village_chief", 403)]
+)
 def test_no_one_else_decides(cast, report, web, who, status):
     assert web(cast[who]).post(f"/assessments/supervision/{report.pk}/confirm/", {}).status_code == status
     assert SupervisionReport.objects.get(pk=report.pk).status == "pending"

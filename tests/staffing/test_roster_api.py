@@ -163,7 +163,11 @@ def test_id_number_and_phone_are_masked_for_everyone_but_the_managing_office(api
         assert body["id_number"] == rules.mask_id_number(hired.id_number)
         assert body["phone"] == "138****5678"
         assert hired.id_number not in response.content.decode()
+        # The masked digits are the birth date: it must not be handed out beside them.
+        assert body["birth_date"] is None
+        assert hired.birth_date.strftime("%Y%m%d") not in response.content.decode()
     assert body["managed_by_me"] is full
+    assert body["age"] >= 18
 
 
 @pytest.mark.parametrize(("who", "full"), [("county_office", True), ("township_office", False), ("city_office", False)])

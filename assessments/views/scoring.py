@@ -1,0 +1,423 @@
+"""The scoring pages: the township's monthly sheet (月度考评表) and the county spot check (县级抽考), with the same
+rows of inputs: suggestion and explanation per part, the typed parts and reasons, the service's errors per row."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scope import sees_everything
+from assessments import exports, forms, rules, selectors, services
+from assessments.models import PARTS, Assessment, DismissalFlag
+from assessments.views.common import (
+    cleaned,
+    county_for,
+    default_month,
+    is_county_or_city,
+    is_office,
+    month_text,
+    other_townships,
+    percent,
+    require,
+    township_for,
+    url_with,
+    xlsx_response,
+)
+from rivers.models import County, Township
+from rivers.selectors import counties_visible_to
+
+SHEET_ACTIONS = ("prepare", "save", "finalize")
+SPOT_CHECK_ACTIONS = ("draw", "save", "finalize")
+
+# --- the scoring rows of the sheet and the spot check -----------------------------------------------------------
+
+
+@dataclass
+class PartCell:
+    """One part of one row: the suggestion with its explanation, the input and its reason."""
+
+    part: str
+    label: str
+    top: int
+    suggested: int
+    value: object
+    reason: str
+    explanation: str
+    needs_reason: bool  # more than the gap from the suggestion: a written reason is required
+    invalid: bool  # named by the service's last refusal of this row
+    score_name: str
+    reason_name: str
+
+
+@dataclass
+class ScoreRow:
+    assessment: Assessment
+    parts: list[PartCell]
+    errors: list[str]
+    editable: bool
+    compare: Assessment | None = None  # the spot check shows the township's result of the same month
+    weight: str = ""  # the spot check's risk weight of this patroller when drawn
+
+
+def score_row(
+    assessment: Assessment,
+    *,
+    editable: bool,
+    posted: tuple[dict, dict] | None = None,
+    errors: list[str] | None = None,
+    compare: Assessment | None = None,
+    weight: str = "",
+) -> ScoreRow:
+    """A row as the page shows it: after a refused save the values typed, else the stored ones."""
+    values, reasons = posted if posted is not None else (assessment.scores, assessment.reasons)
+    suggested = assessment.suggested
+    # Parts typed as something other than a whole number count as their suggestion for the reason marker.
+    whole = {part: value if isinstance(value, int) else suggested[part] for part, value in values.items()}
+    needs = set(rules.parts_needing_reason(whole, suggested))
+    invalid: set[str] = set()
+    if errors:
+        invalid = set(rules.range_errors(values)) | set(rules.missing_reason_errors(whole, suggested, reasons))
+    tops = rules.weights()
+    cells = [
+        PartCell(
+            part=part,
+            label=str(rules.PART_LABELS[part]),
+            top=tops[part],
+            suggested=suggested[part],
+            value=values[part],
+            reason=reasons.get(part, ""),
+            explanation=(assessment.explanation or {}).get(part, ""),
+            needs_reason=part in needs,
+            invalid=part in invalid,
+            score_name=forms.score_field(assessment.pk, part),
+            reason_name=forms.reason_field(assessment.pk, part),
+        )
+        for part in PARTS
+    ]
+    return ScoreRow(assessment, cells, list(errors or []), editable, compare, weight)
+
+
+@dataclass
+class Applied:
+    """What "save all" or "finalize all" did: rows saved or finalized whole, the refused ones with their messages
+    and what was typed in them."""
+
+    saved: int = 0
+    finalized: int = 0
+    raised: list[DismissalFlag] = field(default_factory=list)
+    failed: dict[int, list[str]] = field(default_factory=dict)
+    posted: dict[int, tuple[dict, dict]] = field(default_factory=dict)
+
+
+def apply_rows(request: HttpRequest, assessments: list[Assessment], *, finalize: bool) -> Applied:
+    """Each draft the page showed, one at a time through the services: its typed scores and reasons saved when
+    they changed, then (finalize all) finalized. A row is saved and finalized whole or not at all; a refused row
+    keeps what was typed and shows the service's messages."""
+    user = request.user
+    shown = forms.posted_rows(request.POST)
+    applied = Applied()
+    for assessment in assessments:
+        if assessment.pk not in shown or assessment.is_final:
+            continue
+        scores, reasons = forms.posted_scores(request.POST, assessment.pk)
+        changed = scores != assessment.scores or any(reasons[p] != assessment.reasons.get(p, "") for p in PARTS)
+        try:
+            with transaction.atomic():
+                current = assessment
+                if changed:
+                    current = services.assessment_update(assessment=current, by=user, scores=scores, reasons=reasons)
+                done = services.assessment_finalize(assessment=current, by=user) if finalize else None
+        except ValidationError as error:
+            applied.failed[assessment.pk] = forms.error_messages(error)
+            applied.posted[assessment.pk] = (scores, reasons)
+            continue
+        applied.saved += int(changed)
+        if done is not None:
+            applied.finalized += 1
+            applied.raised.extend(done.flags.raised)
+    return applied
+
+
+def _report_applied(request: HttpRequest, applied: Applied, *, finalize: bool) -> None:
+    if finalize:
+        messages.success(request, _("已定稿 %(n)d 条考评。") % {"n": applied.finalized})
+    elif applied.saved:
+        messages.success(request, _("已保存 %(n)d 条考评。") % {"n": applied.saved})
+    else:
+        messages.info(request, _("没有需要保存的修改。"))
+    if applied.raised:
+        messages.warning(
+            request,
+            _("定稿后有 %(n)d 名巡察员达到辞退条件(第九条)，已生成辞退提示，请到“辞退提示”确认。")
+            % {"n": len({flag.patroller_id for flag in applied.raised})},
+        )
+
+
+def _row_counts(rows: list[ScoreRow]) -> dict[str, int]:
+    assessments = [row.assessment for row in rows]
+    return {
+        "total": len(assessments),
+        "drafts": sum(1 for a in assessments if not a.is_final),
+        "finals": sum(1 for a in assessments if a.is_final),
+        "passed": sum(1 for a in assessments if a.passed),
+        "failed": sum(1 for a in assessments if not a.passed),
+    }
+
+
+# --- 月度考评表: the township's monthly scoring sheet -------------------------------------------------------------
+
+
+def _sheet_assessments(user, township: Township, month: date) -> list[Assessment]:
+    return list(
+        selectors.assessment_list(
+            user=user, filters={"month": month, "township": township.pk, "level": Assessment.Level.TOWNSHIP}
+        )
+    )
+
+
+def _owns_township(user, township: Township) -> bool:
+    return user.role == Role.TOWNSHIP_OFFICE and user.township_id == township.pk
+
+
+@login_required
+def sheet(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require(is_office(user))
+    posting = request.method == "POST"
+    filters = forms.SheetFilters(request.POST if posting else request.GET)
+    values = cleaned(filters)
+    township = township_for(user, values.get("township"))
+    month = values.get("month") or default_month()
+    if not posting:
+        return _sheet_page(request, filters, township, month)
+
+    require(_owns_township(user, township))
+    action = request.POST.get("action")
+    here = url_with("assessments-sheet", month=rules.month_label(month), township=township.pk)
+    if action not in SHEET_ACTIONS or filters.errors or not values.get("month"):
+        messages.error(request, _("请求无效，请重新操作。"))
+        return HttpResponseRedirect(here)
+    if action == "prepare":
+        try:
+            prepared = services.assessments_prepare(township=township, month=month, by=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(forms.error_messages(error)))
+        else:
+            messages.success(
+                request,
+                _("%(month)s的考评表已生成：共 %(n)d 名巡察员，建议分已按本月数据更新。")
+                % {"month": month_text(month), "n": len(prepared)},
+            )
+        return HttpResponseRedirect(here)
+    finalize = action == "finalize"
+    applied = apply_rows(request, _sheet_assessments(user, township, month), finalize=finalize)
+    if applied.failed:
+        return _sheet_page(request, filters, township, month, applied=applied, status=400)
+    _report_applied(request, applied, finalize=finalize)
+    return HttpResponseRedirect(here)
+
+
+def _sheet_page(
+    request: HttpRequest,
+    filters: forms.SheetFilters,
+    township: Township,
+    month: date,
+    *,
+    applied: Applied | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    applied = applied or Applied()
+    owner = _owns_township(user, township)
+    rows = [
+        score_row(
+            a,
+            editable=owner and not a.is_final,
+            posted=applied.posted.get(a.pk),
+            errors=applied.failed.get(a.pk),
+        )
+        for a in _sheet_assessments(user, township, month)
+    ]
+    today = timezone.localdate()
+    context = {
+        "filters": filters,
+        "township": township,
+        "month": month,
+        "month_label": rules.month_label(month),
+        "month_text": month_text(month),
+        "previous_month": rules.month_label(rules.previous_month(month)),
+        "next_month": rules.month_label(rules.next_month(month)) if rules.next_month(month) <= today else None,
+        "rows": rows,
+        "counts": _row_counts(rows),
+        "applied": applied,
+        "owner": owner,
+        "editable": any(row.editable for row in rows),
+        "month_over": today >= rules.next_month(month),
+        "townships": other_townships(user),
+        "gap": rules.reason_gap(),
+        "pass_mark": rules.pass_mark(),
+    }
+    return render(request, "assessments/sheet.html", context, status=status)
+
+
+@login_required
+def sheet_xlsx(request: HttpRequest) -> FileResponse:
+    user = request.user
+    require(is_office(user))
+    values = cleaned(forms.SheetFilters(request.GET))
+    township = township_for(user, values.get("township"))
+    month = values.get("month") or default_month()
+    content = exports.sheet_xlsx(township=township, month=month, assessments=_sheet_assessments(user, township, month))
+    name = _("月度考评表-%(township)s-%(month)s.xlsx") % {"township": township.name, "month": rules.month_label(month)}
+    return xlsx_response(content, name)
+
+
+# --- 县级抽考: the county's monthly spot check ---------------------------------------------------------------------
+
+
+def _spot_check_rows(user, county: County, month: date, *, applied: Applied | None = None):
+    """The month's draw and its county-level rows in draw order, each beside the township's result."""
+    applied = applied or Applied()
+    draw = selectors.spot_check_draw_list(user=user, filters={"month": month, "county": county.pk}).first()
+    if draw is None:
+        return None, []
+    by_patroller = {
+        a.patroller_id: a
+        for a in selectors.assessment_list(
+            user=user, filters={"month": month, "county": county.pk, "level": Assessment.Level.COUNTY}
+        )
+    }
+    township_results = {
+        a.patroller_id: a
+        for a in selectors.assessment_list(
+            user=user, filters={"month": month, "county": county.pk, "level": Assessment.Level.TOWNSHIP}
+        ).filter(patroller_id__in=draw.patrollers)
+    }
+    owner = user.role == Role.COUNTY_OFFICE and user.county_id == county.pk
+    rows = []
+    for patroller_id in draw.patrollers:
+        assessment = by_patroller.get(patroller_id)
+        if assessment is None:
+            continue
+        rows.append(
+            score_row(
+                assessment,
+                editable=owner and not assessment.is_final,
+                posted=applied.posted.get(assessment.pk),
+                errors=applied.failed.get(assessment.pk),
+                compare=township_results.get(patroller_id),
+                weight=(draw.weights or {}).get(str(patroller_id), {}).get("weight", ""),
+            )
+        )
+    return draw, rows
+
+
+@login_required
+def spot_check(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require(is_county_or_city(user))
+    posting = request.method == "POST"
+    filters = forms.SpotCheckFilters(request.POST if posting else request.GET)
+    values = cleaned(filters)
+    county = county_for(user, values.get("county"))
+    month = values.get("month") or default_month()
+    if not posting:
+        return _spot_check_page(request, filters, county, month)
+
+    require(user.role == Role.COUNTY_OFFICE and user.county_id == county.pk)
+    action = request.POST.get("action")
+    here = url_with("assessments-spot-check", month=rules.month_label(month), county=county.pk)
+    if action not in SPOT_CHECK_ACTIONS or filters.errors or not values.get("month"):
+        messages.error(request, _("请求无效，请重新操作。"))
+        return HttpResponseRedirect(here)
+    if action == "draw":
+        try:
+            drawn = services.spot_check_draw(county=county, month=month, by=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(forms.error_messages(error)))
+        else:
+            text = (
+                _("已抽取%(month)s的抽考名单：在岗 %(population)d 人，抽中 %(n)d 人。")
+                if drawn.created
+                else _("%(month)s已经抽样，以下仍是当时抽中的 %(n)d 人(在岗 %(population)d 人)。")
+            )
+            messages.success(
+                request,
+                text
+                % {"month": month_text(month), "population": drawn.draw.population, "n": len(drawn.draw.patrollers)},
+            )
+        return HttpResponseRedirect(here)
+    finalize = action == "finalize"
+    county_rows = list(
+        selectors.assessment_list(
+            user=user, filters={"month": month, "county": county.pk, "level": Assessment.Level.COUNTY}
+        )
+    )
+    applied = apply_rows(request, county_rows, finalize=finalize)
+    if applied.failed:
+        return _spot_check_page(request, filters, county, month, applied=applied, status=400)
+    _report_applied(request, applied, finalize=finalize)
+    return HttpResponseRedirect(here)
+
+
+def _spot_check_page(
+    request: HttpRequest,
+    filters: forms.SpotCheckFilters,
+    county: County,
+    month: date,
+    *,
+    applied: Applied | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    applied = applied or Applied()
+    draw, rows = _spot_check_rows(user, county, month, applied=applied)
+    today = timezone.localdate()
+    context = {
+        "filters": filters,
+        "county": county,
+        "month": month,
+        "month_label": rules.month_label(month),
+        "month_text": month_text(month),
+        "previous_month": rules.month_label(rules.previous_month(month)),
+        "next_month": rules.month_label(rules.next_month(month)) if rules.next_month(month) <= today else None,
+        "draw": draw,
+        "rows": rows,
+        "counts": _row_counts(rows),
+        "applied": applied,
+        "owner": user.role == Role.COUNTY_OFFICE and user.county_id == county.pk,
+        "editable": any(row.editable for row in rows),
+        "month_over": today >= rules.next_month(month),
+        "counties": list(counties_visible_to(user).order_by("code")) if sees_everything(user) else [],
+        "recent_draws": list(selectors.spot_check_draw_list(user=user, filters={"county": county.pk})[:12]),
+        "share": percent(Decimal(str(settings.RIVER.get("SPOT_CHECK_SHARE", "0.10")))),
+        "gap": rules.reason_gap(),
+        "pass_mark": rules.pass_mark(),
+    }
+    return render(request, "assessments/spot_check.html", context, status=status)
+
+
+@login_required
+def spot_check_xlsx(request: HttpRequest) -> FileResponse:
+    user = request.user
+    require(is_county_or_city(user))
+    values = cleaned(forms.SpotCheckFilters(request.GET))
+    county = county_for(user, values.get("county"))
+    month = values.get("month") or default_month()
+    draw, rows = _spot_check_rows(user, county, month)
+    content = exports.spot_check_xlsx(county=county, month=month, draw=draw, rows=rows)
+    name = _("县级抽考-%(county)s-%(month)s.xlsx") % {"county": county.name, "month": rules.month_label(month)}
+    return xlsx_response(content, name)
+
+
+# --- 辞退提示: dismissal flags -------------------------------------------------------------------------------------

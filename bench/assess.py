@@ -1,0 +1,545 @@
+"""Assessment benchmark (issue 5): prints figures; its database is created for the run and dropped afterwards.
+
+    .venv/bin/python bench/assess.py [--database-url postgres://postgres@127.0.0.1:5432/river_bench]
+                                     [--patrollers 50000] [--logs 1500000] [--townships N] [--large 400] [--keep]
+
+1. Generates a province-scale month on PostgreSQL with COPY: counties, townships (20 patrollers each on average,
+   sizes 10–30, plus one township of 3 and one of `--large`), one office login per township, segments,
+   patrollers under contract with their assignments, `--logs` patrol logs of last month (problems, escalations,
+   evidence flags, photos with flags) and a few supervision reports.
+2. Times `assessments.services.assessments_prepare` for every township, one after the other (drafts with the
+   suggested scores for every patroller: facts, suggestions, inserts, history rows), against one plain SQL
+   aggregate computing the same log facts for every patroller of the month in the same run (best of three,
+   after one warm-up run) — the ratio is the goal (≤ 2×).
+3. Counts the SQL queries of each township's prepare: they must not grow with the number of patrollers of the
+   township, so the smallest and the largest township are printed side by side.
+
+The database named in --database-url is DROPPED and created again: point it at a throwaway name.
+"""
+
+import argparse
+import math
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/river_bench"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SEED = 20181010  # the day the measures were issued (郑政文〔2018〕171号)
+CHUNK = 50_000  # COPY lines per write
+
+# Shares of a log's kind: most walks are clean; the rest carry what the suggestions count.
+PROBLEM, ESCALATE, EVIDENCE_MISSING, NO_TRACK, LOW_COVERAGE, LATE, PHOTO_FLAG = 0.04, 0.35, 0.4, 0.05, 0.04, 0.2, 0.1
+REPORTS = 0.005  # supervision reports per patroller in the month
+
+
+# --- environment ---------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu, memory = platform.processor() or "?", "?"
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        kib = next(
+            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        )
+        memory = f"{int(kib) / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return {"nproc": str(os.cpu_count()), "cpu": cpu, "memory": memory, "os": platform.platform()}
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name or not name.replace("_", "").isalnum():
+        raise SystemExit(f"--database-url must name a plain database (letters, digits, _), not {name!r}")
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
+def setup_django(url: str) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=url,
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-" + uuid.uuid4().hex * 2,
+        DEBUG="0",
+        SECURE_HTTPS="0",
+        LOG_LEVEL="WARNING",
+    )
+    subprocess.run(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"], cwd=ROOT, check=True, env=os.environ
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# --- the province --------------------------------------------------------------------------------------------
+
+
+def township_sizes(patrollers: int, townships: int, large: int, rng: random.Random) -> list[int]:
+    """Patrollers per township: one of 3, one of `large`, the rest 10–30 around the average; exactly `patrollers`."""
+    small = min(3, patrollers)
+    large = max(small, min(large, patrollers - small))
+    rest, others = patrollers - small - large, max(townships - 2, 0)
+    if others == 0 or rest <= 0:
+        return [n for n in (small, large + max(rest, 0)) if n]
+    average = rest / others
+    sizes = [max(1, round(average * rng.uniform(0.5, 1.5))) for _ in range(others)]
+    difference = rest - sum(sizes)
+    index = 0
+    while difference:  # spread the rounding difference one by one
+        step = 1 if difference > 0 else -1
+        if sizes[index % others] + step >= 1:
+            sizes[index % others] += step
+            difference -= step
+        index += 1
+    return [small, *sizes, large]
+
+
+class Copier:
+    """COPY … FROM STDIN in the text format, written in chunks."""
+
+    def __init__(self, cursor, table: str, columns: list[str]) -> None:
+        self.cursor, self.table, self.columns = cursor, table, columns
+        self.lines: list[str] = []
+        self.rows = 0
+
+    def __enter__(self) -> "Copier":
+        self.copy = self.cursor.copy(f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN")
+        self.stream = self.copy.__enter__()
+        return self
+
+    def add(self, *values) -> None:
+        self.lines.append("\t".join(r"\N" if v is None else str(v) for v in values))
+        self.rows += 1
+        if len(self.lines) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self.stream.write(("\n".join(self.lines) + "\n").encode())
+            self.lines = []
+
+    def __exit__(self, *exc) -> None:
+        self.flush()
+        self.copy.__exit__(*exc)
+
+
+def _checks(problem: str | None) -> str:
+    from patrol import rules as patrol_rules
+
+    values = {code: values[0] for code, (_label, values) in patrol_rules.CHECKS.items()}  # normal/clean/intact
+    if problem is not None:
+        values[problem] = {"surface_cleanliness": "dirty", "signboard": "damaged"}.get(problem, "problem")
+    return "{" + ", ".join(f'"{k}": "{v}"' for k, v in values.items()) + "}"
+
+
+def generate(*, patrollers: int, logs: int, townships: int, large: int, month: date) -> dict:
+    """The province, written with COPY; answers the counts and the seconds it took."""
+    from django.db import connection
+    from psycopg import sql
+
+    from assessments import rules
+    from patrol import rules as patrol_rules
+
+    started = time.perf_counter()
+    rng = random.Random(SEED)
+    sizes = township_sizes(patrollers, townships, large, rng)
+    counties = max(1, math.ceil(len(sizes) / 15))
+    now = datetime.now(tz=SHANGHAI).isoformat()
+    last = rules.month_end(month)
+    days = (last - month).days + 1
+    contract_start = month - timedelta(days=120)
+    contract_end = date(contract_start.year + 1, contract_start.month, contract_start.day) - timedelta(days=1)
+    check_codes = list(patrol_rules.CHECKS)
+    counts: Counter = Counter()
+
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # the psycopg cursor underneath, for COPY
+        with Copier(cursor, "rivers_county", ["id", "code", "name", "kind"]) as out:
+            for c in range(1, counties + 1):
+                out.add(c, f"B{c:05d}", f"基准县{c}", "county")
+        with Copier(cursor, "rivers_township", ["id", "county_id", "code", "name"]) as t_out:
+            for t in range(1, len(sizes) + 1):
+                t_out.add(t, (t - 1) % counties + 1, f"T{t:06d}", f"基准乡镇{t}")
+        with Copier(cursor, "rivers_village", ["id", "township_id", "code", "name"]) as out:
+            for t in range(1, len(sizes) + 1):
+                out.add(t, t, f"V{t:06d}", f"基准村{t}")
+        with Copier(
+            cursor, "rivers_waterbody", ["id", "code", "name", "kind", "size_class", "basin", "length_km", "is_demo"]
+        ) as out:
+            out.add(1, "BR001", "基准河", "river", "", "huai_river", "5000.00", "f")
+        users = [
+            "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
+            "is_active", "date_joined", "role", "display_name", "county_id", "township_id",
+        ]  # fmt: skip
+        with Copier(cursor, "accounts_user", users) as out:
+            for t in range(1, len(sizes) + 1):
+                county = (t - 1) % counties + 1
+                out.add(
+                    t, "!", "f", f"office{t}", "", "", "", "f", "t", now, "township_office", f"乡镇{t}河长办", county, t
+                )
+
+        segment_of: list[tuple[int, int]] = []  # per patroller: (township, segment)
+        segment_columns = [
+            "id", "code", "name", "water_body_id", "township_id", "length_km", "basis", "river_chiefs", "is_demo",
+        ]  # fmt: skip
+        with Copier(cursor, "rivers_segment", segment_columns) as out:
+            segment_id = 0
+            for t, size in enumerate(sizes, start=1):
+                ids = []
+                for _ in range(max(1, math.ceil(size / 5))):
+                    segment_id += 1
+                    ids.append(segment_id)
+                    out.add(segment_id, f"S{segment_id:07d}", f"基准河段{segment_id}", 1, t, "5.00", "length", "", "f")
+                segment_of.extend((t, ids[i % len(ids)]) for i in range(size))
+        counts["segments"] = segment_id
+
+        patroller_columns = [
+            "id", "name", "id_number", "birth_date", "sex", "phone", "residence_village_id", "criminal_record",
+            "healthy", "poverty_relief", "hiring_level", "hiring_county_id", "hiring_township_id", "township_id",
+            "status", "is_demo", "created_at", "updated_at",
+        ]  # fmt: skip
+        with Copier(cursor, "staffing_patroller", patroller_columns) as out:
+            for p, (t, _segment) in enumerate(segment_of, start=1):
+                county = (t - 1) % counties + 1
+                out.add(
+                    p, f"巡察员{p}", f"41{p:016d}", "1980-06-15", "male", f"138{p:08d}", t, "f", "t", "f",
+                    "township", county, t, t, "active", "f", now, now,
+                )  # fmt: skip
+        contract_columns = ["id", "patroller_id", "segment_id", "start", '"end"', "status", "termination_reason"]
+        with Copier(cursor, "staffing_contract", [*contract_columns, "created_at", "updated_at"]) as out:
+            for p, (_t, segment) in enumerate(segment_of, start=1):
+                out.add(p, p, segment, contract_start, contract_end, "active", "", now, now)
+        with Copier(
+            cursor, "staffing_assignment", ["id", "patroller_id", "segment_id", "contract_id", "start", "created_at"]
+        ) as out:
+            for p, (_t, segment) in enumerate(segment_of, start=1):
+                out.add(p, p, segment, p, contract_start, now)
+
+        log_columns = [
+            "id", "client_uuid", "patroller_id", "segment_id", "date", "started_at", "ended_at", "checks", "actions",
+            "notes", "track", "coverage", "fingerprint", "flags", "created_at", "updated_at",
+        ]  # fmt: skip
+        photo_columns = [
+            "id", "log_id", "client_uuid", "file", "thumbnail", "sha256", "phash", "width", "height", "check_code",
+            "flags", "created_at",
+        ]  # fmt: skip
+        clean = _checks(None)
+        problems = {code: _checks(code) for code in check_codes}
+        per, extra = divmod(logs, len(segment_of))
+        photos: list[tuple] = []
+        log_id = 0
+        with Copier(cursor, "patrol_patrollog", log_columns) as out:
+            for p, (_t, segment) in enumerate(segment_of, start=1):
+                wanted = min(days, per + (1 if p <= extra else 0))
+                for day in sorted(rng.sample(range(days), wanted)):
+                    log_id += 1
+                    on = month + timedelta(days=day)
+                    started_at = datetime.combine(on, clock(8), tzinfo=SHANGHAI) + timedelta(minutes=rng.randrange(240))
+                    ended_at = started_at + timedelta(minutes=60 + rng.randrange(60))
+                    flags: list[str] = []
+                    actions: list[str] = []
+                    checks = clean
+                    created_at = ended_at + timedelta(minutes=5)
+                    if rng.random() < NO_TRACK:
+                        flags.append("no_track")
+                    elif rng.random() < LOW_COVERAGE:
+                        flags.append("low_coverage")
+                    if rng.random() < PROBLEM:
+                        problem = rng.choice(check_codes)
+                        checks = problems[problem]
+                        actions = ["stopped"]
+                        if rng.random() < ESCALATE:
+                            actions.append("escalated")
+                            if rng.random() < LATE:
+                                created_at = ended_at + timedelta(hours=30)
+                        if rng.random() < EVIDENCE_MISSING:
+                            flags.insert(0, "evidence_missing")
+                        else:
+                            photos.append((log_id, problem, created_at, rng.random() < PHOTO_FLAG))
+                    flag_order = [f for f in patrol_rules.LOG_FLAGS if f in flags]
+                    out.add(
+                        log_id,
+                        uuid.UUID(int=rng.getrandbits(128), version=4),
+                        p,
+                        segment,
+                        on,
+                        started_at.isoformat(),
+                        ended_at.isoformat(),
+                        checks,
+                        "[" + ", ".join(f'"{a}"' for a in actions) + "]",
+                        "",
+                        "[]",
+                        None if "no_track" in flags else round(0.4 + 0.6 * rng.random(), 3),
+                        "0" * 64,
+                        "[" + ", ".join(f'"{f}"' for f in flag_order) + "]",
+                        created_at.isoformat(),
+                        created_at.isoformat(),
+                    )
+        counts["logs"] = log_id
+        with Copier(cursor, "patrol_photo", photo_columns) as out:
+            for n, (log, problem, created_at, flagged) in enumerate(photos, start=1):
+                name = f"bench/{n}.jpg"
+                flags_text = '["no_exif"]' if flagged else "[]"
+                out.add(
+                    n, log, uuid.UUID(int=rng.getrandbits(128), version=4), name, name, f"{n:064x}", f"{n:016x}",
+                    4000, 3000, problem, flags_text, created_at.isoformat(),
+                )  # fmt: skip
+        counts["photos"] = len(photos)
+
+        report_columns = [
+            "id", "patroller_id", "reporter_id", "observed_on", "text", "status", "township_id", "county_id",
+            "decided_at", "decision_note", "created_at", "updated_at",
+        ]  # fmt: skip
+        with Copier(cursor, "assessments_supervisionreport", report_columns) as out:
+            reported = rng.sample(range(1, len(segment_of) + 1), int(len(segment_of) * REPORTS))
+            for n, p in enumerate(reported, start=1):
+                t = segment_of[p - 1][0]
+                status = rng.choice(["pending", "confirmed", "rejected"])
+                decided = None if status == "pending" else now
+                on = month + timedelta(days=rng.randrange(days))
+                county = (t - 1) % counties + 1
+                out.add(n, p, t, on, "未见巡河", status, t, county, decided, "", now, now)
+            counts["reports"] = len(reported)
+
+        for table in (
+            "rivers_county", "rivers_township", "rivers_village", "rivers_waterbody", "rivers_segment",
+            "accounts_user", "staffing_patroller", "staffing_contract", "staffing_assignment", "patrol_patrollog",
+            "patrol_photo", "assessments_supervisionreport",
+        ):  # fmt: skip
+            setval = "SELECT setval(pg_get_serial_sequence({}, 'id'), (SELECT coalesce(max(id), 1) FROM {}))"
+            cursor.execute(sql.SQL(setval).format(sql.Literal(table), sql.Identifier(table)))
+        cursor.execute("ANALYZE")
+    counts.update(townships=len(sizes), counties=counties, patrollers=len(segment_of))
+    return {"counts": counts, "sizes": sizes, "seconds": time.perf_counter() - started}
+
+
+# --- the measurements ------------------------------------------------------------------------------------------
+
+
+def plain_aggregate_sql() -> str:
+    """The month's log facts for every patroller in one statement: what `month_facts` computes per township."""
+    from django.conf import settings
+
+    from assessments.selectors import HANDLING_ACTIONS
+    from patrol import rules as patrol_rules
+
+    problem = " OR ".join(
+        f"checks->>'{code}' IN ({', '.join(repr(v) for v in values if v not in patrol_rules.OK_VALUES)})"
+        for code, (_label, values) in patrol_rules.CHECKS.items()
+    )
+    handled = "actions ?| array[" + ", ".join(repr(code) for code in HANDLING_ACTIONS) + "]"
+    hours = int(settings.RIVER.get("ESCALATION_ON_TIME_HOURS", 24))
+    return f"""
+        SELECT patroller_id,
+               count(*) AS logs,
+               count(DISTINCT date) AS days_patrolled,
+               count(DISTINCT date) FILTER (WHERE ({problem}) AND NOT ({handled})) AS days_unhandled,
+               count(*) FILTER (WHERE flags <> '[]'::jsonb OR EXISTS (
+                   SELECT 1 FROM patrol_photo ph WHERE ph.log_id = l.id AND ph.flags <> '[]'::jsonb)) AS logs_flagged,
+               count(*) FILTER (WHERE {problem}) AS problem_logs,
+               count(*) FILTER (WHERE ({problem}) AND NOT flags ? 'evidence_missing') AS problem_logs_with_evidence,
+               count(*) FILTER (WHERE actions ? 'escalated') AS escalations,
+               count(*) FILTER (WHERE actions ? 'escalated'
+                                  AND created_at <= ended_at + interval '{hours} hours') AS escalations_on_time
+          FROM patrol_patrollog l
+         WHERE date BETWEEN %s AND %s
+         GROUP BY patroller_id
+    """  # noqa: S608 - built from the app's own vocabulary, no outside input
+
+
+def time_plain_aggregate(month: date, runs: int = 3) -> dict:
+    """Best of `runs` seconds (after one warm-up run) with the server's JIT setting and with JIT off (PostgreSQL
+    compiles a costly aggregate on every run; the faster of the two is the baseline), and the patrollers answered."""
+    from django.db import connection
+
+    from assessments import rules
+
+    sql = plain_aggregate_sql()
+    best: dict[str, float] = {}
+    rows = 0
+    with connection.cursor() as cursor:
+        for jit in ("on", "off"):
+            cursor.execute(f"SET jit = {jit}")
+            timings = []
+            for run in range(runs + 1):
+                started = time.perf_counter()
+                cursor.execute(sql, [month, rules.month_end(month)])
+                rows = len(cursor.fetchall())
+                if run:
+                    timings.append(time.perf_counter() - started)
+            best[jit] = min(timings)
+        cursor.execute("RESET jit")
+    return {"seconds": min(best.values()), "jit_on": best["on"], "jit_off": best["off"], "rows": rows}
+
+
+def time_prepares(month: date, sizes: list[int]) -> dict:
+    """Every township's prepare, one after the other, as its office; seconds and queries per township."""
+    from django.db import connection
+
+    from accounts.models import User
+    from assessments import services
+    from rivers.models import Township
+
+    offices = {u.township_id: u for u in User.objects.filter(role="township_office").select_related("township")}
+    townships = list(Township.objects.order_by("pk"))
+    queries: dict[int, int] = {}
+    counter = {"n": 0, "seconds": 0.0}
+
+    def count(execute, sql, params, many, context):
+        counter["n"] += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            counter["seconds"] += time.perf_counter() - started
+
+    total = 0.0
+    drafts = 0
+    with connection.execute_wrapper(count):
+        for township in townships:
+            counter["n"] = 0
+            started = time.perf_counter()
+            drafts += len(services.assessments_prepare(township=township, month=month, by=offices[township.pk]))
+            total += time.perf_counter() - started
+            queries[township.pk] = counter["n"]
+    by_size = sorted(zip(sizes, [queries[t.pk] for t in townships], strict=True))
+    return {
+        "seconds": total,
+        "sql_seconds": counter["seconds"],
+        "drafts": drafts,
+        "by_size": by_size,
+        "townships": len(townships),
+    }
+
+
+def time_facts(month: date) -> float:
+    """For the breakdown: only the facts of every township (selectors.month_facts), no writes."""
+    from django.utils import timezone
+
+    from assessments import selectors
+    from rivers.models import Township
+
+    total = 0.0
+    for township_id in Township.objects.order_by("pk").values_list("pk", flat=True):
+        started = time.perf_counter()
+        selectors.month_facts(month=month, through=timezone.localdate(), township_id=township_id)
+        total += time.perf_counter() - started
+    return total
+
+
+# --- main ------------------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="PostgreSQL database to (re)create for the run")
+    parser.add_argument("--patrollers", type=int, default=50_000)
+    parser.add_argument("--logs", type=int, default=1_500_000, help="patrol logs in the month (spread evenly)")
+    parser.add_argument("--townships", type=int, help="default: one per 20 patrollers")
+    parser.add_argument("--large", type=int, default=400, help="patrollers of the one large township")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if not (10 <= args.patrollers <= 1_000_000 and 0 <= args.logs <= 50_000_000 and args.large >= 3):
+        parser.error("--patrollers 10–1 000 000, --logs 0–50 000 000, --large ≥ 3")
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("the benchmark runs on PostgreSQL: --database-url postgres://…")
+    townships = args.townships or max(3, args.patrollers // 20)
+
+    recreate_database(args.database_url)
+    try:
+        setup_django(args.database_url)
+        from django.utils import timezone
+
+        from assessments import rules
+
+        month = rules.previous_month(rules.month_start(timezone.localdate()))
+        data = generate(patrollers=args.patrollers, logs=args.logs, townships=townships, large=args.large, month=month)
+        plain = time_plain_aggregate(month)
+        aggregate, answered = plain["seconds"], plain["rows"]
+        facts = time_facts(month)
+        prepares = time_prepares(month, data["sizes"])
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server = cursor.fetchone()[0]
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database(args.database_url)
+
+    info, counts = machine(), data["counts"]
+    ratio = prepares["seconds"] / aggregate if aggregate else float("inf")
+    smallest, largest = prepares["by_size"][0], prepares["by_size"][-1]
+    flat = smallest[1] == largest[1] and len({q for _s, q in prepares["by_size"]}) == 1
+    import django
+
+    print("河湖(库)巡察员管理系统 — assessment benchmark")
+    print(f"machine:  {info['nproc']} CPUs, {info['cpu']}, {info['memory']} RAM; {info['os']}")
+    print(f"software: Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL {server}")
+    print(
+        f"data:     {counts['patrollers']:,} patrollers in {counts['townships']:,} townships of {counts['counties']:,} "
+        f"counties, {counts['segments']:,} segments, {counts['logs']:,} logs of {rules.month_label(month)}, "
+        f"{counts['photos']:,} photos, {counts['reports']:,} supervision reports — generated in {data['seconds']:.1f} s"
+    )
+    print()
+    print(
+        f"one plain SQL aggregate of the month's log facts ({answered:,} patrollers), best of 3:  {aggregate:8.2f} s"
+        f"   (JIT on {plain['jit_on']:.2f} s, off {plain['jit_off']:.2f} s)"
+    )
+    print(
+        f"prepare for every township ({prepares['townships']:,} calls, {prepares['drafts']:,} drafts):"
+        f"{prepares['seconds']:13.2f} s"
+    )
+    print(
+        f"  of which waiting on the database (every query of the prepares, client side):   {prepares['sql_seconds']:8.2f} s"
+    )
+    print(f"  the facts alone (selectors.month_facts per township, measured apart):           {facts:8.2f} s")
+    print(f"prepare / plain aggregate: {ratio:.2f}×   (goal ≤ 2×: {'met' if ratio <= 2 else 'MISSED'})")
+    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f} on {info['nproc']} CPUs (other work skews time)")
+    print()
+    print(
+        f"SQL queries per township prepare: {smallest[1]} with {smallest[0]} patrollers, {largest[1]} with "
+        f"{largest[0]} patrollers   (must not grow: {'flat' if flat else 'VARIES'}; all townships: "
+        f"{sorted({q for _s, q in prepares['by_size']})})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

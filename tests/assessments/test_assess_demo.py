@@ -1,0 +1,90 @@
+"""The demo assessments of `seed_demo` (issue 5 item 8): finalized months for the demo county, county spot checks,
+open dismissal flags of both rules, one withdrawn after a correction, supervision reports — and nothing new on a
+second run. Seeding the demo city takes seconds, so one test seeds it (through the real command) and checks it all.
+"""
+
+import io
+from datetime import date
+from itertools import pairwise
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from assessments import demo, rules
+from assessments.models import Assessment, AssessmentChange, Correction, DismissalFlag, SpotCheckDraw, SupervisionReport
+from rivers import demo as register
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict[str, list]:
+    return {
+        "assessments": list(Assessment.objects.order_by("pk").values_list("pk", "status", "total", "updated_at")),
+        "changes": list(AssessmentChange.objects.order_by("pk").values_list("pk")),
+        "flags": list(DismissalFlag.objects.order_by("pk").values_list("pk", "status")),
+        "draws": list(SpotCheckDraw.objects.order_by("pk").values_list("pk", "seed", "patrollers")),
+        "reports": list(SupervisionReport.objects.order_by("pk").values_list("pk", "status")),
+        "corrections": list(Correction.objects.order_by("pk").values_list("pk", "status")),
+    }
+
+
+def test_seed_demo_adds_finalized_months_flags_of_both_rules_and_a_second_run_adds_nothing(settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "演示考核" in out.getvalue()
+    last = rules.previous_month(rules.month_start(timezone.localdate()))
+    system = [rules.previous_month(last), last]
+
+    # Every patroller of the demo county under contract in the last two months has a final township assessment.
+    demo_county = Assessment.objects.filter(county__code=register.DEMO_COUNTY_CODE)
+    for month in system:
+        township_rows = demo_county.filter(month=month, level=Assessment.Level.TOWNSHIP)
+        assert township_rows.count() > 50
+        assert set(township_rows.values_list("status", flat=True)) == {"final"}
+        assert township_rows.values("township").distinct().count() > 1  # not just the demo township
+        # The county spot check: a recorded draw and its county-level finals.
+        draw = SpotCheckDraw.objects.get(county__code=register.DEMO_COUNTY_CODE, month=month)
+        county_rows = demo_county.filter(month=month, level=Assessment.Level.COUNTY)
+        assert sorted(county_rows.values_list("patroller_id", flat=True)) == sorted(draw.patrollers)
+        assert set(county_rows.values_list("status", flat=True)) == {"final"}
+    assert not Assessment.objects.filter(status="draft").exists()
+
+    # Open flags of both rules, a withdrawn one after an approved correction.
+    flags = DismissalFlag.objects.all()
+    assert flags.filter(status="open", rule="consecutive_2").exists()
+    yearly = flags.get(status="open", rule="yearly_3")
+    assert len(yearly.months) == 3
+    assert len({label[:4] for label in yearly.months}) == 1  # one calendar year
+    withdrawn = flags.get(status="withdrawn")
+    assert Correction.objects.get(status="approved").assessment.patroller_id == withdrawn.patroller_id
+    assert not flags.filter(status="confirmed").exists()
+
+    # Supervision reports: confirmed, rejected, pending; the confirmed one counted in its month.
+    assert set(SupervisionReport.objects.values_list("status", flat=True)) == {"confirmed", "rejected", "pending"}
+    confirmed = SupervisionReport.objects.get(status="confirmed")
+    counted = Assessment.objects.get(
+        patroller=confirmed.patroller, month=rules.month_start(confirmed.observed_on), level="township"
+    )
+    assert counted.facts["supervision_confirmed"] == 1
+
+    before = snapshot()
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "演示考核已存在" in again.getvalue()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_the_yearly_story_finds_three_non_adjacent_failing_months_of_one_year_in_any_season(month):
+    last = date(2027, month, 1)
+    before_system = rules.previous_month(rules.previous_month(last))  # the two system months end with `last`
+    earliest = demo.months_back(before_system, demo.PAPER_MONTHS)[0]
+
+    months = demo.yearly_months(last, earliest)
+
+    assert len(months) == 3
+    assert len({m.year for m in months}) == 1
+    assert all(rules.next_month(a) != b for a, b in pairwise(months))
+    assert earliest <= months[0] and months[-1] <= last
