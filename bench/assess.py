@@ -527,7 +527,8 @@ def main() -> int:
         f"{prepares['seconds']:13.2f} s"
     )
     print(
-        f"  of which waiting on the database (every query of the prepares, client side):   {prepares['sql_seconds']:8.2f} s"
+        f"  of which waiting on the database (every query of the prepares, client side):   "
+        f"{prepares['sql_seconds']:8.2f} s"
     )
     print(f"  the facts alone (selectors.month_facts per township, measured apart):           {facts:8.2f} s")
     print(f"prepare / plain aggregate: {ratio:.2f}×   (goal ≤ 2×: {'met' if ratio <= 2 else 'MISSED'})")

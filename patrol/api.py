@@ -16,6 +16,7 @@ from patrol.serializers import (
     PatrolLogFilters,
     PatrolLogInputSerializer,
     PatrolLogSerializer,
+    patrol_log_answer,
 )
 from staffing import selectors as staffing_selectors
 
@@ -68,7 +69,7 @@ class PatrolLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             log, created = services.patrol_log_submit(patroller=patroller, data=body.validated_data, by=request.user)
         except services.IdempotencyConflict as exc:
             raise Conflict(exc.errors) from None
-        data = PatrolLogSerializer(log, context=self.get_serializer_context()).data
+        data = patrol_log_answer(log, new=created, request=request)
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -8,6 +8,8 @@ degrees: a 50 m buffer in degrees would be an ellipse whose size depends on the 
 import hashlib
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -328,13 +330,43 @@ def project(lng_lat: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
     return list(zip(xs, ys, strict=True))
 
 
+# Projected segment lines kept per process: key → line (or None), least recently used first.
+_LINES: OrderedDict[bytes, Any] = OrderedDict()
+_LINES_MAX = 256
+_LINES_LOCK = threading.Lock()
+_MISSING = object()
+
+
 def segment_line(geometry: Any):
     """The segment's GeoJSON LineString/MultiLineString in metres, or None (no geometry, a lake's polygon,
-    a reservoir's point: coverage of a line does not apply)."""
-    from shapely.geometry import LineString, MultiLineString
+    a reservoir's point: coverage of a line does not apply).
 
+    Every submission on a segment needs the same projected line, so the last `_LINES_MAX` of them are kept per
+    process, keyed by a hash of the geometry itself: an edited segment is a new key, never a stale line.
+    (shapely geometries are immutable, safe to share.)"""
     if not isinstance(geometry, dict):
         return None
+    try:
+        text = json.dumps(geometry, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return _segment_line(geometry)
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    with _LINES_LOCK:
+        line = _LINES.get(key, _MISSING)
+        if line is not _MISSING:
+            _LINES.move_to_end(key)
+            return line
+    line = _segment_line(geometry)
+    with _LINES_LOCK:
+        _LINES[key] = line
+        while len(_LINES) > _LINES_MAX:
+            _LINES.popitem(last=False)
+    return line
+
+
+def _segment_line(geometry: dict):
+    from shapely.geometry import LineString, MultiLineString
+
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
     try:
         if kind == "LineString":

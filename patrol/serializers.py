@@ -2,6 +2,8 @@
 unique validator on client_uuid and answer a replay with 400, where API.md wants the stored log with 200.
 Validation beyond types lives in patrol.rules / patrol.services, once."""
 
+from typing import Any
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -129,6 +131,38 @@ class PatrolLogSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+# The same field classes PatrolLogSerializer uses, so that the formats (time zone, "Z") cannot drift apart.
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def patrol_log_answer(log: PatrolLog, *, new: bool, request=None) -> dict[str, Any]:
+    """`PatrolLogSerializer(log).data` built directly, for the submission endpoint that every phone calls after
+    every patrol: a ModelSerializer builds its fields anew for each answer. A new log has no photos yet, so
+    there is nothing to query; a replay shows the photos stored since. Kept equal to the serializer by
+    tests/patrol/test_log_answer.py (the serializer also documents the answer in the OpenAPI schema)."""
+    photos = [] if new else PhotoSerializer(log.photos.all(), many=True, context={"request": request}).data
+    return {
+        "id": log.pk,
+        "client_uuid": str(log.client_uuid),
+        "patroller": log.patroller_id,
+        "patroller_name": str(log.patroller.name),
+        "segment": log.segment_id,
+        "segment_name": str(log.segment.name),
+        "date": _DATE.to_representation(log.date),
+        "started_at": _DATETIME.to_representation(log.started_at),
+        "ended_at": _DATETIME.to_representation(log.ended_at),
+        "checks": log.checks,
+        "actions": log.actions,
+        "notes": str(log.notes),
+        "coverage": None if log.coverage is None else float(log.coverage),
+        "photos": photos,
+        "flags": log.flags,
+        "created_at": _DATETIME.to_representation(log.created_at),
+        "updated_at": _DATETIME.to_representation(log.updated_at),
+    }
 
 
 class PatrolLogDetailSerializer(PatrolLogSerializer):

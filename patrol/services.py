@@ -11,11 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patrol import rules
-from patrol.models import PatrolLog, ProblemEvent, ProblemReport
+from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
 from staffing.models import Patroller
@@ -114,8 +115,14 @@ def _content(*, patroller: Patroller, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _replay(*, client_uuid, fingerprint: str) -> PatrolLog | None:
-    """The stored log when `client_uuid` is taken and the content is the same; a conflict when it differs."""
-    existing = PatrolLog.objects.filter(client_uuid=client_uuid).first()
+    """The stored log when `client_uuid` is taken and the content is the same; a conflict when it differs.
+    Loaded with what the answer shows (patroller and segment names, photos)."""
+    existing = (
+        PatrolLog.objects.filter(client_uuid=client_uuid)
+        .select_related("patroller", "segment")
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("created_at", "id")))
+        .first()
+    )
     if existing is None:
         return None
     if existing.fingerprint != fingerprint:
@@ -124,7 +131,11 @@ def _replay(*, client_uuid, fingerprint: str) -> PatrolLog | None:
 
 
 def _check_window_and_roster(*, patroller: Patroller, content: dict[str, Any], now: datetime) -> Segment:
-    """The rules that depend on the day of submission and on the roster; returns the segment."""
+    """The rules that depend on the day of submission and on the roster; returns the segment.
+
+    One query when the log is fine: the assignment covering the day (it requires a contract in force that day,
+    and brings its segment). Only a refusal asks the further questions that pick its message.
+    """
     errors: dict[str, list[str]] = {}
     day = content["date"]
     today = rules.local_date(now)
@@ -133,14 +144,20 @@ def _check_window_and_roster(*, patroller: Patroller, content: dict[str, Any], n
         started_at=content["started_at"], ended_at=content["ended_at"], now=now
     ).items():
         _add(errors, key, messages)
-    segment = Segment.objects.select_related("township").filter(pk=content["segment_id"]).first()
+    assignment = None
+    if not errors:
+        assignment = staffing_selectors.assignment_on(patroller=patroller, on=day)
+        if assignment is not None and assignment.segment_id == content["segment_id"]:
+            return assignment.segment
+    segment = Segment.objects.filter(pk=content["segment_id"]).first()
     if segment is None:
         _add(errors, "segment", _("河段不存在。"))
     if not errors.get("date"):
         if staffing_selectors.contract_in_force(patroller=patroller, on=day) is None:
             _add(errors, "date", _("该日期不在您的管护合同期内。"))
         elif segment is not None:
-            assignment = staffing_selectors.assignment_on(patroller=patroller, on=day)
+            if assignment is None:
+                assignment = staffing_selectors.assignment_on(patroller=patroller, on=day)
             if assignment is None or assignment.segment_id != segment.pk:
                 _add(errors, "segment", _("该河段不是您在该日期负责的河段。"))
     if errors:
@@ -195,7 +212,6 @@ def _coverage(segment: Segment, points: list[rules.TrackPoint]) -> float | None:
     return rules.coverage(segment.geometry, usable, buffer_m=_river("COVERAGE_BUFFER_M"))
 
 
-@transaction.atomic
 def patrol_log_submit(
     *, patroller: Patroller, data: dict[str, Any], by=None, now: datetime | None = None
 ) -> tuple[PatrolLog, bool]:
@@ -203,18 +219,23 @@ def patrol_log_submit(
     again returns the stored log and changes nothing (created False), with other content raises
     IdempotencyConflict. Rule failures raise ValidationError keyed by field (SPEC §5). Evidence flags never
     reject: they are computed and stored with the log. An `escalated` log files its problems.
+
+    The log and its problem reports are written in one transaction. The reads before it (roster, segment) stay
+    outside, so that SQLite's write lock (taken at BEGIN) is held only for the writes.
     """
     if patroller is None:
         raise PermissionDenied(_("您的账号没有关联巡察员档案，不能提交巡查日志。"))
     now = now or _now()
     by = by if by is not None else patroller.user
     content = _content(patroller=patroller, data=data)
-    # A retry must get its answer even after the submission window has closed, so look before the rules
-    # that depend on today. This read is only a shortcut: the unique constraint below decides races.
-    existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
-    if existing is not None:
-        return existing, False
-    segment = _check_window_and_roster(patroller=patroller, content=content, now=now)
+    try:
+        segment = _check_window_and_roster(patroller=patroller, content=content, now=now)
+    except ValidationError:
+        # A retry must get its answer even after the submission window has closed (or the roster changed).
+        existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
+        if existing is not None:
+            return existing, False
+        raise
 
     points = content["points"]
     log = PatrolLog(
@@ -236,16 +257,21 @@ def patrol_log_submit(
     # patroller and segment are rows just read, and the check constraints (end after start, coverage 0–1) are
     # rules already applied above: validating them again would cost a query each on every submission.
     log.full_clean(exclude=["client_uuid", "patroller", "segment"], validate_constraints=False)
+    inserted = False
     try:
+        # A replay is not looked up before the insert: the unique constraint finds it, and decides races
+        # between twins. Inside an enclosing transaction this block is a savepoint, so the read below works
+        # after the violation on PostgreSQL too.
         with transaction.atomic():
             log.save(force_insert=True)
+            inserted = True
+            if rules.ESCALATED in log.actions:
+                _escalate(log=log, segment=segment, points=points, by=by)
     except IntegrityError:
-        existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
+        existing = None if inserted else _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
         if existing is None:
             raise
         return existing, False
-    if rules.ESCALATED in log.actions:
-        _escalate(log=log, segment=segment, points=points, by=by)
     return log, True
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
 from patrol import services
@@ -107,22 +108,18 @@ def test_a_retry_after_the_window_closed_still_gets_its_log(cast, patroller, log
 
 
 @pytest.mark.django_db
-def test_a_twin_that_slipped_past_the_first_read_is_answered_from_the_constraint(
-    cast, patroller, submit, log_body, monkeypatch
-):
-    """What a concurrent twin sees: the read finds nothing yet, the insert hits the unique constraint."""
+def test_a_replay_is_answered_from_the_unique_constraint(cast, patroller, submit, log_body):
+    """What a concurrent twin sees, and every replay takes the same path: no read before the insert; the insert
+    hits the unique constraint, then the row that won answers (200 same content, 409 other content)."""
     body = log_body()
     assert submit(cast["patroller"], body).status_code == 201
-    real_replay = services._replay
-    calls = []
 
-    def blind_first_read(**kwargs):
-        calls.append(kwargs)
-        return None if len(calls) == 1 else real_replay(**kwargs)
+    with CaptureQueriesContext(connection) as queries:
+        assert submit(cast["patroller"], body).status_code == 200
 
-    monkeypatch.setattr(services, "_replay", blind_first_read)
-    assert submit(cast["patroller"], body).status_code == 200
-    calls.clear()
+    logs = [q["sql"] for q in queries.captured_queries if '"patrol_patrollog"' in q["sql"]]
+    assert logs[0].startswith('INSERT INTO "patrol_patrollog"')
+    assert any(sql.startswith("SELECT") for sql in logs[1:])
     assert submit(cast["patroller"], {**body, "notes": "另一份内容"}).status_code == 409
     assert PatrolLog.objects.count() == 1
 
