@@ -64,13 +64,21 @@ class PatrolLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         body = PatrolLogInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        patroller = staffing_selectors.patroller_of(request.user)
+        values = body.validated_data
+        # Who submits and where they patrol that day, in one query; the patroller alone when they have no duty
+        # that day (the service then says why the log is refused).
+        duty = None
+        if request.user.role == Role.PATROLLER:
+            duty = selectors.duty_on(user=request.user, on=values["date"])
+        patroller = duty.patroller if duty is not None else staffing_selectors.patroller_of(request.user)
         try:
-            log, created = services.patrol_log_submit(patroller=patroller, data=body.validated_data, by=request.user)
+            log, created = services.patrol_log_submit(
+                patroller=patroller, data=values, by=request.user, assignment=duty
+            )
         except services.IdempotencyConflict as exc:
             raise Conflict(exc.errors) from None
-        data = patrol_log_answer(log, new=created, request=request)
-        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        answer = patrol_log_answer(log, new=created, request=request)
+        return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 log_list = PatrolLogViewSet.as_view({"get": "list", "post": "create"})

@@ -66,11 +66,13 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
                 log.segment.name,
                 _local(log.started_at),
                 _local(log.ended_at),
-                "；".join(f"{check}：{value}" for check, value in row.problems),
-                "、".join(row.actions),
+                _("；").join(
+                    _("%(check)s：%(value)s") % {"check": check, "value": value} for check, value in row.problems
+                ),
+                _("、").join(row.actions),
                 log.coverage,
                 len(row.photos),
-                "、".join(label for _code, label in flags),
+                _("、").join(label for _code, label in flags),
                 log.notes,
             ]
         )
@@ -93,7 +95,7 @@ def _attendance_sheet(sheet: Worksheet, review: "Review") -> None:
                 row.segment_name,
                 row.contract_days,
                 row.logged_days,
-                "、".join(day.isoformat() for day in row.missing),
+                _("、").join(day.isoformat() for day in row.missing),
             ]
         )
 

@@ -113,7 +113,7 @@ def check_problems(checks: Any) -> list[str]:
             messages.append(_("缺少检查项“%(label)s”(%(code)s)。") % {"label": label, "code": code})
         elif value not in values:
             messages.append(
-                _("检查项“%(label)s”的结果只能是：%(values)s。") % {"label": label, "values": "、".join(values)}
+                _("检查项“%(label)s”的结果只能是：%(values)s。") % {"label": label, "values": _("、").join(values)}
             )
     return messages[:MAX_MESSAGES]
 
@@ -124,7 +124,7 @@ def normalize_actions(actions: Any) -> tuple[list[str], list[str]]:
         return [], [_("处置措施必须是列表。")]
     unknown = [a for a in actions if not isinstance(a, str) or a not in ACTIONS]
     if unknown:
-        return [], [_("未知的处置措施：%(codes)s。") % {"codes": "、".join(str(a) for a in unknown[:MAX_MESSAGES])}]
+        return [], [_("未知的处置措施：%(codes)s。") % {"codes": _("、").join(str(a) for a in unknown[:MAX_MESSAGES])}]
     return [code for code in ACTIONS if code in actions], []
 
 

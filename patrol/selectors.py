@@ -11,7 +11,7 @@ from accounts.scope import MAX_ID, scope_filter
 from patrol.models import PatrolLog, Photo
 from rivers.models import Township
 from staffing import selectors as staffing_selectors
-from staffing.models import Patroller
+from staffing.models import Assignment, Patroller
 
 
 def patrol_logs_visible_to(user) -> QuerySet[PatrolLog]:
@@ -69,6 +69,19 @@ def patrol_log_get(*, user, pk: int) -> PatrolLog:
         return _loaded(patrol_logs_visible_to(user)).get(pk=pk)
     except PatrolLog.DoesNotExist:
         raise Http404 from None
+
+
+def duty_on(*, user, on: date) -> Assignment | None:
+    """The patroller user's assignment covering `on` under a contract in force that day, with its patroller and
+    segment: who is submitting and where they may patrol, in the one query the submission endpoint needs when
+    the log is fine. The same rule as `staffing.selectors.assignment_on` (which it reuses); None when there is
+    no such assignment (the caller then reads the patroller alone)."""
+    return (
+        Assignment.objects.filter(staffing_selectors._in_force_on(on), patroller__user=user)
+        .select_related("patroller", "segment")
+        .order_by("-start")
+        .first()
+    )
 
 
 def flag_counts(*, patroller_ids: list[int], date_from: date, date_to: date) -> dict[int, Counter]:

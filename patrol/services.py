@@ -19,7 +19,7 @@ from patrol import rules
 from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
-from staffing.models import Patroller
+from staffing.models import Assignment, Patroller
 
 NON_FIELD = "non_field_errors"
 
@@ -130,11 +130,14 @@ def _replay(*, client_uuid, fingerprint: str) -> PatrolLog | None:
     return existing
 
 
-def _check_window_and_roster(*, patroller: Patroller, content: dict[str, Any], now: datetime) -> Segment:
+def _check_window_and_roster(
+    *, patroller: Patroller, content: dict[str, Any], now: datetime, assignment: Assignment | None = None
+) -> Segment:
     """The rules that depend on the day of submission and on the roster; returns the segment.
 
-    One query when the log is fine: the assignment covering the day (it requires a contract in force that day,
-    and brings its segment). Only a refusal asks the further questions that pick its message.
+    One query when the log is fine — the assignment covering the day (it requires a contract in force that day,
+    and brings its segment) — or none when the caller passes that assignment. Only a refusal asks the further
+    questions that pick its message.
     """
     errors: dict[str, list[str]] = {}
     day = content["date"]
@@ -144,9 +147,11 @@ def _check_window_and_roster(*, patroller: Patroller, content: dict[str, Any], n
         started_at=content["started_at"], ended_at=content["ended_at"], now=now
     ).items():
         _add(errors, key, messages)
-    assignment = None
+    if assignment is not None and assignment.patroller_id != patroller.pk:
+        assignment = None
     if not errors:
-        assignment = staffing_selectors.assignment_on(patroller=patroller, on=day)
+        if assignment is None:
+            assignment = staffing_selectors.assignment_on(patroller=patroller, on=day)
         if assignment is not None and assignment.segment_id == content["segment_id"]:
             return assignment.segment
     segment = Segment.objects.filter(pk=content["segment_id"]).first()
@@ -213,12 +218,20 @@ def _coverage(segment: Segment, points: list[rules.TrackPoint]) -> float | None:
 
 
 def patrol_log_submit(
-    *, patroller: Patroller, data: dict[str, Any], by=None, now: datetime | None = None
+    *,
+    patroller: Patroller,
+    data: dict[str, Any],
+    by=None,
+    now: datetime | None = None,
+    assignment: Assignment | None = None,
 ) -> tuple[PatrolLog, bool]:
     """Store a patrol log sent by a phone; `(log, created)`. Sending the same `client_uuid` with the same content
     again returns the stored log and changes nothing (created False), with other content raises
     IdempotencyConflict. Rule failures raise ValidationError keyed by field (SPEC §5). Evidence flags never
     reject: they are computed and stored with the log. An `escalated` log files its problems.
+
+    `assignment`: the patroller's assignment on `data["date"]` when the caller has just read it
+    (`patrol.selectors.duty_on`); it is read here otherwise.
 
     The log and its problem reports are written in one transaction. The reads before it (roster, segment) stay
     outside, so that SQLite's write lock (taken at BEGIN) is held only for the writes.
@@ -229,7 +242,7 @@ def patrol_log_submit(
     by = by if by is not None else patroller.user
     content = _content(patroller=patroller, data=data)
     try:
-        segment = _check_window_and_roster(patroller=patroller, content=content, now=now)
+        segment = _check_window_and_roster(patroller=patroller, content=content, now=now, assignment=assignment)
     except ValidationError:
         # A retry must get its answer even after the submission window has closed (or the roster changed).
         existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])

@@ -139,7 +139,7 @@ class WaterBodyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         try:
             register_export(output=response)
         except ValidationError as exc:
-            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            self.message_user(request, gettext("；").join(exc.messages), messages.ERROR)
             return redirect("admin:rivers_waterbody_changelist")
         return response
 

@@ -310,7 +310,7 @@ def _table(
             columns[index] = column_key
     missing = [column.header for column in LAYOUT[key] if column.key not in columns.values()]
     if missing:
-        errors.append(RegisterError(label, 1, _("缺少列：%(columns)s。") % {"columns": "、".join(missing)}))
+        errors.append(RegisterError(label, 1, _("缺少列：%(columns)s。") % {"columns": _("、").join(missing)}))
     if errors:
         return table, errors
     for number, values in rows:
@@ -354,7 +354,7 @@ class _Cells:
         for value, words in choices.items():
             if text.lower() == value or text in (_normalize(w) for w in words):
                 return value
-        allowed = "、".join(words[0] for words in choices.values())
+        allowed = _("、").join(words[0] for words in choices.values())
         self.error(key, _("“%(value)s”不是可用的值，可填：%(allowed)s。") % {"value": text, "allowed": allowed})
         return ""
 

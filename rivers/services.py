@@ -45,7 +45,7 @@ class RegisterImportSummary:
                         "unchanged": counter["unchanged"],
                     }
                 )
-        return "；".join(parts) or _("没有数据行。")
+        return _("；").join(parts) or _("没有数据行。")
 
 
 def register_import(*, files: Sequence[tuple[str, bytes]]) -> RegisterImportSummary:

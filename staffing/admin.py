@@ -61,7 +61,7 @@ class StaffingAdmin(ScopedAdminMixin, admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
-            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            self.message_user(request, _("；").join(exc.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 

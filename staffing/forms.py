@@ -61,7 +61,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 class SegmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Segment) -> str:
-        return f"{obj.name}（{obj.water_body.name}）"
+        return _("%(segment)s（%(water_body)s）") % {"segment": obj.name, "water_body": obj.water_body.name}
 
 
 class RosterFilterForm(forms.Form):

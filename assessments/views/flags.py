@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, QuerySet, Value, When
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -45,6 +46,12 @@ def _flag_filters(request: HttpRequest) -> tuple[forms.FlagFilters, dict]:
     return filters, values
 
 
+def _open_first(flags: QuerySet[DismissalFlag]) -> QuerySet[DismissalFlag]:
+    """The flags still waiting for the office on top, each group newest first."""
+    waiting = Case(When(status=DismissalFlag.Status.OPEN, then=Value(0)), default=Value(1))
+    return flags.order_by(waiting, "-raised_at", "-id")
+
+
 def flag_row(user, flag: DismissalFlag) -> FlagRow:
     return FlagRow(
         flag=flag,
@@ -58,7 +65,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(is_office(user))
     filters, values = _flag_filters(request)
-    page = Paginator(selectors.dismissal_flag_list(user=user, filters=values), PAGE_SIZE).get_page(
+    page = Paginator(_open_first(selectors.dismissal_flag_list(user=user, filters=values)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
@@ -78,7 +85,7 @@ def flags_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
     require(is_office(user))
     _filters, values = _flag_filters(request)
-    rows = [flag_row(user, flag) for flag in selectors.dismissal_flag_list(user=user, filters=values)]
+    rows = [flag_row(user, flag) for flag in _open_first(selectors.dismissal_flag_list(user=user, filters=values))]
     today = timezone.localdate()
     return xlsx_response(
         exports.flags_xlsx(rows=rows, on=today), _("辞退提示-%(date)s.xlsx") % {"date": today.isoformat()}

@@ -323,9 +323,11 @@ def year_results(user, *, year: int, township: Township | None, county: County |
     for patroller in patrollers:
         mine = history.get(patroller.pk, {})
         lines.append(YearLine(patroller, [mine.get(date(year, number, 1)) for number in range(1, 13)]))
+    # A pay rise is for people still on the job: those who left are not ranked and not counted in the quota.
     year_rows = {
         line.patroller.pk: [(c.month, c.total, c.outcome == rules.Outcome.PASS) for c in line.cells if c is not None]
         for line in lines
+        if line.patroller.status == Patroller.Status.ACTIVE
     }
     by_id = {line.patroller.pk: line for line in lines}
     share = Decimal(str(settings.RIVER.get("PAY_RISE_SHARE", "0.20")))

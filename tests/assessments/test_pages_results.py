@@ -8,6 +8,7 @@ from django.test import Client
 
 from assessments import services
 from assessments.models import Assessment, DismissalFlag
+from staffing import services as staffing_services
 from staffing.models import Contract, Patroller, Vacancy
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,25 @@ def test_the_flag_list_names_the_rule_and_the_months_in_chinese(cast, flagged, w
     assert "连续2个月考核不合格" in page
     assert "2026年4月、2026年5月" in page
     assert "确认辞退" in page
+
+
+def test_open_flags_come_first_even_when_a_withdrawn_one_is_newer(cast, flagged, hire, assess, web):
+    later = hire(start=JAN_1)
+    assess(later, month(4), passed=False)
+    may = assess(later, month(5), passed=False)
+    correction = services.correction_request(
+        assessment=may,
+        by=cast["township_office"],
+        scores={"appearance": 25, "daily_work": 30, "records": 25},
+        reasons=dict.fromkeys(("appearance", "daily_work", "records"), "复核"),
+        reason="复核",
+    )
+    services.correction_approve(correction=correction, by=cast["county_office"])
+
+    page = text(web(cast["township_office"]).get(FLAGS))
+
+    assert DismissalFlag.objects.get(patroller=later).status == "withdrawn"
+    assert page.index(flagged.name) < page.index(later.name)
 
 
 def test_the_confirm_button_dismisses_ends_the_contract_and_opens_a_vacancy(cast, flagged, segments, web):
@@ -242,6 +262,16 @@ def test_a_larger_share_recommends_every_excellent_patroller_but_never_one_with_
 
     assert year["star"].name in pay and year["steady"].name in pay
     assert year["slipped"].name not in pay
+
+
+def test_someone_who_has_left_is_not_recommended_for_a_pay_rise(cast, year, web, settings):
+    settings.RIVER = {**settings.RIVER, "PAY_RISE_SHARE": "0.20"}
+    staffing_services.patroller_resign(patroller=year["star"], on=date(2026, 7, 15), by=cast["township_office"])
+
+    pay = text(web(cast["township_office"]).get(RESULTS, {"year": 2026})).split('id="pay-rises"')[1]
+
+    assert year["star"].name not in pay  # still in the year's table, but gone
+    assert year["steady"].name in pay
 
 
 def test_the_county_office_sees_its_county_and_may_narrow_to_a_township(cast, places, year, web):

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             partial.replace(path)
         except ValidationError as exc:
             partial.unlink(missing_ok=True)
-            raise CommandError("；".join(exc.messages)) from exc
+            raise CommandError(_("；").join(exc.messages)) from exc
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise CommandError(_("无法写入文件：%(error)s") % {"error": exc}) from exc

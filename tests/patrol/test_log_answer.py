@@ -1,0 +1,102 @@
+"""The submission endpoint's fast path (docs/benchmarks.md, ingest): it answers from the log it has just stored
+instead of the log serializer, reads the roster once, and reuses the segment's projected line. What a phone sees
+must not change: the same JSON as `PatrolLogSerializer`, field for field and in the same order.
+"""
+
+import copy
+import uuid
+from datetime import UTC
+
+import pytest
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from patrol import rules
+from patrol.models import PatrolLog
+from patrol.serializers import PatrolLogSerializer
+from rivers.models import Segment
+from tests.patrol.conftest import local
+from tests.patrol.photo_images import jpeg_bytes, picture
+
+pytestmark = pytest.mark.django_db
+
+LOGS = "/api/v1/patrol-logs/"
+
+
+def as_serialized(pk: int) -> dict:
+    """The stored log as the list and detail endpoints' serializer shows it (read back from the database)."""
+    log = PatrolLog.objects.select_related("patroller", "segment").prefetch_related("photos").get(pk=pk)
+    request = Request(APIRequestFactory().get(LOGS))
+    return dict(PatrolLogSerializer(log, context={"request": request}).data)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["nothing", "escalated problem", "times sent in UTC", "segment without a line", "no track"],
+)
+def test_a_new_log_is_answered_exactly_as_the_serializer_shows_it(cast, patroller, submit, log_body, today, change):
+    body = log_body(notes="  沿河巡查。  ")
+    if change == "escalated problem":
+        body = log_body(checks={**body["checks"], "dumping": "problem"}, actions=["stopped", "escalated"])
+    elif change == "times sent in UTC":
+        body["started_at"] = local(today, 8).astimezone(UTC).isoformat()
+    elif change == "segment without a line":
+        Segment.objects.filter(pk=body["segment"]).update(geometry=None)
+    elif change == "no track":
+        body["track"] = []
+
+    response = submit(cast["patroller"], body)
+
+    assert response.status_code == 201, response.json()
+    answer = response.json()
+    assert list(answer) == list(as_serialized(answer["id"]))
+    assert answer == as_serialized(answer["id"])
+
+
+def test_a_replay_shows_the_photos_stored_since(cast, patroller, submit, log_body, api, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    body = log_body()
+    first = submit(cast["patroller"], body).json()
+    upload = api.as_user(cast["patroller"]).post(
+        f"{LOGS}{first['id']}/photos/",
+        {"client_uuid": str(uuid.uuid4()), "file": _jpeg()},
+        format="multipart",
+    )
+    assert upload.status_code == 201, upload.json()
+
+    again = submit(cast["patroller"], body)
+
+    assert again.status_code == 200
+    assert [photo["id"] for photo in again.json()["photos"]] == [upload.json()["id"]]
+    assert again.json() == as_serialized(first["id"])
+
+
+def test_a_good_log_is_stored_in_six_queries(cast, patroller, api, patrol_now, log_body, django_assert_num_queries):
+    phone = api.as_user(cast["patroller"])  # its token
+    assert phone.post(LOGS, log_body(), format="json").status_code == 201
+    # 1–2. the token with its user; the user's other tokens (knox's clean-up) — the same two as GET /api/v1/me/;
+    #      knox writes the token's new expiry at most once an hour (MIN_REFRESH_INTERVAL), not here
+    # 3.   the patroller's assignment that day with the patroller and the segment (contract in force)
+    # 4–6. SAVEPOINT, INSERT the log, RELEASE SAVEPOINT (in production: BEGIN, INSERT, COMMIT)
+    # No read of the client_uuid before the insert, no segment or contract query, no photos query.
+    with django_assert_num_queries(6):
+        response = phone.post(LOGS, log_body(), format="json")
+    assert response.status_code == 201
+
+
+def test_the_projected_segment_line_is_reused_until_the_geometry_changes():
+    line = {"type": "LineString", "coordinates": [[113.62, 34.75], [113.631, 34.75]]}
+    first = rules.segment_line(line)
+
+    assert rules.segment_line(copy.deepcopy(line)) is first
+
+    moved = copy.deepcopy(line)
+    moved["coordinates"][1][0] = 113.642  # twice as long
+    assert rules.segment_line(moved).length == pytest.approx(2 * first.length, rel=0.01)
+    assert rules.segment_line(line) is first
+
+
+def _jpeg():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("IMG_0001.jpg", jpeg_bytes(picture(seed=3)), content_type="image/jpeg")
