@@ -103,7 +103,11 @@ def _passed_text(assessment: Assessment) -> str:
 
 
 def _reasons_text(reasons: dict) -> str:
-    return "；".join(f"{rules.PART_LABELS[part]}：{reasons[part]}" for part in PARTS if reasons.get(part))
+    return _("；").join(
+        _("%(label)s：%(value)s") % {"label": rules.PART_LABELS[part], "value": reasons[part]}
+        for part in PARTS
+        if reasons.get(part)
+    )
 
 
 def _part_columns() -> Columns:
@@ -158,7 +162,10 @@ def sheet_xlsx(*, township: Township, month: date, assessments: list[Assessment]
             str(a.finalized_by or ""),
             _local(a.finalized_at),
             _reasons_text(a.reasons),
-            "\n".join(f"{rules.PART_LABELS[p]}：{(a.explanation or {}).get(p, '')}" for p in PARTS),
+            "\n".join(
+                _("%(label)s：%(value)s") % {"label": rules.PART_LABELS[p], "value": (a.explanation or {}).get(p, "")}
+                for p in PARTS
+            ),
         ]
         for number, a in enumerate(assessments, start=1)
     ]
@@ -261,7 +268,7 @@ def flags_xlsx(*, rows: list["FlagRow"], on: date) -> bytes:
             row.flag.patroller.name,
             row.flag.township.name,
             row.flag.get_rule_display(),
-            "、".join(row.months),
+            _("、").join(row.months),
             month_text(row.flag.trigger_month),
             row.flag.get_status_display(),
             _local(row.flag.raised_at),

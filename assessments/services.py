@@ -393,7 +393,7 @@ def _evaluate_dismissal(*, patroller_id: int, by, cause: str) -> FlagChanges:
 def _dismissal_reason(flag: DismissalFlag) -> str:
     return _("%(rule)s(%(months)s)，予以辞退(第九条)。") % {
         "rule": flag.get_rule_display(),
-        "months": "、".join(flag.months),
+        "months": _("、").join(flag.months),
     }
 
 

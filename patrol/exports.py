@@ -67,7 +67,7 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
                 _local(log.started_at),
                 _local(log.ended_at),
                 _("；").join(
-                    _("%(check)s：%(value)s") % {"check": check, "value": value} for check, value in row.problems
+                    _("%(label)s：%(value)s") % {"label": check, "value": value} for check, value in row.problems
                 ),
                 _("、").join(row.actions),
                 log.coverage,

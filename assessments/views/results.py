@@ -75,13 +75,13 @@ def _snapshot_text(snapshot: dict | None) -> str:
     parts = "/".join(str(snapshot.get(part, "—")) for part in PARTS)
     text = _("%(parts)s，总分%(total)s") % {"parts": parts, "total": snapshot.get("total", "—")}
     if snapshot.get("grade"):
-        text += "，" + str(Assessment.Grade(snapshot["grade"]).label)
+        text += _("，") + str(Assessment.Grade(snapshot["grade"]).label)
     if snapshot.get("status"):
-        text += "，" + str(Assessment.Status(snapshot["status"]).label)
+        text += _("，") + str(Assessment.Status(snapshot["status"]).label)
     reasons = snapshot.get("reasons") or {}
     for part in PARTS:
         if reasons.get(part):
-            text += "；" + _("%(part)s理由：%(reason)s") % {"part": rules.PART_LABELS[part], "reason": reasons[part]}
+            text += _("；") + _("%(part)s理由：%(reason)s") % {"part": rules.PART_LABELS[part], "reason": reasons[part]}
     return text
 
 
