@@ -170,12 +170,12 @@ def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, i
     for month in system:
         for township in townships:
             services.assessments_prepare(township=township, month=month, by=offices[township.pk])
-    drawn: set[int] = set()
+    drawn: dict[date, set[int]] = {}
     for month in system:
         result = services.spot_check_draw(
             county=county, month=month, by=county_office, seed=draw_seed(county.code, month)
         )
-        drawn.update(result.draw.patrollers)
+        drawn[month] = set(result.draw.patrollers)
 
     drafts = {
         (a.patroller_id, a.month): a
@@ -237,15 +237,18 @@ def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, i
     }
 
 
-def _story(home: Township, drafts: dict, *, drawn: set[int], system: list[date], paper: list[date]) -> dict:
+def _story(home: Township, drafts: dict, *, drawn: dict[date, set[int]], system: list[date], paper: list[date]) -> dict:
     """Pick A (consecutive_2), B (yearly_3) and C (withdrawn after a correction) in the demo township: active
-    people without a demo login, not drawn by the county (its result would prevail), with drafts in their months
-    and suggestions that pass where they are meant to pass."""
+    people without a demo login, not drawn by the county in a month they are to fail (its result would prevail),
+    with drafts in their months and suggestions that pass where they are meant to pass."""
     people = sorted(
         {a.patroller for a in drafts.values()},
         key=lambda p: (p.name, p.pk),
     )
-    people = [p for p in people if p.user_id is None and p.pk not in drawn and p.status == Patroller.Status.ACTIVE]
+    people = [p for p in people if p.user_id is None and p.status == Patroller.Status.ACTIVE]
+
+    def undrawn(person: Patroller, months: list[date]) -> bool:
+        return not any(person.pk in drawn.get(m, ()) for m in months)
 
     def has(person: Patroller, months: list[date]) -> bool:
         return all((person.pk, m) in drafts for m in months)
@@ -255,12 +258,19 @@ def _story(home: Township, drafts: dict, *, drawn: set[int], system: list[date],
 
     story: dict = {"fails": {}}
     taken: set[int] = set()
-    a = next((p for p in people if has(p, system)), None)
+    a = next((p for p in people if has(p, system) and undrawn(p, system)), None)
     if a is not None:
         story["fails"][a.pk] = list(system)
         story["consecutive"] = a.pk
         taken.add(a.pk)
-    c = next((p for p in people if p.pk not in taken and has(p, system) and suggestion_passes(p, system[-1])), None)
+    c = next(
+        (
+            p
+            for p in people
+            if p.pk not in taken and has(p, system) and undrawn(p, system) and suggestion_passes(p, system[-1])
+        ),
+        None,
+    )
     if c is not None:
         story["fails"][c.pk] = list(system)
         story["corrected"] = c.pk
@@ -273,7 +283,10 @@ def _story(home: Township, drafts: dict, *, drawn: set[int], system: list[date],
             (
                 p
                 for p in people
-                if p.pk not in taken and has(p, span) and all(suggestion_passes(p, m) for m in passing_system)
+                if p.pk not in taken
+                and has(p, span + passing_system)
+                and undrawn(p, months)
+                and all(suggestion_passes(p, m) for m in passing_system)
             ),
             None,
         )

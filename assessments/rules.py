@@ -13,14 +13,15 @@ are read from settings.RIVER when a function is called without them, so tests ca
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 PARTS = ("appearance", "daily_work", "records")
 PART_LABELS = {
@@ -221,7 +222,8 @@ class MonthFacts:
     complaints: int = 0  # supervision reports about the month not rejected (pending or confirmed): a risk signal
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        # Plain attribute reads: dataclasses.asdict deep-copies and costs ten times as much per row.
+        return {name: getattr(self, name) for name in _FACT_NAMES}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, int]) -> "MonthFacts":
@@ -231,6 +233,9 @@ class MonthFacts:
     @property
     def late_escalations(self) -> int:
         return max(0, self.escalations - self.escalations_on_time)
+
+
+_FACT_NAMES = tuple(f.name for f in fields(MonthFacts))
 
 
 @dataclass(frozen=True)
@@ -271,67 +276,92 @@ def suggest(
     late_penalty = (
         int(_river("LATE_ESCALATION_PENALTY", 2)) if late_escalation_penalty is None else late_escalation_penalty
     )
+    # The explanation's text depends on the active language too; the cached parts are keyed by it.
+    language = get_language()
     days = facts.days_under_contract
     patrolled = min(facts.days_patrolled, days)
-    good_days = max(0, patrolled - facts.days_unhandled)
+    appearance = _appearance(days, patrolled, facts.days_unhandled, w["appearance"], language)
+    daily_work = _daily_work(
+        days,
+        patrolled,
+        facts.supervision_confirmed,
+        facts.escalations,
+        facts.late_escalations,
+        w["daily_work"],
+        penalty,
+        late_penalty,
+        language,
+    )
+    records = _records(
+        facts.logs, facts.logs_flagged, facts.problem_logs, facts.problem_logs_with_evidence, w["records"], language
+    )
+    return Suggestion(
+        parts={"appearance": appearance[0], "daily_work": daily_work[0], "records": records[0]},
+        explanation={"appearance": appearance[1], "daily_work": daily_work[1], "records": records[1]},
+    )
 
-    appearance = _points(_clamp(w["appearance"] * _share(good_days, days), w["appearance"]))
-    appearance_text = _(
+
+# Each part depends on a few of the facts only, and a province's month repeats the same few values again and again:
+# the parts are computed once per distinct input (with the Decimal arithmetic and the gettext text, as before) and
+# then looked up. Pure functions of their arguments (the active language is one of them), so the cache is exact.
+
+
+@lru_cache(maxsize=4096)
+def _appearance(days: int, patrolled: int, unhandled: int, top: int, language: str | None) -> tuple[int, str]:
+    good_days = max(0, patrolled - unhandled)
+    points = _points(_clamp(top * _share(good_days, days), top))
+    text = _(
         "合同期内%(days)s天，有巡查记录%(patrolled)s天，其中发现问题未处置%(unhandled)s天；"
         "按%(good)s/%(days)s×%(top)s分，建议%(points)s分。"
-    ) % {
-        "days": days,
-        "patrolled": patrolled,
-        "unhandled": facts.days_unhandled,
-        "good": good_days,
-        "top": w["appearance"],
-        "points": appearance,
-    }
+    ) % {"days": days, "patrolled": patrolled, "unhandled": unhandled, "good": good_days, "top": top, "points": points}
+    return points, text
 
-    base = w["daily_work"] * _share(patrolled, days)
-    deduction = penalty * facts.supervision_confirmed + late_penalty * facts.late_escalations
-    daily_work = _points(_clamp(base - deduction, w["daily_work"]))
-    daily_work_text = _(
+
+@lru_cache(maxsize=4096)
+def _daily_work(
+    days: int,
+    patrolled: int,
+    reports: int,
+    escalations: int,
+    late: int,
+    top: int,
+    penalty: int,
+    late_penalty: int,
+    language: str | None,
+) -> tuple[int, str]:
+    base = top * _share(patrolled, days)
+    deduction = penalty * reports + late_penalty * late
+    points = _points(_clamp(base - deduction, top))
+    text = _(
         "巡查天数%(patrolled)s/%(days)s，按比例得%(base)s分；经核实的监督报告%(reports)s件，每件扣%(penalty)s分；"
         "上报问题%(escalations)s次，其中未及时上报%(late)s次，每次扣%(late_penalty)s分；建议%(points)s分。"
     ) % {
         "patrolled": patrolled,
         "days": days,
         "base": _points(base),
-        "reports": facts.supervision_confirmed,
+        "reports": reports,
         "penalty": penalty,
-        "escalations": facts.escalations,
-        "late": facts.late_escalations,
+        "escalations": escalations,
+        "late": late,
         "late_penalty": late_penalty,
-        "points": daily_work,
+        "points": points,
     }
+    return points, text
 
-    if facts.logs == 0:
-        records = 0
-        records_text = _("本月没有巡查记录，建议0分。")
-    else:
-        clean_share = _share(facts.logs - facts.logs_flagged, facts.logs)
-        evidence_share = (
-            _share(facts.problem_logs_with_evidence, facts.problem_logs) if facts.problem_logs else Decimal(1)
-        )
-        records = _points(_clamp(w["records"] * (clean_share + evidence_share) / 2, w["records"]))
-        records_text = _(
-            "巡查记录%(logs)s条，其中有核查标记(缺少照片、无轨迹、轨迹覆盖不足、照片存疑等)%(flagged)s条；"
-            "发现问题的记录%(problems)s条，其中有照片佐证%(evidence)s条；"
-            "按(无标记比例+佐证比例)/2×%(top)s分，建议%(points)s分。"
-        ) % {
-            "logs": facts.logs,
-            "flagged": facts.logs_flagged,
-            "problems": facts.problem_logs,
-            "evidence": facts.problem_logs_with_evidence,
-            "top": w["records"],
-            "points": records,
-        }
 
-    return Suggestion(
-        parts={"appearance": appearance, "daily_work": daily_work, "records": records},
-        explanation={"appearance": appearance_text, "daily_work": daily_work_text, "records": records_text},
-    )
+@lru_cache(maxsize=4096)
+def _records(logs: int, flagged: int, problems: int, evidence: int, top: int, language: str | None) -> tuple[int, str]:
+    if logs == 0:
+        return 0, _("本月没有巡查记录，建议0分。")
+    clean_share = _share(logs - flagged, logs)
+    evidence_share = _share(evidence, problems) if problems else Decimal(1)
+    points = _points(_clamp(top * (clean_share + evidence_share) / 2, top))
+    text = _(
+        "巡查记录%(logs)s条，其中有核查标记(缺少照片、无轨迹、轨迹覆盖不足、照片存疑等)%(flagged)s条；"
+        "发现问题的记录%(problems)s条，其中有照片佐证%(evidence)s条；"
+        "按(无标记比例+佐证比例)/2×%(top)s分，建议%(points)s分。"
+    ) % {"logs": logs, "flagged": flagged, "problems": problems, "evidence": evidence, "top": top, "points": points}
+    return points, text
 
 
 # --- county spot checks (县级每月抽考) ----------------------------------------------------------------------------

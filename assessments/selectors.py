@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.lookups import In
 from django.http import Http404
 
 from accounts.models import Role
@@ -36,7 +39,7 @@ from staffing.models import Contract, Patroller
 class MonthRow:
     """A patroller under contract in the month, where (their contract's township) and the facts of the month."""
 
-    patroller: Patroller
+    patroller_id: int
     township_id: int
     county_id: int
     facts: rules.MonthFacts
@@ -52,12 +55,23 @@ def contracts_in_month(*, month: date, through: date) -> QuerySet[Contract]:
     )
 
 
+def _json_has(field: str, code: str) -> Q:
+    """A JSON list field holding `code`: containment (`@>`) where the database has it (PostgreSQL), else a text
+    match on the stored list (SQLite): the codes never contain one another, so the match is exact."""
+    if connection.features.supports_json_field_contains:
+        return Q(**{f"{field}__contains": [code]})
+    return Q(**{f"{field}__icontains": code})
+
+
 def _problem_found() -> Q:
-    """A log that found at least one problem: a check value other than normal/clean/fair/intact (SPEC §5)."""
+    """A log that found at least one problem: a check value other than normal/clean/fair/intact (SPEC §5).
+
+    Compared as text (`checks ->> 'code'`): PostgreSQL compares the jsonb form (`checks -> 'code'`) about three
+    times slower, and this runs several times per log of the month."""
     condition = Q()
     for code, (_label, values) in patrol_rules.CHECKS.items():
         bad = [value for value in values if value not in patrol_rules.OK_VALUES]
-        condition |= Q(**{f"checks__{code}__in": bad})
+        condition |= Q(In(KT(f"checks__{code}"), bad))
     return condition
 
 
@@ -65,20 +79,26 @@ def _problem_found() -> Q:
 HANDLING_ACTIONS = ("stopped", patrol_rules.ESCALATED, "cleaned", "assisted_enforcement")
 
 
-def _action(code: str) -> Q:
-    # Action codes never contain one another, so a text match on the stored JSON list is exact; JSON
-    # containment (`__contains`) is not available on SQLite.
-    return Q(actions__icontains=code)
+def _log_aggregates(*, patroller_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:
+    """The month's log facts of the given patrollers, one GROUP BY query.
 
-
-def _log_aggregates(logs: QuerySet[PatrolLog]) -> dict[int, dict[str, int]]:
+    Restricted by the literal patroller ids, so PostgreSQL reads their logs through the (patroller, date) index
+    (patrol_log_patroller_date_idx) instead of the whole month. A log's flagged photos are looked up among the
+    same patrollers' logs of the same days (uncorrelated, evaluated once): a correlated EXISTS let PostgreSQL hash
+    every flagged photo of the database for each call, a cost growing with the province rather than the township.
+    """
+    logs = PatrolLog.objects.filter(patroller_id__in=patroller_ids, date__gte=first, date__lte=last)
     problem = _problem_found()
     handled = Q()
     for code in HANDLING_ACTIONS:
-        handled |= _action(code)
-    escalated = _action(patrol_rules.ESCALATED)
+        handled |= _json_has("actions", code)
+    escalated = _json_has("actions", patrol_rules.ESCALATED)
     on_time = timedelta(hours=int(settings.RIVER.get("ESCALATION_ON_TIME_HOURS", 24)))
-    flagged_photo = Photo.objects.filter(log=OuterRef("pk")).exclude(flags=[])
+    with_flagged_photo = (
+        Photo.objects.filter(log__patroller_id__in=patroller_ids, log__date__gte=first, log__date__lte=last)
+        .exclude(flags=[])
+        .values("log_id")
+    )
     rows = (
         logs.order_by()
         .values("patroller_id")
@@ -86,26 +106,42 @@ def _log_aggregates(logs: QuerySet[PatrolLog]) -> dict[int, dict[str, int]]:
             logs=Count("id"),
             days_patrolled=Count("date", distinct=True),
             days_unhandled=Count("date", distinct=True, filter=problem & ~handled),
-            logs_flagged=Count("id", filter=~Q(flags=[]) | Q(Exists(flagged_photo))),
+            logs_flagged=Count("id", filter=~Q(flags=[]) | Q(id__in=with_flagged_photo)),
             problem_logs=Count("id", filter=problem),
-            problem_logs_with_evidence=Count("id", filter=problem & ~Q(flags__icontains=patrol_rules.EVIDENCE_MISSING)),
+            problem_logs_with_evidence=Count("id", filter=problem & ~_json_has("flags", patrol_rules.EVIDENCE_MISSING)),
             escalations=Count("id", filter=escalated),
             escalations_on_time=Count("id", filter=escalated & Q(created_at__lte=F("ended_at") + on_time)),
         )
+        .values_list(*_LOG_FACTS)
     )
-    return {row.pop("patroller_id"): row for row in rows}
+    return {row[0]: dict(zip(_LOG_FACTS[1:], row[1:], strict=True)) for row in rows}
 
 
-def _supervision_aggregates(reports: QuerySet[SupervisionReport]) -> dict[int, dict[str, int]]:
+_LOG_FACTS = (
+    "patroller_id",
+    "logs",
+    "days_patrolled",
+    "days_unhandled",
+    "logs_flagged",
+    "problem_logs",
+    "problem_logs_with_evidence",
+    "escalations",
+    "escalations_on_time",
+)
+
+
+def _supervision_aggregates(*, patroller_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:
     rows = (
-        reports.order_by()
+        SupervisionReport.objects.filter(patroller_id__in=patroller_ids, observed_on__gte=first, observed_on__lte=last)
+        .order_by()
         .values("patroller_id")
         .annotate(
             supervision_confirmed=Count("id", filter=Q(status=SupervisionReport.Status.CONFIRMED)),
             complaints=Count("id", filter=~Q(status=SupervisionReport.Status.REJECTED)),
         )
+        .values_list("patroller_id", "supervision_confirmed", "complaints")
     )
-    return {row.pop("patroller_id"): row for row in rows}
+    return {pk: {"supervision_confirmed": confirmed, "complaints": complaints} for pk, confirmed, complaints in rows}
 
 
 def month_facts(
@@ -113,58 +149,60 @@ def month_facts(
     month: date,
     through: date,
     township_id: int | None = None,
+    township_ids: list[int] | None = None,
     county_id: int | None = None,
     patroller_ids: list[int] | None = None,
 ) -> list[MonthRow]:
     """Every patroller under contract in `month` (up to `through`) whose contract's segment lies in the township
-    (or county), or among `patroller_ids`, with the month's facts, ordered by patroller id.
+    (or any of `township_ids`, or the county), or among `patroller_ids`, with the month's facts, ordered by
+    patroller id.
 
-    Three queries whatever the number of patrollers: the contracts with their patrollers, one GROUP BY over the
-    month's patrol logs, one over the month's supervision reports.
+    Three queries whatever the number of patrollers: the contracts, one GROUP BY over the month's patrol logs of
+    those patrollers, one over their supervision reports of the month.
+    A patroller with contracts in two of the townships (moved mid-month) is placed by the latest contract and
+    counted with the days of both.
     """
     last = min(through, rules.month_end(month))
     contracts = contracts_in_month(month=month, through=last)
     if township_id is not None:
         contracts = contracts.filter(segment__township_id=township_id)
+    if township_ids is not None:
+        contracts = contracts.filter(segment__township_id__in=township_ids)
     if county_id is not None:
         contracts = contracts.filter(segment__township__county_id=county_id)
     if patroller_ids is not None:
         contracts = contracts.filter(patroller_id__in=patroller_ids)
-    contract_rows = list(
-        contracts.select_related("patroller").annotate(
-            township_id=F("segment__township_id"), county_id=F("segment__township__county_id")
-        )
-    )
+    columns = ("patroller_id", "start", "end", "terminated_on", "segment__township_id", "segment__township__county_id")
+    # Read as plain tuples (a city's month is tens of thousands of contracts); the latest contract places the
+    # patroller, the first created of two starting the same day.
+    contract_rows = list(contracts.order_by("patroller_id", "start", "id").values_list(*columns))
 
     days: dict[int, int] = defaultdict(int)
-    latest: dict[int, Contract] = {}
-    for contract in contract_rows:
-        first_day = max(contract.start, month)
-        last_day = min(contract.last_day, last)
+    latest: dict[int, tuple] = {}
+    for row in contract_rows:
+        patroller_id, start, end, terminated_on = row[:4]
+        first_day = max(start, month)
+        last_day = min(terminated_on or end, last)
         if last_day >= first_day:
-            days[contract.patroller_id] += (last_day - first_day).days + 1
-        current = latest.get(contract.patroller_id)
-        if current is None or contract.start > current.start:
-            latest[contract.patroller_id] = contract
+            days[patroller_id] += (last_day - first_day).days + 1
+        current = latest.get(patroller_id)
+        if current is None or start > current[1]:
+            latest[patroller_id] = row
     if not latest:
         return []
 
-    patrollers = contracts.values("patroller_id")
-    logs = _log_aggregates(PatrolLog.objects.filter(patroller_id__in=patrollers, date__gte=month, date__lte=last))
-    reports = _supervision_aggregates(
-        SupervisionReport.objects.filter(
-            patroller_id__in=patrollers, observed_on__gte=month, observed_on__lte=rules.month_end(month)
-        )
-    )
+    ids = sorted(latest)
+    logs = _log_aggregates(patroller_ids=ids, first=month, last=last)
+    reports = _supervision_aggregates(patroller_ids=ids, first=month, last=rules.month_end(month))
     rows = []
-    for patroller_id in sorted(latest):
-        contract = latest[patroller_id]
+    for patroller_id in ids:
+        _pk, _start, _end, _terminated_on, township, county = latest[patroller_id]
         facts = rules.MonthFacts(
             days_under_contract=days[patroller_id],
             **logs.get(patroller_id, {}),
             **reports.get(patroller_id, {}),
         )
-        rows.append(MonthRow(contract.patroller, contract.township_id, contract.county_id, facts))
+        rows.append(MonthRow(patroller_id, township, county, facts))
     return rows
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,6 +177,17 @@ def _merge_reasons(current: dict[str, str], new: dict[str, str]) -> dict[str, st
 # --- drafts ----------------------------------------------------------------------------------------------------
 
 _FOREIGN_KEYS = [f.name for f in Assessment._meta.get_fields() if f.many_to_one]
+# What preparing again may change on a draft (scores only while nobody has scored it).
+_DRAFT_FIELDS = [
+    *(f"suggested_{part}" for part in PARTS),
+    *PARTS,
+    "total",
+    "grade",
+    "passed",
+    "explanation",
+    "facts",
+    "updated_at",
+]
 
 
 def _clean_for_bulk(assessment: Assessment) -> None:
@@ -184,40 +196,93 @@ def _clean_for_bulk(assessment: Assessment) -> None:
     assessment.full_clean(exclude=_FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
 
 
-def _upsert_drafts(*, level: str, month: date, rows: list[selectors.MonthRow], by) -> list[Assessment]:
+def _check_parts(assessment: Assessment, weights: dict[str, int]) -> None:
+    """The per-row values a draft gets from the rules, checked with the rules (0–weight, whole points) instead of a
+    field-by-field full_clean per row; the database checks total = sum and the bounds again (named constraints)."""
+    errors = rules.range_errors(assessment.scores, part_weights=weights) or rules.range_errors(
+        assessment.suggested, part_weights=weights
+    )
+    if errors:
+        raise ValidationError({"scores": [message for part in PARTS for message in errors.get(part, [])]})
+
+
+def _suggestion_changed(assessment: Assessment, suggestion: rules.Suggestion, facts: dict[str, int]) -> bool:
+    if assessment.suggested != suggestion.parts or assessment.facts != facts:
+        return True
+    if assessment.explanation != suggestion.explanation:  # the same numbers, another language or wording
+        return True
+    return not assessment.edited and assessment.scores != suggestion.parts
+
+
+@dataclass
+class Upserted:
+    patrollers: int = 0
+    created: list[Assessment] = field(default_factory=list)
+    refreshed: list[Assessment] = field(default_factory=list)
+
+
+def _upsert_drafts(*, level: str, month: date, rows: list[selectors.MonthRow], by) -> Upserted:
     """Create the missing drafts and refresh the suggestions of existing drafts, in a fixed number of queries.
 
     A draft nobody has scored yet follows its suggestion; a scored draft keeps its scores. Final assessments
     are never touched. A patroller assessed at this level in the month by another township (moved mid-month)
-    keeps that one.
+    keeps that one. The existing rows are read FOR UPDATE, so a finalization running at the same moment waits for
+    this transaction and then finalizes the refreshed draft (it cannot be overwritten after it became final).
+
+    Queries: the existing rows (1), then only what there is to write: one INSERT of the new drafts (ids returned),
+    one INSERT of their history rows, one upsert by primary key of the drafts whose suggestion changed.
     """
-    ids = [row.patroller.pk for row in rows]
-    existing = {a.patroller_id: a for a in Assessment.objects.filter(patroller_id__in=ids, month=month, level=level)}
+    if not rows:
+        return Upserted()
+    ids = [row.patroller_id for row in rows]
+    existing = {
+        a.patroller_id: a
+        for a in Assessment.objects.filter(patroller_id__in=ids, month=month, level=level)
+        .order_by()
+        .select_for_update()
+    }
+    weights = rules.weights()
+    actor = _actor(by)
     to_create: list[Assessment] = []
     to_update: list[Assessment] = []
     for row in rows:
-        suggestion = rules.suggest(row.facts)
-        assessment = existing.get(row.patroller.pk)
+        suggestion = rules.suggest(row.facts, part_weights=weights)
+        facts = row.facts.as_dict()
+        assessment = existing.get(row.patroller_id)
         if assessment is None:
+            parts = suggestion.parts
             assessment = Assessment(
-                patroller=row.patroller,
+                patroller_id=row.patroller_id,
                 month=month,
                 level=level,
                 township_id=row.township_id,
                 county_id=row.county_id,
-                created_by=_actor(by),
+                created_by=actor,
+                appearance=parts["appearance"],
+                daily_work=parts["daily_work"],
+                records=parts["records"],
+                suggested_appearance=parts["appearance"],
+                suggested_daily_work=parts["daily_work"],
+                suggested_records=parts["records"],
+                explanation=suggestion.explanation,
+                facts=facts,
             )
-            _set_suggestion(assessment, suggestion, row.facts)
-            _set_scores(assessment, suggestion.parts)
-            _clean_for_bulk(assessment)
+            _set_scores(assessment, parts)
+            if not to_create:  # month, level, status, who: the same on every row of the batch
+                _clean_for_bulk(assessment)
+            _check_parts(assessment, weights)
             to_create.append(assessment)
-        elif not assessment.is_final:
+        elif not assessment.is_final and _suggestion_changed(assessment, suggestion, facts):
             _set_suggestion(assessment, suggestion, row.facts)
+            assessment.facts = facts
             if not assessment.edited:
                 _set_scores(assessment, suggestion.parts)
-            _clean_for_bulk(assessment)
+            _check_parts(assessment, weights)
             to_update.append(assessment)
     if to_create:
+        # A patroller of two townships (moved mid-month) prepared by both at the same moment: the second INSERT
+        # fails on assessment_one_per_patroller_month_level and the caller runs the prepare again (it then finds
+        # the row). Every other conflict is excluded by the township locks.
         Assessment.objects.bulk_create(to_create)
         created = to_create
         if any(a.pk is None for a in created):  # a database that cannot return ids from a bulk insert
@@ -228,45 +293,133 @@ def _upsert_drafts(*, level: str, month: date, rows: list[selectors.MonthRow], b
             )
         AssessmentChange.objects.bulk_create(
             AssessmentChange(
-                assessment=a,
+                assessment_id=a.pk,
                 action=AssessmentChange.Action.PREPARE,
-                user=_actor(by),
+                user=actor,
                 new={**a.suggested, "total": a.total},
             )
             for a in created
         )
     if to_update:
-        now = timezone.now()
-        for assessment in to_update:
-            assessment.updated_at = now  # bulk_update leaves auto_now fields alone
-        fields = [f"suggested_{part}" for part in PARTS]
-        Assessment.objects.bulk_update(
-            to_update, [*fields, *PARTS, "total", "grade", "passed", "explanation", "facts", "updated_at"]
+        # One statement for all the changed drafts: INSERT … ON CONFLICT (id) DO UPDATE of the drafts' own rows,
+        # read and locked above, so it always updates (bulk_update's CASE per field and row grows as rows × rows).
+        created_at = [a.created_at for a in to_update]
+        Assessment.objects.bulk_create(
+            to_update, update_conflicts=True, unique_fields=["pk"], update_fields=_DRAFT_FIELDS
         )
-    return to_create + to_update
+        for assessment, when in zip(to_update, created_at, strict=True):
+            assessment.created_at = when  # the insert half set it on the objects; the rows keep theirs
+    return Upserted(patrollers=len(rows), created=to_create, refreshed=to_update)
 
 
-@transaction.atomic
+def _lock_townships(township_ids: list[int]) -> None:
+    """Lock the townships' rows in id order: a township's prepare and the monthly command queue on the rows they
+    share instead of writing the same drafts twice (and never deadlock, all taking them in the same order)."""
+    list(Township.objects.select_for_update().filter(pk__in=township_ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _prepare_townships(*, township_ids: list[int], month: date, by) -> Upserted:
+    """The one implementation behind a township's prepare and the monthly command (inside the caller's
+    transaction): lock the townships, read the facts of every patroller under contract there in the month
+    (3 queries), write the drafts (_upsert_drafts)."""
+    _lock_townships(township_ids)
+    rows = selectors.month_facts(month=month, through=_today(), township_ids=township_ids)
+    return _upsert_drafts(level=Assessment.Level.TOWNSHIP, month=month, rows=rows, by=by)
+
+
+def _atomic_retrying_once(work):
+    """Run `work` in a transaction; once more if a unique constraint refused a draft (see _upsert_drafts: a
+    patroller of two townships prepared by both at the same moment). The second run finds the other's row."""
+    try:
+        with transaction.atomic():
+            return work()
+    except IntegrityError:
+        with transaction.atomic():
+            return work()
+
+
 def assessments_prepare(*, township: Township, month: date, by) -> list[Assessment]:
     """Township-level drafts with suggested scores for every patroller of the township under contract in
     `month` (idempotent: running it again creates nothing new and refreshes the drafts' suggestions).
 
     Answers the township's assessments of the month (township level), drafts and finals.
-    Queries do not grow with the number of patrollers: the township lock, 3 for the facts, 1 for the existing rows,
-    then at most one bulk insert, one bulk insert of history rows and one bulk update, and the answer.
+    Queries do not grow with the number of patrollers: the township lock, 3 for the facts, 1 for the existing
+    rows, then only what there is to write (one insert of new drafts, one of their history rows, one upsert of
+    drafts whose suggestion changed), and the answer.
     """
     if not (getattr(by, "role", None) == Role.TOWNSHIP_OFFICE and by.township_id == township.pk):
         raise PermissionDenied(_("只有本乡镇(街道)河长办可以生成本乡镇的月度考评。"))
     _month_problem(month)
-    # Two clerks preparing the same township at once queue here instead of inserting the same drafts twice.
-    Township.objects.select_for_update().filter(pk=township.pk).first()
-    rows = selectors.month_facts(month=month, through=_today(), township_id=township.pk)
-    _upsert_drafts(level=Assessment.Level.TOWNSHIP, month=month, rows=rows, by=by)
-    return list(
-        Assessment.objects.filter(township=township, month=month, level=Assessment.Level.TOWNSHIP)
-        .select_related("patroller", "township", "county", "finalized_by")
-        .order_by("patroller__name", "patroller_id")
+
+    def work() -> list[Assessment]:
+        _prepare_townships(township_ids=[township.pk], month=month, by=by)
+        return list(
+            Assessment.objects.filter(township=township, month=month, level=Assessment.Level.TOWNSHIP)
+            .select_related("patroller", "township", "county", "finalized_by")
+            .order_by("patroller__name", "patroller_id")
+        )
+
+    return _atomic_retrying_once(work)
+
+
+@dataclass
+class PreparedMonth:
+    """What the monthly prepare of many townships did (counts of township-level rows of the month)."""
+
+    month: date
+    townships: int = 0  # townships with at least one patroller under contract in the month
+    patrollers: int = 0
+    created: int = 0  # new drafts
+    refreshed: int = 0  # existing drafts whose suggestion changed
+    transactions: int = 0  # chunks of townships, each prepared in its own transaction
+
+
+PREPARE_CHUNK = 5000  # patrollers per transaction of the monthly command (a county or a few of them)
+
+
+def assessments_prepare_month(
+    *, month: date, by=None, county: County | None = None, chunk: int = PREPARE_CHUNK
+) -> PreparedMonth:
+    """Township-level drafts for every township of the city (or of `county`): the monthly cron
+    (`manage.py prepare_assessments`). Exactly what each township office's prepare does — the same function
+    (_prepare_townships) on several townships at once — so the queries are per chunk of about `chunk` patrollers,
+    not per township: one query counts the month's patrollers per township, then each chunk of whole townships
+    is locked, read (3 queries) and written (at most 4) in its own transaction.
+
+    `by` is None when the system runs it (the command), else the city office or the county office of `county`.
+    Drafts and their history rows then name nobody as creator.
+    """
+    role = getattr(by, "role", None)
+    allowed = by is None or role == Role.CITY_OFFICE
+    allowed = allowed or (county is not None and role == Role.COUNTY_OFFICE and by.county_id == county.pk)
+    if not allowed:
+        raise PermissionDenied(_("只有市河长办(或本县河长办)可以批量生成月度考评。"))
+    _month_problem(month)
+    last = min(_today(), rules.month_end(month))
+    contracts = selectors.contracts_in_month(month=month, through=last)
+    if county is not None:
+        contracts = contracts.filter(segment__township__county_id=county.pk)
+    sizes = dict(
+        contracts.order_by()
+        .values_list("segment__township_id")
+        .annotate(n=Count("patroller_id", distinct=True))
+        .values_list("segment__township_id", "n")
     )
+    result = PreparedMonth(month=month, townships=len(sizes))
+    batch: list[int] = []
+    batched = 0
+    for township_id in sorted(sizes):
+        batch.append(township_id)
+        batched += sizes[township_id]
+        if batched >= chunk or township_id == max(sizes):
+            ids = list(batch)
+            upserted = _atomic_retrying_once(lambda ids=ids: _prepare_townships(township_ids=ids, month=month, by=by))
+            result.patrollers += upserted.patrollers
+            result.created += len(upserted.created)
+            result.refreshed += len(upserted.refreshed)
+            result.transactions += 1
+            batch, batched = [], 0
+    return result
 
 
 def _refresh_draft_suggestions(*, patroller_id: int, month: date, by) -> None:
@@ -456,7 +609,7 @@ def spot_check_draw(*, county: County, month: date, by, seed: int | None = None)
         return Drawn(draw=existing, assessments=_drawn_assessments(existing), created=False)
 
     rows = selectors.month_facts(month=month, through=_today(), county_id=county.pk)
-    candidates = [rules.Candidate(row.patroller.pk, row.township_id, rules.risk_weight(row.facts)) for row in rows]
+    candidates = [rules.Candidate(row.patroller_id, row.township_id, rules.risk_weight(row.facts)) for row in rows]
     size = rules.spot_check_size(population=len(candidates), townships=len({c.township for c in candidates}))
     seed = secrets.randbits(52) if seed is None else seed
     drawn_ids = rules.weighted_draw(candidates, size=size, seed=seed)
@@ -478,7 +631,7 @@ def spot_check_draw(*, county: County, month: date, by, seed: int | None = None)
         return Drawn(draw=existing, assessments=_drawn_assessments(existing), created=False)
     chosen = set(drawn_ids)
     _upsert_drafts(
-        level=Assessment.Level.COUNTY, month=month, rows=[row for row in rows if row.patroller.pk in chosen], by=by
+        level=Assessment.Level.COUNTY, month=month, rows=[row for row in rows if row.patroller_id in chosen], by=by
     )
     return Drawn(draw=draw, assessments=_drawn_assessments(draw), created=True)
 

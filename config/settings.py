@@ -1,12 +1,11 @@
 """Settings, read from environment variables (see README "Configuration")."""
 
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -209,7 +208,7 @@ RIVER = {
     # 50 MP lets 48 MP phone photos through; a PNG (no reduced-scale decoding) then needs at most ~200 MB.
     "PHOTO_MAX_PIXELS": env_int("RIVER_PHOTO_MAX_PIXELS", 50_000_000),
     # Evidence flags: `low_coverage` below this share of the segment within COVERAGE_BUFFER_M of the track.
-    "LOW_COVERAGE": float(env_str("RIVER_LOW_COVERAGE", "0.60")),
+    "LOW_COVERAGE": float(env_decimal("RIVER_LOW_COVERAGE", "0.60")),
     "COVERAGE_BUFFER_M": env_int("RIVER_COVERAGE_BUFFER_M", 50),
     # `vehicle_speed`: sustained speed above this (see patrol.rules.vehicle_speed for "sustained").
     "VEHICLE_SPEED_KMH": env_int("RIVER_VEHICLE_SPEED_KMH", 25),
@@ -246,12 +245,12 @@ RIVER = {
     "ESCALATION_ON_TIME_HOURS": env_int("RIVER_ESCALATION_ON_TIME_HOURS", 24),
     # County spot check: at least this share of the county's active patrollers (rounded up), a Decimal so
     # that 10% of 30 is exactly 3.
-    "SPOT_CHECK_SHARE": Decimal(env_str("RIVER_SPOT_CHECK_SHARE", "0.10")),
+    "SPOT_CHECK_SHARE": env_decimal("RIVER_SPOT_CHECK_SHARE", "0.10"),
     # "Excellent" incumbent (SPEC §4): no failing month and at least this average over the last 12 assessed months.
     "EXCELLENT_AVERAGE": env_int("RIVER_EXCELLENT_AVERAGE", 85),
     # Pay-rise recommendation (第十条): this share of the year's assessed patrollers (rounded up), best averages of
     # those with no failing month and an average ≥ EXCELLENT_AVERAGE (assessments.rules.pay_rise_ranking).
-    "PAY_RISE_SHARE": Decimal(env_str("RIVER_PAY_RISE_SHARE", "0.20")),
+    "PAY_RISE_SHARE": env_decimal("RIVER_PAY_RISE_SHARE", "0.20"),
 }
 # Uploads (photos are the largest): file parts over 2.5 MB are streamed to a temporary file, never held in
 # memory; few files per request. The photo endpoint refuses an oversize Content-Length before reading the body.

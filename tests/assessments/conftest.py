@@ -12,6 +12,7 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -20,7 +21,7 @@ from assessments.models import Assessment
 from patrol.models import PatrolLog
 from rivers.models import Township, Village
 from staffing import rules as staffing_rules
-from tests.staffing.roster_factories import candidate
+from tests.staffing.roster_factories import aged, candidate
 from tests.staffing.roster_factories import hire as contract_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -45,7 +46,8 @@ def local(day: date, hour: int) -> datetime:
 @pytest.fixture
 def hire(cast, places, segments):
     """hire(start=…, end=…, user=None) → an active patroller of the home township on S-HOME; elsewhere pass the
-    segment, its township office and a village of its township."""
+    segment, its township office and a village of its township. The patroller is 40 on the start, whatever the
+    start: a start relative to today never ages them out of 第四条's window."""
 
     def make(
         *, start: date = date(2025, 7, 1), end: date | None = None, segment=None, user=None, office=None, village=None
@@ -53,12 +55,31 @@ def hire(cast, places, segments):
         segment = segment or segments["home"]
         office = office or cast["township_office"]
         village = village or places["village"]
-        patroller = candidate(office, village, name=f"巡察员{next(_names)}", user=user)
+        patroller = candidate(office, village, name=f"巡察员{next(_names)}", user=user, born=aged(40, start))
         contract_for(patroller, segment, office, start, end or staffing_rules.contract_max_end(start))
         patroller.refresh_from_db()
         return patroller
 
     return make
+
+
+@pytest.fixture
+def renew(cast):
+    """renew(patroller) → the one-year renewal starting the day after their latest contract ends."""
+
+    def make(patroller, *, office=None):
+        latest = patroller.contracts.order_by("-start").first()
+        start = latest.end + timedelta(days=1)
+        office = office or cast["township_office"]
+        return contract_for(patroller, latest.segment, office, start, staffing_rules.contract_max_end(start))
+
+    return make
+
+
+@pytest.fixture
+def last_year() -> int:
+    """The calendar year before today's: its months are all over, so they can all be assessed and finalized."""
+    return timezone.localdate().year - 1
 
 
 @pytest.fixture

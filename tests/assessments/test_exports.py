@@ -117,12 +117,13 @@ def test_a_patrollers_year_downloads_its_months_and_its_changes(cast, flagged, w
     assert all(line[4] == "township_office" for line in changes)
 
 
-def test_the_years_results_download_with_renewal_and_pay_rise_sheets(cast, hire, assess, web):
-    star = hire(start=JAN_1)
+def test_the_years_results_download_with_renewal_and_pay_rise_sheets(cast, hire, assess, renew, last_year, web):
+    star = hire(start=date(last_year, 1, 1))
     for n in (1, 2, 3):
-        assess(star, date(2026, n, 1))
+        assess(star, date(last_year, n, 1))
+    renew(star)  # in force today: an incumbent up for renewal, whatever the day the suite runs
 
-    book = workbook(web(cast["township_office"]).get("/assessments/results.xlsx", {"year": 2026}))
+    book = workbook(web(cast["township_office"]).get("/assessments/results.xlsx", {"year": last_year}))
 
     assert book.sheetnames == ["年度结果", "续聘资格", "提薪推荐"]
     result = rows(book["年度结果"])

@@ -179,7 +179,7 @@ def test_the_year_page_keeps_every_change_of_a_correction_who_when_old_new_why(c
     )
     services.correction_approve(correction=correction, by=cast["county_office"], note="同意")
 
-    page = text(web(cast["township_office"]).get(f"/assessments/patrollers/{flagged.pk}/"))
+    page = text(web(cast["township_office"]).get(f"/assessments/patrollers/{flagged.pk}/", {"year": 2026}))
 
     assert "补交了当月的纸质巡查记录" in page  # why
     assert "county_office" in page  # who approved
@@ -205,15 +205,16 @@ def test_the_year_page_is_for_the_offices_in_scope(cast, flagged, web, who, stat
 
 
 @pytest.fixture
-def year(cast, hire, assess):
-    """Three patrollers under 2026 contracts, January to June: `star` 100 every month, `steady` 100 but 70 in June
-    (a correction; average 95), `slipped` 100 but a failing March."""
-    star, steady, slipped = (hire(start=JAN_1) for _ in range(3))
+def year(cast, hire, assess, renew, last_year):
+    """Three patrollers under last year's contracts, January to June: `star` 100 every month, `steady` 100 but 70 in
+    June (a correction; average 95), `slipped` 100 but a failing March. All three renewed for this year, so that
+    they are incumbents (a contract in force today) whatever the day the suite runs."""
+    star, steady, slipped = (hire(start=date(last_year, 1, 1)) for _ in range(3))
     for n in range(1, 7):
-        assess(star, month(n))
-        assess(steady, month(n))
-        assess(slipped, month(n), passed=n != 3)
-    june = Assessment.objects.get(patroller=steady, month=month(6))
+        assess(star, month(n, last_year))
+        assess(steady, month(n, last_year))
+        assess(slipped, month(n, last_year), passed=n != 3)
+    june = Assessment.objects.get(patroller=steady, month=month(6, last_year))
     correction = services.correction_request(
         assessment=june,
         by=cast["township_office"],
@@ -222,11 +223,13 @@ def year(cast, hire, assess):
         reason="复核",
     )
     services.correction_approve(correction=correction, by=cast["county_office"])
-    return {"star": star, "steady": steady, "slipped": slipped}
+    for patroller in (star, steady, slipped):
+        renew(patroller)
+    return {"star": star, "steady": steady, "slipped": slipped, "year": last_year}
 
 
 def test_the_results_page_lists_every_patroller_month_by_month(cast, year, web):
-    page = text(web(cast["township_office"]).get(RESULTS, {"year": 2026}))
+    page = text(web(cast["township_office"]).get(RESULTS, {"year": year["year"]}))
 
     for person in ("star", "steady", "slipped"):
         assert year[person].name in page
@@ -234,18 +237,19 @@ def test_the_results_page_lists_every_patroller_month_by_month(cast, year, web):
 
 
 def test_excellent_incumbents_are_listed_for_renewal_and_a_failing_month_is_not(cast, year, web):
-    page = text(web(cast["township_office"]).get(RESULTS, {"year": 2026}))
+    page = text(web(cast["township_office"]).get(RESULTS, {"year": year["year"]}))
 
     renewals = page.split('id="renewals"')[1].split('id="pay-rises"')[0]
     assert year["star"].name in renewals and year["steady"].name in renewals
     assert year["slipped"].name not in renewals
-    assert "2027-01-01" in renewals  # the renewal would start the day after the contract ends
+    # The renewal would start the day after the contract in force today (this year's) ends.
+    assert f"{year['year'] + 2}-01-01" in renewals
 
 
 def test_the_pay_rise_list_takes_the_best_average_within_the_share(cast, year, web, settings):
     settings.RIVER = {**settings.RIVER, "PAY_RISE_SHARE": "0.20"}  # 20% of 3 assessed → 1 recommended
 
-    page = text(web(cast["township_office"]).get(RESULTS, {"year": 2026}))
+    page = text(web(cast["township_office"]).get(RESULTS, {"year": year["year"]}))
 
     pay = page.split('id="pay-rises"')[1]
     assert year["star"].name in pay
@@ -258,7 +262,7 @@ def test_a_larger_share_recommends_every_excellent_patroller_but_never_one_with_
 ):
     settings.RIVER = {**settings.RIVER, "PAY_RISE_SHARE": "1"}
 
-    pay = text(web(cast["township_office"]).get(RESULTS, {"year": 2026})).split('id="pay-rises"')[1]
+    pay = text(web(cast["township_office"]).get(RESULTS, {"year": year["year"]})).split('id="pay-rises"')[1]
 
     assert year["star"].name in pay and year["steady"].name in pay
     assert year["slipped"].name not in pay
@@ -266,9 +270,9 @@ def test_a_larger_share_recommends_every_excellent_patroller_but_never_one_with_
 
 def test_someone_who_has_left_is_not_recommended_for_a_pay_rise(cast, year, web, settings):
     settings.RIVER = {**settings.RIVER, "PAY_RISE_SHARE": "0.20"}
-    staffing_services.patroller_resign(patroller=year["star"], on=date(2026, 7, 15), by=cast["township_office"])
+    staffing_services.patroller_resign(patroller=year["star"], on=date(year["year"], 7, 15), by=cast["township_office"])
 
-    pay = text(web(cast["township_office"]).get(RESULTS, {"year": 2026})).split('id="pay-rises"')[1]
+    pay = text(web(cast["township_office"]).get(RESULTS, {"year": year["year"]})).split('id="pay-rises"')[1]
 
     assert year["star"].name not in pay  # still in the year's table, but gone
     assert year["steady"].name in pay
@@ -277,8 +281,9 @@ def test_someone_who_has_left_is_not_recommended_for_a_pay_rise(cast, year, web,
 def test_the_county_office_sees_its_county_and_may_narrow_to_a_township(cast, places, year, web):
     client = web(cast["county_office"])
 
-    assert year["star"].name in text(client.get(RESULTS))
-    assert year["star"].name not in text(client.get(RESULTS, {"township": places["neighbour"].pk}))
+    county, neighbour = {"year": year["year"]}, {"year": year["year"], "township": places["neighbour"].pk}
+    assert year["star"].name in text(client.get(RESULTS, county))
+    assert year["star"].name not in text(client.get(RESULTS, neighbour))
 
 
 @pytest.mark.parametrize(
