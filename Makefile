@@ -6,7 +6,6 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
-export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test install migrate demo serve lint messages clean bench
 
