@@ -17,6 +17,18 @@ from rivers.models import County, Segment, Township, Village, WaterBody
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request with `Accept-Language: en` activates English in
+    its thread and would otherwise leak into the next test run by the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def places(db):
     jinshui = County.objects.create(code="410105", name="金水区", kind=County.Kind.DISTRICT)

@@ -179,22 +179,22 @@ def test_prepare_query_count(cast, places, hire, log, django_assert_num_queries)
 
     1. savepoint (atomic)
     2. the township row, locked (concurrent prepares of one township queue)
-    3. the month's contracts with their patrollers
+    3. the month's contracts
     4. GROUP BY patroller over the month's patrol logs
     5. GROUP BY patroller over the month's supervision reports
-    6. the existing assessments of those patrollers this month and level
+    6. the existing assessments of those patrollers this month and level (locked)
     7. bulk insert of the new drafts (returning ids)
     8. bulk insert of their "prepare" history rows
-    9. bulk update of the existing drafts
-    10. the township's rows of the month, answered
-    11. release savepoint
+    (one upsert of the existing drafts whose suggestion changed: none here, their logs are unchanged)
+    9. the township's rows of the month, answered
+    10. release savepoint
     """
     add_patrollers(hire, log, 2)
     prepare(cast, places)
     add_patrollers(hire, log, 2)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         prepare(cast, places)
     add_patrollers(hire, log, 5)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         prepare(cast, places)
