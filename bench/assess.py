@@ -1,18 +1,25 @@
 """Assessment benchmark (issue 5): prints figures; its database is created for the run and dropped afterwards.
 
     .venv/bin/python bench/assess.py [--database-url postgres://postgres@127.0.0.1:5432/river_bench]
-                                     [--patrollers 50000] [--logs 1500000] [--townships N] [--large 400] [--keep]
+                                     [--patrollers 50000] [--logs 1500000] [--townships N] [--large 400]
+                                     [--chunk 5000] [--keep]
 
 1. Generates a province-scale month on PostgreSQL with COPY: counties, townships (20 patrollers each on average,
    sizes 10–30, plus one township of 3 and one of `--large`), one office login per township, segments,
    patrollers under contract with their assignments, `--logs` patrol logs of last month (problems, escalations,
    evidence flags, photos with flags) and a few supervision reports.
-2. Times `assessments.services.assessments_prepare` for every township, one after the other (drafts with the
-   suggested scores for every patroller: facts, suggestions, inserts, history rows), against one plain SQL
-   aggregate computing the same log facts for every patroller of the month in the same run (best of three,
-   after one warm-up run) — the ratio is the goal (≤ 2×).
-3. Counts the SQL queries of each township's prepare: they must not grow with the number of patrollers of the
-   township, so the smallest and the largest township are printed side by side.
+2. Times one plain SQL aggregate computing the same log facts for every patroller of the month (best of three
+   after one warm-up run, JIT on and off): the baseline of the goal (prepare ≤ 2× the aggregate).
+3. Times, against that baseline, the two ways the month's drafts are made (drafts with the suggested scores for
+   every patroller: facts, suggestions, inserts, history rows), from an empty assessments table each time:
+   a. the per-township loop: `assessments.services.assessments_prepare` for every township, one after the other,
+      as each township office's button or `POST /api/v1/assessments/prepare/` does;
+   b. the set-based path: `assessments.services.assessments_prepare_month` for the whole city, as the monthly
+      cron does (`manage.py prepare_assessments --month YYYY-MM`): the same implementation on chunks of whole
+      townships (`--chunk` patrollers per transaction); then once more (idempotent: nothing to create).
+4. Counts the SQL statements (COPY included) of each township's prepare — they must not grow with the number of
+   patrollers of the township, so the smallest and the largest township are printed side by side — and of each
+   chunk of the set-based path.
 
 The database named in --database-url is DROPPED and created again: point it at a throwaway name.
 """
@@ -405,10 +412,78 @@ def time_plain_aggregate(month: date, runs: int = 3) -> dict:
     return {"seconds": min(best.values()), "jit_on": best["on"], "jit_off": best["off"], "rows": rows}
 
 
-def time_prepares(month: date, sizes: list[int]) -> dict:
-    """Every township's prepare, one after the other, as its office; seconds and queries per township."""
+class StatementCounter:
+    """Counts the SQL statements and the seconds waited on them (client side): Django's execute wrapper sees every
+    query; COPY goes around it (psycopg's cursor.copy), so it is counted by wrapping psycopg's copy."""
+
+    def __init__(self) -> None:
+        self.n, self.seconds = 0, 0.0
+
+    def reset(self) -> None:
+        self.n, self.seconds = 0, 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def __enter__(self) -> "StatementCounter":
+        import contextlib
+
+        import psycopg
+        from django.db import connection
+
+        counter, copy = self, psycopg.Cursor.copy
+
+        @contextlib.contextmanager
+        def counted_copy(cursor, statement, *args, **kwargs):
+            counter.n += 1
+            started = time.perf_counter()
+            try:
+                with copy(cursor, statement, *args, **kwargs) as stream:
+                    yield stream
+            finally:
+                counter.seconds += time.perf_counter() - started
+
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(connection.execute_wrapper(self))
+        self._stack.enter_context(_patched(psycopg.Cursor, "copy", counted_copy))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+
+def _patched(owner, name, value):
+    import contextlib
+
+    @contextlib.contextmanager
+    def patch():
+        original = getattr(owner, name)
+        setattr(owner, name, value)
+        try:
+            yield
+        finally:
+            setattr(owner, name, original)
+
+    return patch()
+
+
+def empty_assessments() -> None:
+    """Back to no assessments at all (between the two ways of preparing the month), statistics refreshed."""
     from django.db import connection
 
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE assessments_assessmentchange, assessments_assessment CASCADE")  # no corrections here
+        cursor.execute("ANALYZE assessments_assessment")
+        cursor.execute("ANALYZE assessments_assessmentchange")
+
+
+def time_township_loop(month: date, sizes: list[int]) -> dict:
+    """Every township's prepare, one after the other, as its office; seconds and statements per township."""
     from accounts.models import User
     from assessments import services
     from rivers.models import Township
@@ -416,33 +491,39 @@ def time_prepares(month: date, sizes: list[int]) -> dict:
     offices = {u.township_id: u for u in User.objects.filter(role="township_office").select_related("township")}
     townships = list(Township.objects.order_by("pk"))
     queries: dict[int, int] = {}
-    counter = {"n": 0, "seconds": 0.0}
-
-    def count(execute, sql, params, many, context):
-        counter["n"] += 1
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            counter["seconds"] += time.perf_counter() - started
-
     total = 0.0
     drafts = 0
-    with connection.execute_wrapper(count):
+    with StatementCounter() as counter:
+        sql_seconds = 0.0
         for township in townships:
-            counter["n"] = 0
+            counter.reset()
             started = time.perf_counter()
             drafts += len(services.assessments_prepare(township=township, month=month, by=offices[township.pk]))
             total += time.perf_counter() - started
-            queries[township.pk] = counter["n"]
+            queries[township.pk] = counter.n
+            sql_seconds += counter.seconds
     by_size = sorted(zip(sizes, [queries[t.pk] for t in townships], strict=True))
     return {
         "seconds": total,
-        "sql_seconds": counter["seconds"],
+        "sql_seconds": sql_seconds,
         "drafts": drafts,
         "by_size": by_size,
         "townships": len(townships),
     }
+
+
+def time_month(month: date, chunk: int) -> dict:
+    """The set-based path for the whole city (the monthly command), then once more (nothing left to create)."""
+    from assessments import services
+
+    runs = []
+    for _run in range(2):
+        with StatementCounter() as counter:
+            started = time.perf_counter()
+            done = services.assessments_prepare_month(month=month, chunk=chunk)
+            seconds = time.perf_counter() - started
+        runs.append({"seconds": seconds, "sql_seconds": counter.seconds, "statements": counter.n, "done": done})
+    return {"first": runs[0], "again": runs[1]}
 
 
 def time_facts(month: date) -> float:
@@ -455,7 +536,7 @@ def time_facts(month: date) -> float:
     total = 0.0
     for township_id in Township.objects.order_by("pk").values_list("pk", flat=True):
         started = time.perf_counter()
-        selectors.month_facts(month=month, through=timezone.localdate(), township_id=township_id)
+        selectors.month_facts(month=month, through=timezone.localdate(), township_ids=[township_id])
         total += time.perf_counter() - started
     return total
 
@@ -470,10 +551,13 @@ def main() -> int:
     parser.add_argument("--logs", type=int, default=1_500_000, help="patrol logs in the month (spread evenly)")
     parser.add_argument("--townships", type=int, help="default: one per 20 patrollers")
     parser.add_argument("--large", type=int, default=400, help="patrollers of the one large township")
+    parser.add_argument("--chunk", type=int, default=5000, help="patrollers per transaction of the set-based path")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     if not (10 <= args.patrollers <= 1_000_000 and 0 <= args.logs <= 50_000_000 and args.large >= 3):
         parser.error("--patrollers 10–1 000 000, --logs 0–50 000 000, --large ≥ 3")
+    if args.chunk < 1:
+        parser.error("--chunk ≥ 1")
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("the benchmark runs on PostgreSQL: --database-url postgres://…")
     townships = args.townships or max(3, args.patrollers // 20)
@@ -490,7 +574,9 @@ def main() -> int:
         plain = time_plain_aggregate(month)
         aggregate, answered = plain["seconds"], plain["rows"]
         facts = time_facts(month)
-        prepares = time_prepares(month, data["sizes"])
+        prepares = time_township_loop(month, data["sizes"])
+        empty_assessments()
+        bulk = time_month(month, args.chunk)
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -505,9 +591,16 @@ def main() -> int:
 
     info, counts = machine(), data["counts"]
     ratio = prepares["seconds"] / aggregate if aggregate else float("inf")
+    first, again = bulk["first"], bulk["again"]
+    bulk_ratio = first["seconds"] / aggregate if aggregate else float("inf")
+    again_ratio = again["seconds"] / aggregate if aggregate else float("inf")
     smallest, largest = prepares["by_size"][0], prepares["by_size"][-1]
     flat = smallest[1] == largest[1] and len({q for _s, q in prepares["by_size"]}) == 1
+    chunks = first["done"].transactions
     import django
+
+    def verdict(value: float) -> str:
+        return "met" if value <= 2 else "MISSED"
 
     print("河湖(库)巡察员管理系统 — assessment benchmark")
     print(f"machine:  {info['nproc']} CPUs, {info['cpu']}, {info['memory']} RAM; {info['os']}")
@@ -519,26 +612,43 @@ def main() -> int:
     )
     print()
     print(
-        f"one plain SQL aggregate of the month's log facts ({answered:,} patrollers), best of 3:  {aggregate:8.2f} s"
-        f"   (JIT on {plain['jit_on']:.2f} s, off {plain['jit_off']:.2f} s)"
+        f"baseline: one plain SQL aggregate of the month's log facts ({answered:,} patrollers), best of 3: "
+        f"{aggregate:8.2f} s   (JIT on {plain['jit_on']:.2f} s, off {plain['jit_off']:.2f} s)"
     )
-    print(
-        f"prepare for every township ({prepares['townships']:,} calls, {prepares['drafts']:,} drafts):"
-        f"{prepares['seconds']:13.2f} s"
-    )
-    print(
-        f"  of which waiting on the database (every query of the prepares, client side):   "
-        f"{prepares['sql_seconds']:8.2f} s"
-    )
-    print(f"  the facts alone (selectors.month_facts per township, measured apart):           {facts:8.2f} s")
-    print(f"prepare / plain aggregate: {ratio:.2f}×   (goal ≤ 2×: {'met' if ratio <= 2 else 'MISSED'})")
-    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f} on {info['nproc']} CPUs (other work skews time)")
     print()
     print(
-        f"SQL queries per township prepare: {smallest[1]} with {smallest[0]} patrollers, {largest[1]} with "
+        f"a. per-township loop: assessments_prepare for every township ({prepares['townships']:,} calls, "
+        f"{prepares['drafts']:,} drafts)"
+    )
+    print(f"   total {prepares['seconds']:8.2f} s   = {ratio:.2f}× the aggregate  (goal ≤ 2×: {verdict(ratio)})")
+    print(
+        f"   of which waiting on the database {prepares['sql_seconds']:.2f} s; "
+        f"the facts alone (month_facts per township, measured apart) {facts:.2f} s; "
+        f"{prepares['seconds'] / prepares['townships'] * 1000:.1f} ms per township"
+    )
+    print(
+        f"   SQL statements per township prepare: {smallest[1]} with {smallest[0]} patrollers, {largest[1]} with "
         f"{largest[0]} patrollers   (must not grow: {'flat' if flat else 'VARIES'}; all townships: "
         f"{sorted({q for _s, q in prepares['by_size']})})"
     )
+    print()
+    print(
+        f"b. set-based: assessments_prepare_month for the whole city ({first['done'].created:,} drafts created, "
+        f"{chunks} transactions of ≤ {args.chunk:,} patrollers)"
+    )
+    print(
+        f"   total {first['seconds']:8.2f} s   = {bulk_ratio:.2f}× the aggregate   (goal ≤ 2×: {verdict(bulk_ratio)})"
+    )
+    print(
+        f"   of which waiting on the database {first['sql_seconds']:.2f} s; {first['statements']} SQL statements "
+        f"(COPY included) = 1 + {(first['statements'] - 1) / chunks:.0f} per transaction"
+    )
+    print(
+        f"   again (idempotent: {again['done'].created} created, {again['done'].refreshed} refreshed): "
+        f"{again['seconds']:.2f} s = {again_ratio:.2f}× the aggregate; {again['statements']} SQL statements"
+    )
+    print()
+    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f} on {info['nproc']} CPUs (other work skews time)")
     return 0
 
 

@@ -4,8 +4,10 @@ Every staffing status of SPEC §3 appears in the demo city: most segments meet t
 (allowed local adjustment), some below the binding floor, and lakes/reservoirs with no number set stay
 undetermined whatever their staff. Every person has a valid synthetic ID number (correct GB 11643 check digit)
 and was 35–50 周岁 on their contract start. All current contracts run for this calendar year; about half are
-renewals of last year's. The demo township also gets recent hires and a resignation that are not filed yet, an
-older filing, and two open vacancies with ranked applicants (one tie broken by poverty relief).
+renewals of last year's (most in the demo township, so that its assessment story finds people under contract in
+every month of the last year, whatever the season). The demo township also gets recent hires and a resignation
+that are not filed yet, an older filing, and two open vacancies with ranked applicants (one tie broken by
+poverty relief).
 
 Idempotent: once demo patrollers exist, nothing is written. Fast: a few thousand rows through bulk_create.
 """
@@ -31,6 +33,9 @@ GIVEN_NAMES_TEXT = (
 GIVEN_NAMES = [GIVEN_NAMES_TEXT[i : i + 2] for i in range(0, len(GIVEN_NAMES_TEXT), 2)]
 
 DEMO_PATROLLERS = ("demo_patroller", "demo_patroller2")
+# The share of renewals: the demo township's assessment story (assessments.demo) needs several people under
+# contract last year too, also in January, when the months it assesses are last year's.
+RENEWAL_SHARE, DEMO_TOWNSHIP_RENEWAL_SHARE = 0.5, 0.85
 
 
 @dataclass
@@ -155,12 +160,13 @@ def seed_roster(*, stdout, password: str) -> None:
     for segment in segments:
         rng = _rng("people", segment.code)
         logins = reserved.get(segment.pk, [])
+        share = DEMO_TOWNSHIP_RENEWAL_SHARE if segment.township.code == register.DEMO_TOWNSHIP_CODE else RENEWAL_SHARE
         for index in range(targets[segment.pk]):
             user = logins[index] if index < len(logins) else None
             people.append(
                 _Person(
                     segment=segment,
-                    renewal=rng.random() < 0.5,
+                    renewal=rng.random() < share,
                     start=year_start,
                     hiring_county_level=rng.random() < 0.15 and user is None,
                     user=user,
@@ -257,7 +263,9 @@ def _demo_township_story(township: Township, *, today: date, villages: dict[int,
     year_start = date(today.year, 1, 1)
     recent = max(year_start, today.replace(day=1))
     leaver = staff[0]
-    joiners = [p for p in staff[1:] if rules.age_on(p.birth_date, recent) <= rules.AGE_MAX][:2]
+    joiners = [
+        p for p in staff[1:] if rules.age_on(p.birth_date, recent) <= rules.AGE_MAX and len(p.contracts.all()) == 1
+    ][:2]
     others = [p for p in staff[1:] if p not in joiners]
 
     # The hires and renewals of January were filed in the first week of the year.

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import services
+from assessments import rules, services
 from assessments.models import Assessment, DismissalFlag
 from staffing.models import Contract, Vacancy
 from tests.assessments.conftest import FAILING, PASSING
@@ -302,20 +302,24 @@ def queries_for(client, url: str) -> int:
 
 @pytest.fixture
 def busy_month(cast, office, hire):
-    """add(n): n more patrollers, each with a final failing March and April (a flag), a pending correction of
-    April and a supervision report; the county draws March."""
+    """add(n): n more patrollers, each with a final failing first and second month of their contract (a flag), a
+    pending correction of the second and a supervision report today. Contracts start 300 days ago, so those months
+    (and the third, that the county draws) are over whatever the day the suite runs."""
     today = timezone.localdate()
+    start = today - timedelta(days=300)
+    first = rules.next_month(rules.month_start(start))
+    months = [first, rules.next_month(first), rules.next_month(rules.next_month(first))]
 
     def add(count: int) -> None:
         for _ in range(count):
-            patroller = hire(start=today - timedelta(days=300))
-            for month in ("2026-03", "2026-04"):
+            patroller = hire(start=start)
+            for month in months[:2]:
                 services.assessments_prepare(
                     township=cast["township_office"].township,
-                    month=date.fromisoformat(f"{month}-01"),
+                    month=month,
                     by=cast["township_office"],
                 )
-                row = Assessment.objects.get(patroller=patroller, month=date.fromisoformat(f"{month}-01"))
+                row = Assessment.objects.get(patroller=patroller, month=month)
                 services.assessment_update(
                     assessment=row, by=cast["township_office"], scores=FAILING, reasons=dict.fromkeys(FAILING, "核查")
                 )
@@ -327,6 +331,7 @@ def busy_month(cast, office, hire):
                 by=cast["supervisor"], patroller=patroller, observed_on=today, text="未巡河"
             )
 
+    add.months = months
     return add
 
 
@@ -344,7 +349,7 @@ def test_list_endpoints_take_the_same_queries_for_2_or_6_patrollers(client_for, 
     """Each list: auth (2), COUNT for the pagination, the page with its related rows joined (1)."""
     busy_month(2)
     client = client_for(cast["county_office"])
-    client.post("/api/v1/spot-checks/draw/", {"month": "2026-05"}, format="json")
+    client.post("/api/v1/spot-checks/draw/", {"month": f"{busy_month.months[2]:%Y-%m}"}, format="json")
     few = queries_for(client, url)
     busy_month(4)
 

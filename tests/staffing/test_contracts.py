@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from staffing import rules, selectors, services
 from staffing.models import Applicant, Assignment, AuditEntry, Contract, Patroller, RosterChange, Vacancy
-from tests.staffing.roster_factories import candidate, hire
+from tests.staffing.roster_factories import aged, candidate, hire
 
 pytestmark = pytest.mark.django_db
 
@@ -326,11 +327,13 @@ def test_applicants_equal_in_score_and_status_share_a_rank():
 
 
 def test_hiring_an_applicant_fills_the_vacancy_with_a_contract(vacancy, office, places):
-    applicant = apply(vacancy, office, places, "甲", Decimal("80"), Decimal("90"))
-    contract = services.applicant_hire(applicant=applicant, start=date(2026, 7, 1), end=date(2027, 6, 30), by=office)
+    # Hired from today (the service reads the clock): the new assignment is the one in force.
+    start = timezone.localdate()
+    applicant = apply(vacancy, office, places, "甲", Decimal("80"), Decimal("90"), born=aged(40, start))
+    contract = services.applicant_hire(applicant=applicant, start=start, end=rules.contract_max_end(start), by=office)
     vacancy.refresh_from_db()
 
-    assert (vacancy.status, vacancy.filled_by, vacancy.filled_on) == ("filled", applicant.patroller, date(2026, 7, 1))
+    assert (vacancy.status, vacancy.filled_by, vacancy.filled_on) == ("filled", applicant.patroller, start)
     assert contract.segment == vacancy.segment
     assert Assignment.objects.get(end__isnull=True).patroller == applicant.patroller
 
