@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import MAX_ID
 from assessments import rules
-from assessments.models import PARTS, DismissalFlag, SupervisionReport
+from assessments.models import PARTS, Correction, DismissalFlag, SupervisionReport
 from staffing.models import Patroller
 
 REASON_MAX_LENGTH = 1000  # the services refuse longer reasons
@@ -78,6 +78,16 @@ class SupervisionFilters(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("全部状态")), *SupervisionReport.Status.choices]
+
+
+class CorrectionFilters(forms.Form):
+    status = forms.ChoiceField(required=False, label=_("状态"))
+    month = MonthField(required=False, label=_("考核月份"))
+    township = _place_field(_("乡镇(街道)"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部状态")), *Correction.Status.choices]
 
 
 class PatrollerChoiceField(forms.ModelChoiceField):

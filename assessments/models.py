@@ -33,8 +33,14 @@ class Assessment(models.Model):
         PASS = "pass", _("合格")
         FAIL = "fail", _("不合格")
 
+    # No index of their own on the three foreign keys below: each leads an index of the table already (the unique
+    # constraint, the township and the county indexes), and every index is written by every draft of the month.
     patroller = models.ForeignKey(
-        "staffing.Patroller", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("巡察员")
+        "staffing.Patroller",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("巡察员"),
+        db_index=False,
     )
     # Always the 1st of the month.
     month = models.DateField(_("考核月份"))
@@ -42,10 +48,10 @@ class Assessment(models.Model):
     # Where the patroller was on the roster that month (the segment of their contract): the township office
     # of `township` owns township-level rows, the county office of `county` owns county-level rows.
     township = models.ForeignKey(
-        "rivers.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)")
+        "rivers.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇(街道)"), db_index=False
     )
     county = models.ForeignKey(
-        "rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+        "rivers.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)"), db_index=False
     )
 
     appearance = models.PositiveSmallIntegerField(_("河湖面貌"))
@@ -152,8 +158,9 @@ class AssessmentChange(models.Model):
         FINALIZE = "finalize", _("定稿")
         CORRECTION = "correction", _("更正")
 
+    # Indexed as the first column of assessmentchange_history_idx, not on its own.
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.PROTECT, related_name="changes", verbose_name=_("月度考核")
+        Assessment, on_delete=models.PROTECT, related_name="changes", verbose_name=_("月度考核"), db_index=False
     )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     user = models.ForeignKey(

@@ -79,15 +79,18 @@ def _problem_found() -> Q:
 HANDLING_ACTIONS = ("stopped", patrol_rules.ESCALATED, "cleaned", "assisted_enforcement")
 
 
-def _log_aggregates(*, patroller_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:
-    """The month's log facts of the given patrollers, one GROUP BY query.
+def _log_aggregates(*, patroller_ids: list[int] | None, first: date, last: date) -> dict[int, dict[str, int]]:
+    """The month's log facts of the given patrollers (None: of everyone — the whole city), one GROUP BY query.
 
-    Restricted by the literal patroller ids, so PostgreSQL reads only their logs through a patroller index. A
+    Restricted by the literal patroller ids, so PostgreSQL reads only their logs through a patroller index; for
+    the whole city it reads the month's logs in one pass instead of looking up tens of thousands of ids. A
     log's flagged photos are found through the partial index patrol.photo_flagged_log_idx (flagged photos only):
     PostgreSQL either probes it per log or hashes it once, both cheap; without it, it hashed a sequential scan of
     every photo of the database for each township.
     """
-    logs = PatrolLog.objects.filter(patroller_id__in=patroller_ids, date__gte=first, date__lte=last)
+    logs = PatrolLog.objects.filter(date__gte=first, date__lte=last)
+    if patroller_ids is not None:
+        logs = logs.filter(patroller_id__in=patroller_ids)
     problem = _problem_found()
     handled = Q()
     for code in HANDLING_ACTIONS:
@@ -126,10 +129,12 @@ _LOG_FACTS = (
 )
 
 
-def _supervision_aggregates(*, patroller_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:
+def _supervision_aggregates(*, patroller_ids: list[int] | None, first: date, last: date) -> dict[int, dict[str, int]]:
+    reports = SupervisionReport.objects.filter(observed_on__gte=first, observed_on__lte=last)
+    if patroller_ids is not None:
+        reports = reports.filter(patroller_id__in=patroller_ids)
     rows = (
-        SupervisionReport.objects.filter(patroller_id__in=patroller_ids, observed_on__gte=first, observed_on__lte=last)
-        .order_by()
+        reports.order_by()
         .values("patroller_id")
         .annotate(
             supervision_confirmed=Count("id", filter=Q(status=SupervisionReport.Status.CONFIRMED)),
@@ -154,7 +159,8 @@ def month_facts(
     patroller id.
 
     Three queries whatever the number of patrollers: the contracts, one GROUP BY over the month's patrol logs of
-    those patrollers, one over their supervision reports of the month.
+    those patrollers, one over their supervision reports of the month. With no filter at all, every patroller of
+    the city: the two GROUP BYs then read the whole month (no list of ids) and keep the patrollers under contract.
     A patroller with contracts in two of the townships (moved mid-month) is placed by the latest contract and
     counted with the days of both.
     """
@@ -188,8 +194,10 @@ def month_facts(
         return []
 
     ids = sorted(latest)
-    logs = _log_aggregates(patroller_ids=ids, first=month, last=last)
-    reports = _supervision_aggregates(patroller_ids=ids, first=month, last=rules.month_end(month))
+    everyone = township_id is None and township_ids is None and county_id is None and patroller_ids is None
+    restrict = None if everyone else ids
+    logs = _log_aggregates(patroller_ids=restrict, first=month, last=last)
+    reports = _supervision_aggregates(patroller_ids=restrict, first=month, last=rules.month_end(month))
     rows = []
     for patroller_id in ids:
         _pk, _start, _end, _terminated_on, township, county = latest[patroller_id]
@@ -332,7 +340,8 @@ def corrections_visible_to(user) -> QuerySet[Correction]:
 
 
 def correction_list(*, user, filters: dict | None = None) -> QuerySet[Correction]:
-    """Filters `status`, `assessment`, `township`. Newest first."""
+    """Filters `status`, `assessment`, `township`, `month` (the assessment's month, the 1st). Newest first. One
+    query, with the assessment, its patroller and township, who asked and who decided."""
     filters = filters or {}
     qs = corrections_visible_to(user)
     if filters.get("status"):
@@ -341,7 +350,11 @@ def correction_list(*, user, filters: dict | None = None) -> QuerySet[Correction
         qs = qs.filter(assessment_id=filters["assessment"])
     if filters.get("township"):
         qs = qs.filter(assessment__township_id=filters["township"])
-    return qs.select_related("assessment__patroller", "requested_by", "decided_by").order_by("-requested_at", "-id")
+    if filters.get("month"):
+        qs = qs.filter(assessment__month=filters["month"])
+    return qs.select_related("assessment__patroller", "assessment__township", "requested_by", "decided_by").order_by(
+        "-requested_at", "-id"
+    )
 
 
 def correction_get(*, user, pk: int) -> Correction:
@@ -349,6 +362,35 @@ def correction_get(*, user, pk: int) -> Correction:
         return correction_list(user=user).get(pk=pk)
     except (Correction.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
+
+
+def may_decide_correction(user, correction: Correction) -> bool:
+    """The county office of the assessment's county approves or rejects (the services refuse anyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role == Role.COUNTY_OFFICE and user.county_id == correction.assessment.county_id
+
+
+def scores_when_requested(corrections: list[Correction]) -> dict[int, dict]:
+    """{correction id: the assessment as it stood when the correction was asked for} (a change snapshot: parts,
+    total, grade), one query. A final assessment changes only through an approved correction, one pending at a
+    time, so the last finalization or correction at or before the request is also what an approval replaced.
+    A correction whose assessment has no such change (rows written outside the services) is left out."""
+    if not corrections:
+        return {}
+    history: dict[int, list[tuple]] = defaultdict(list)
+    changes = AssessmentChange.objects.filter(
+        assessment_id__in={c.assessment_id for c in corrections},
+        action__in=[AssessmentChange.Action.FINALIZE, AssessmentChange.Action.CORRECTION],
+    ).order_by("assessment_id", "at", "id")
+    for assessment_id, at, new in changes.values_list("assessment_id", "at", "new"):
+        history[assessment_id].append((at, new))
+    found = {}
+    for correction in corrections:
+        before = [new for at, new in history[correction.assessment_id] if at <= correction.requested_at and new]
+        if before:
+            found[correction.pk] = before[-1]
+    return found
 
 
 # --- dismissal flags -------------------------------------------------------------------------------------------

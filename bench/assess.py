@@ -15,11 +15,12 @@
    a. the per-township loop: `assessments.services.assessments_prepare` for every township, one after the other,
       as each township office's button or `POST /api/v1/assessments/prepare/` does;
    b. the set-based path: `assessments.services.assessments_prepare_month` for the whole city, as the monthly
-      cron does (`manage.py prepare_assessments --month YYYY-MM`): the same implementation on chunks of whole
-      townships (`--chunk` patrollers per transaction); then once more (idempotent: nothing to create).
+      cron does (`manage.py prepare_assessments --month YYYY-MM`): the city's facts in one read, then the same
+      writes as a township's prepare on chunks of whole townships (`--chunk` patrollers per transaction);
+      then once more (idempotent: nothing to create).
 4. Counts the SQL statements (COPY included) of each township's prepare — they must not grow with the number of
-   patrollers of the township, so the smallest and the largest township are printed side by side — and of each
-   chunk of the set-based path.
+   patrollers of the township, so the smallest and the largest township are printed side by side — and of the
+   set-based path (a fixed read, then a fixed number per chunk).
 
 The database named in --database-url is DROPPED and created again: point it at a throwaway name.
 """
@@ -640,8 +641,8 @@ def main() -> int:
         f"   total {first['seconds']:8.2f} s   = {bulk_ratio:.2f}× the aggregate   (goal ≤ 2×: {verdict(bulk_ratio)})"
     )
     print(
-        f"   of which waiting on the database {first['sql_seconds']:.2f} s; {first['statements']} SQL statements "
-        f"(COPY included) = 1 + {(first['statements'] - 1) / chunks:.0f} per transaction"
+        f"   of which waiting on the database {first['sql_seconds']:.2f} s; "
+        f"{first['statements']} SQL statements (COPY included) for {chunks} write transactions and the read"
     )
     print(
         f"   again (idempotent: {again['done'].created} created, {again['done'].refreshed} refreshed): "

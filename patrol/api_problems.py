@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.permissions import OFFICES
-from config.api import ErrorsSerializer, id_filter
+from config.api import ErrorsSerializer, SyncFilters, id_filter
 from patrol import problems
 from patrol.models import Photo, ProblemEvent, ProblemReport
 from rivers.api import validated_filters
@@ -115,7 +115,7 @@ class ProblemReportSerializer(serializers.ModelSerializer):
         return ProblemPhotoSerializer(problems.report_photos(report), many=True, context=self.context).data
 
 
-class ProblemReportFilters(serializers.Serializer):
+class ProblemReportFilters(SyncFilters):
     status = serializers.ChoiceField(choices=ProblemReport.Status.choices, required=False, label=_("状态"))
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None, label=_("是否逾期"))
     township = id_filter(_("乡镇(街道)"))
@@ -123,12 +123,11 @@ class ProblemReportFilters(serializers.Serializer):
     segment = id_filter(_("河段"))
     date_from = serializers.DateField(required=False, label=_("巡查日期起"))
     date_to = serializers.DateField(required=False, label=_("巡查日期止"))
-    updated_since = serializers.DateTimeField(required=False, label=_("更新时间晚于"))
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
             raise serializers.ValidationError({"date_to": [_("结束日期不能早于开始日期。")]})
-        return attrs
+        return super().validate(attrs)
 
 
 class NoteSerializer(serializers.Serializer):

@@ -57,7 +57,7 @@ class PatrolLog(models.Model):
             ),
         ]
         indexes = [
-            # Phone sync and API lists: `?updated_since=` ordered by (updated_at, id).
+            # Phone sync and API lists: `?updated_since=` (and `after_id`) ordered by (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="patrol_log_updated_idx"),
             # One patroller's logs of a day or month (own list, missing logs, monthly assessment).
             models.Index(fields=["patroller", "date"], name="patrol_log_patroller_date_idx"),
@@ -201,7 +201,7 @@ class ProblemReport(models.Model):
         indexes = [
             # The township office's queue and the overdue list: reports of a township by status and deadline.
             models.Index(fields=["township", "status", "deadline"], name="problem_township_status_idx"),
-            # Phone/office sync ordered by (updated_at, id).
+            # Phone/office sync: `?updated_since=` (and `after_id`) ordered by (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="problem_updated_idx"),
         ]
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.scope import scope_filter
+from config.api import updated_after
 from patrol.models import Photo, ProblemEvent, ProblemReport
 
 Status = ProblemReport.Status
@@ -122,7 +123,8 @@ def _loaded(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
 def problem_report_list(*, user, filters: dict | None = None, today: date | None = None) -> QuerySet[ProblemReport]:
     """Reports in scope. Filters: `status` (a status or a list of them), `overdue` (bool), `township`,
     `county`, `segment` (ids), `date_from`/`date_to` (the day of the log that found the problem),
-    `updated_since` (then ordered by updated_at, id for sync). Otherwise newest first."""
+    `updated_since` with the optional `after_id` (the sync cursor of `config.api.updated_after`; then ordered by
+    updated_at, id). Otherwise newest first."""
     filters = filters or {}
     today = today or timezone.localdate()
     qs = problem_reports_visible_to(user)
@@ -144,7 +146,7 @@ def problem_report_list(*, user, filters: dict | None = None, today: date | None
     if filters.get("date_to"):
         qs = qs.filter(log__date__lte=filters["date_to"])
     if filters.get("updated_since"):
-        return _loaded(qs.filter(updated_at__gt=filters["updated_since"])).order_by("updated_at", "id")
+        return _loaded(qs.filter(updated_after(filters))).order_by("updated_at", "id")
     return _loaded(qs).order_by("-log__date", "-created_at", "-id")
 
 

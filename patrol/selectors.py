@@ -8,6 +8,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.scope import MAX_ID, scope_filter
+from config.api import updated_after
 from patrol.models import PatrolLog, Photo
 from rivers.models import Township
 from staffing import selectors as staffing_selectors
@@ -40,7 +41,8 @@ def _loaded(queryset: QuerySet[PatrolLog]) -> QuerySet[PatrolLog]:
 
 def patrol_log_list(*, user, filters: dict | None = None) -> QuerySet[PatrolLog]:
     """Logs in scope ordered by (updated_at, id) for sync; `filters`: patroller, segment, township, county (ids),
-    date_from, date_to (dates), updated_since (datetime, strictly after), flag (a log flag code)."""
+    date_from, date_to (dates), updated_since (datetime, strictly after) with the optional after_id (the sync
+    cursor of `config.api.updated_after`), flag (a log flag code)."""
     filters = filters or {}
     qs = patrol_logs_visible_to(user)
     for key, lookup in (
@@ -50,10 +52,11 @@ def patrol_log_list(*, user, filters: dict | None = None) -> QuerySet[PatrolLog]
         ("county", "segment__township__county_id"),
         ("date_from", "date__gte"),
         ("date_to", "date__lte"),
-        ("updated_since", "updated_at__gt"),
     ):
         if filters.get(key) is not None:
             qs = qs.filter(**{lookup: filters[key]})
+    if filters.get("updated_since") is not None:
+        qs = qs.filter(updated_after(filters))
     if filters.get("flag"):
         # The flags are a JSON list of plain codes; the quoted code matches one element exactly, on both
         # SQLite and PostgreSQL (JSON containment is PostgreSQL only).

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.scope import MAX_ID
-from config.api import id_filter
+from config.api import SyncFilters, id_filter
 from patrol import rules
 from patrol.models import PatrolLog, Photo
 
@@ -175,7 +175,7 @@ class PatrolLogDetailSerializer(PatrolLogSerializer):
         read_only_fields = fields
 
 
-class PatrolLogFilters(serializers.Serializer):
+class PatrolLogFilters(SyncFilters):
     """Query parameters of `GET /api/v1/patrol-logs/`."""
 
     patroller = id_filter(_("巡察员"))
@@ -184,10 +184,9 @@ class PatrolLogFilters(serializers.Serializer):
     county = id_filter(_("县(市、区)"))
     date_from = serializers.DateField(required=False, label=_("起始日期"))
     date_to = serializers.DateField(required=False, label=_("截止日期"))
-    updated_since = serializers.DateTimeField(required=False, label=_("更新时间晚于"))
     flag = serializers.ChoiceField(choices=list(rules.LOG_FLAGS), required=False, label=_("核查标记"))
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
             raise serializers.ValidationError({"date_to": [_("截止日期不能早于起始日期。")]})
-        return attrs
+        return super().validate(attrs)

@@ -171,7 +171,8 @@ def _yes(value: bool) -> str:
 
 
 def roster_list_workbook(*, rows: list, on) -> Workbook:
-    """`rows` are the roster page's rows (`views.RosterRow`): ID number and phone already as the viewer may see."""
+    """`rows` are the roster page's rows (`views.patrollers.RosterRow`): ID number and phone already as the viewer
+    may see."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("花名册")

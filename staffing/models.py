@@ -103,7 +103,7 @@ class Patroller(models.Model):
         indexes = [
             # Roster lists: one township's patrollers filtered by status, ordered by name.
             models.Index(fields=["township", "status", "name"], name="patroller_township_status_idx"),
-            # Phone sync: `?updated_since=` ordered by updated_at, id.
+            # Phone sync: `?updated_since=` (and `after_id`, config.api.updated_after) ordered by updated_at, id.
             models.Index(fields=["updated_at", "id"], name="patroller_updated_idx"),
         ]
 

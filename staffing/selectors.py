@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scope import require_place_in_scope, scope_filter, sees_everything
+from config.api import updated_after
 from rivers.models import County, Segment, Township, Village, WaterBody
 from rivers.selectors import segments_visible_to
 from staffing import rules
@@ -330,7 +331,7 @@ def patroller_list(*, user, filters: dict | None = None) -> QuerySet[Patroller]:
         # ID number is never looked up through it (SPEC §4 personal data).
         qs = qs.filter(name__icontains=filters["q"].strip())
     if filters.get("updated_since"):
-        return _with_roster_details(qs.filter(updated_at__gt=filters["updated_since"])).order_by("updated_at", "id")
+        return _with_roster_details(qs.filter(updated_after(filters))).order_by("updated_at", "id")
     return _with_roster_details(qs).order_by("township__code", "name", "id")
 
 

@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound
 
 from accounts.models import Role, User
 from accounts.scope import MAX_ID
-from config.api import id_filter
+from config.api import SyncFilters, id_filter
 from rivers.models import Segment, Township, Village
 from rivers.selectors import segments_visible_to, townships_visible_to
 from staffing import rules, selectors
@@ -182,13 +182,12 @@ class ResignSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label=_("原因"))
 
 
-class PatrollerFilters(serializers.Serializer):
+class PatrollerFilters(SyncFilters):
     status = serializers.ChoiceField(choices=Patroller.Status.choices, required=False, label=_("状态"))
     county = id_filter(_("县(市、区)"))
     township = id_filter(_("乡镇(街道)"))
     segment = id_filter(_("河段"))
     q = serializers.CharField(required=False, max_length=64, label=_("姓名"))
-    updated_since = serializers.DateTimeField(required=False, label=_("更新时间晚于"))
 
 
 class ApplicantSerializer(serializers.ModelSerializer):

@@ -8,7 +8,10 @@
 - 辞退提示 (`assessments-flags`): open, confirmed and withdrawn flags with the months and the rule; the township
   office of the flag or its county office confirms (contract ended, vacancy opened).
 - 巡察员年度考核 (`assessments-patroller`): one patroller's year month by month (the county result prevails), and
-  every change kept (who, when, old, new, why) with the correction requests.
+  every change kept (who, when, old, new, why) with the correction requests; the office that scored a final
+  assessment (or its county office) asks for a correction from a form under each month.
+- 考核更正 (`assessments-corrections`): the corrections of an office's place, waiting ones first, old and asked-for
+  parts side by side; the county office of the assessment approves or rejects, the others read.
 - 年度考核结果 (`assessments-results`): a township's or county's year, with the renewal-eligibility list and the
   pay-rise recommendation list.
 - 监督报告 (`assessments-supervision*`): village chiefs and volunteer supervisors file reports from a phone; the
@@ -19,12 +22,16 @@ Thin on purpose: reads through `assessments.selectors` (and the staffing/rivers 
 the caller's scope (404), then whether this office may act on it (the services' PermissionDenied, 403).
 """
 
+from assessments.views.corrections import correction_decide, correction_list, corrections_xlsx
 from assessments.views.flags import flag_confirm, flag_list, flags_xlsx
 from assessments.views.results import patroller_year, patroller_year_xlsx, results, results_xlsx
 from assessments.views.scoring import sheet, sheet_xlsx, spot_check, spot_check_xlsx
 from assessments.views.supervision import supervision_decide, supervision_list, supervision_new, supervision_xlsx
 
 __all__ = [
+    "correction_decide",
+    "correction_list",
+    "corrections_xlsx",
     "flag_confirm",
     "flag_list",
     "flags_xlsx",

@@ -7,8 +7,9 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scope import sees_everything
 from assessments import exports, forms, rules, selectors
-from assessments.models import PARTS, Assessment, AssessmentChange
+from assessments.models import PARTS, Assessment, AssessmentChange, Correction
 from assessments.views.common import (
     average,
     cleaned,
@@ -30,6 +31,7 @@ from assessments.views.common import (
     township_for,
     xlsx_response,
 )
+from assessments.views.corrections import Refused, request_correction, request_forms
 from assessments.views.flags import FlagRow, flag_row
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
@@ -69,7 +71,7 @@ class ChangeLine:
 
 
 def _snapshot_text(snapshot: dict | None) -> str:
-    """A stored snapshot (services._snapshot or the prepare row) in words: parts, total, grade, state, reasons."""
+    """A stored snapshot (services.common.snapshot or the prepare row) in words: parts, total, grade, state, reasons."""
     if not snapshot:
         return ""
     parts = "/".join(str(snapshot.get(part, "—")) for part in PARTS)
@@ -162,18 +164,32 @@ def patroller_year_data(user, patroller: Patroller, year: int) -> PatrollerYear:
         year=year,
         months=months,
         changes=[change_line(change) for change in changes],
-        corrections=list(corrections),
+        # The ones waiting for the county office first, each group newest first.
+        corrections=sorted(corrections, key=lambda c: c.status != Correction.Status.PENDING),
         flags=[flag_row(user, flag) for flag in flags],
     )
 
 
 @login_required
 def patroller_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """The year page; posted, one of its "申请更正" forms (views.corrections): a refused request shows the page
+    again with what was typed and the service's messages."""
     user = request.user
     require(is_office(user))
     patroller = staffing_selectors.patroller_get(user=user, pk=in_range(pk))
-    year = _year_of(request)
+    refused: Refused | None = None
+    if request.method == "POST":
+        outcome = request_correction(request, patroller)
+        if isinstance(outcome, HttpResponseRedirect):
+            return outcome
+        refused, year = outcome, outcome.assessment.month.year
+    else:
+        year = _year_of(request)
     data = patroller_year_data(user, patroller, year)
+    finals = [a for line in data.months for a in (line.township, line.county) if a is not None]
+    requests = request_forms(user, finals, data.corrections, refused)
+    if refused is not None and all(form.assessment.pk != refused.assessment.pk for form in requests):
+        messages.error(request, " ".join(refused.errors))  # no form of its own to show them in
     context = {
         "data": data,
         "patroller": patroller,
@@ -181,8 +197,10 @@ def patroller_year(request: HttpRequest, pk: int) -> HttpResponse:
         "previous_year": year - 1,
         "next_year": year + 1 if year < timezone.localdate().year else None,
         "pass_mark": rules.pass_mark(),
+        "requests": requests,
+        "gap": rules.reason_gap(),
     }
-    return render(request, "assessments/patroller_year.html", context)
+    return render(request, "assessments/patroller_year.html", context, status=400 if refused else 200)
 
 
 @login_required

@@ -215,6 +215,46 @@ def test_a_place_that_does_not_exist_is_404_even_for_the_city_office(endpoint, a
     assert response.json() == {"errors": {"non_field_errors": [NOT_FOUND]}}
 
 
+# --- phone sync ---------------------------------------------------------------------------------------
+
+# The lists phones sync (API.md): `?updated_since=`, with `?after_id=` to resume after the last row received.
+SYNCED_LISTS = ["patrollers", "patrol-logs", "problem-reports"]
+
+
+@pytest.mark.parametrize("endpoint", SYNCED_LISTS)
+def test_after_id_without_updated_since_is_a_400_that_says_why(endpoint, api, cast):
+    client = api.as_user(cast["township_office"])
+
+    chinese = client.get(f"/api/v1/{endpoint}/", {"after_id": 7})
+    english = client.get(f"/api/v1/{endpoint}/", {"after_id": 7}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert chinese.status_code == english.status_code == 400
+    assert chinese.json() == {"errors": {"after_id": ["after_id 只能与 updated_since 一起使用。"]}}
+    assert english.json() == {"errors": {"after_id": ["after_id can only be used together with updated_since."]}}
+
+
+@pytest.mark.parametrize("endpoint", SYNCED_LISTS)
+@pytest.mark.parametrize("value", ["x", "-1", "99999999999999999999999"])
+def test_an_after_id_that_is_not_an_id_is_a_400_on_after_id(endpoint, value, api, cast):
+    response = api.as_user(cast["township_office"]).get(
+        f"/api/v1/{endpoint}/", {"updated_since": "2026-03-01T08:00:00+08:00", "after_id": value}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["after_id"]
+
+
+def test_the_schema_offers_the_sync_cursor_on_every_synced_list(api):
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+
+    for endpoint in SYNCED_LISTS:
+        parameters = {p["name"]: p for p in paths[f"/api/v1/{endpoint}/"]["get"]["parameters"]}
+        assert parameters["updated_since"]["schema"]["format"] == "date-time", endpoint
+        assert parameters["after_id"]["schema"]["type"] == "integer", endpoint
+        assert parameters["after_id"]["schema"]["title"] == "续传起点编号", endpoint
+        assert "updated_since" in parameters["after_id"]["description"], endpoint
+
+
 # --- errors -------------------------------------------------------------------------------------------
 
 

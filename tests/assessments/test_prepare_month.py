@@ -158,10 +158,10 @@ def test_a_month_not_yet_begun_is_refused(db):
 def test_the_month_takes_the_same_queries_however_many_townships_and_patrollers(
     cast, places, segments, hire, log, village_elsewhere, django_assert_num_queries
 ):
-    """1 the month's patrollers per township; then for the one chunk: 2 savepoint, (PostgreSQL: JIT off for the
-    transaction), 3 its townships locked, 4 contracts, 5 logs, 6 supervision reports, 7 existing rows, 8 insert of
-    drafts, 9 of history rows, 10 release."""
-    queries = 11 if connection.vendor == "postgresql" else 10
+    """The city's facts: 1 savepoint, (PostgreSQL: JIT off for the transaction), 2 contracts, 3 logs, 4 supervision
+    reports, 5 release; then for the one chunk: 6 savepoint, 7 its townships locked, 8 existing rows, 9 insert of
+    drafts, 10 of history rows, 11 release."""
+    queries = 12 if connection.vendor == "postgresql" else 11
     add_patrollers(hire, log, 2)
     with django_assert_num_queries(queries):
         services.assessments_prepare_month(month=MAY)
@@ -223,7 +223,12 @@ def test_the_command_takes_a_county_by_its_code(places, city):
 
 
 @pytest.mark.parametrize(
-    "args", [["--month", "2026-5"], ["--month", "2099-01"], ["--month", "2026-05", "--county", "x"]]
+    "args",
+    [
+        ["--month", "2026-5"],
+        ["--month", "2099-01"],
+        ["--month", "2026-05", "--county", "x"],
+    ],
 )
 def test_the_command_refuses_a_bad_month_or_county(db, args):
     with pytest.raises(CommandError):

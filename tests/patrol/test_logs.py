@@ -4,14 +4,14 @@ The cast's patroller is on duty on S-HOME (a 1 km line at 34.75° N) since 60 da
 pinned to noon today (tests/patrol/conftest.py).
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from patrol import services
 from patrol.models import PatrolLog, ProblemEvent, ProblemReport
 from staffing import services as staffing_services
-from tests.conftest import make_user
+from tests.conftest import make_user, sync
 from tests.patrol.conftest import LAT, METRES_PER_DEGREE_LAT, local, walk
 
 pytestmark = pytest.mark.django_db
@@ -256,6 +256,35 @@ def test_sync_returns_logs_changed_after_a_moment_in_update_order(cast, patrolle
 
     since = client.get(LOGS, {"updated_since": third["updated_at"]}).json()["results"]
     assert [row["id"] for row in since] == [first["id"]]
+
+
+@pytest.fixture
+def bulk_updated_logs(cast, patroller, submit, log_body) -> tuple[list[int], datetime]:
+    """Four logs: a bulk update stamps the first three with one time, the fourth changes a second later."""
+    ids = [submit(cast["patroller"], log_body()).json()["id"] for _ in range(4)]
+    stamp = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
+    PatrolLog.objects.filter(pk__in=ids[:3]).update(updated_at=stamp)
+    PatrolLog.objects.filter(pk=ids[3]).update(updated_at=stamp + timedelta(seconds=1))
+    return ids, stamp
+
+
+def test_a_phone_resuming_after_its_last_row_receives_every_log_of_a_bulk_update_once(cast, api, bulk_updated_logs):
+    ids, stamp = bulk_updated_logs
+    client = api.as_user(cast["patroller"])
+
+    # Pages of two: the first ends between the logs that share the stamp.
+    received = sync(client, LOGS, since=(stamp - timedelta(seconds=1)).isoformat(), page_size=2)
+
+    assert [row["id"] for row in received] == ids
+
+
+def test_updated_since_alone_still_leaves_out_logs_changed_at_that_very_time(cast, api, bulk_updated_logs):
+    ids, stamp = bulk_updated_logs
+    client = api.as_user(cast["patroller"])
+
+    rows = client.get(LOGS, {"updated_since": stamp.isoformat()}).json()["results"]
+
+    assert [row["id"] for row in rows] == [ids[3]]
 
 
 def test_the_date_and_flag_filters_narrow_the_list(cast, patroller, submit, log_body, today, api):

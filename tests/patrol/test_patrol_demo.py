@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from patrol import demo, problems, rules
+from patrol.demo import seed as demo_seed
 from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers import demo as register
 from staffing.models import Contract
@@ -41,7 +42,7 @@ def rows() -> tuple[int, int, int, int]:
 
 def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_adds_nothing(monkeypatch, settings):
     settings.DEBUG = True
-    monkeypatch.setattr(demo, "DAYS", DAYS)
+    monkeypatch.setattr(demo_seed, "DAYS", DAYS)  # where seed_patrol_logs looks it up
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "演示巡查日志" in out.getvalue()

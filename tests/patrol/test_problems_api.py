@@ -2,12 +2,13 @@
 transitions, filters and a constant number of queries."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from patrol.models import Photo, ProblemReport
+from tests.conftest import sync
 from tests.patrol.test_problems import escalate, put_in
 
 pytestmark = pytest.mark.django_db
@@ -225,6 +226,37 @@ def test_sync_lists_what_changed_since_in_update_order(cast, api, three_reports)
     assert client.post(f"{REPORTS}{moved.pk}/accept/", {}, format="json").status_code == 200
     rows = client.get(REPORTS, {"updated_since": since.isoformat()}).json()["results"]
     assert [row["id"] for row in rows] == [moved.pk]
+
+
+@pytest.fixture
+def bulk_updated_reports(cast, patroller, submit, log_body) -> tuple[list[int], datetime]:
+    """Four reports: a bulk update stamps the first three with one time, the fourth changes a second later."""
+    ids = [ProblemReport.objects.get(log_id=escalate(submit, log_body, cast["patroller"])).pk for _ in range(4)]
+    stamp = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
+    ProblemReport.objects.filter(pk__in=ids[:3]).update(updated_at=stamp)
+    ProblemReport.objects.filter(pk=ids[3]).update(updated_at=stamp + timedelta(seconds=1))
+    return ids, stamp
+
+
+def test_an_office_resuming_after_its_last_row_receives_every_report_of_a_bulk_update_once(
+    cast, api, bulk_updated_reports
+):
+    ids, stamp = bulk_updated_reports
+    client = api.as_user(cast["township_office"])
+
+    # Pages of two: the first ends between the reports that share the stamp.
+    received = sync(client, REPORTS, since=(stamp - timedelta(seconds=1)).isoformat(), page_size=2)
+
+    assert [row["id"] for row in received] == ids
+
+
+def test_updated_since_alone_still_leaves_out_reports_changed_at_that_very_time(cast, api, bulk_updated_reports):
+    ids, stamp = bulk_updated_reports
+    client = api.as_user(cast["township_office"])
+
+    rows = client.get(REPORTS, {"updated_since": stamp.isoformat()}).json()["results"]
+
+    assert [row["id"] for row in rows] == [ids[3]]
 
 
 @pytest.mark.parametrize("count", [1, 4])

@@ -4,7 +4,7 @@ The cast (tests/conftest.py): the home township office hires; the segment S-HOME
 chief's village 柳林村; the `patroller` login is linked to the hired person.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from staffing import rules, services
 from staffing.models import Assignment, Contract, Patroller, RosterChange
+from tests.conftest import sync
 from tests.staffing.roster_factories import candidate, hire, id_number
 
 pytestmark = pytest.mark.django_db
@@ -357,6 +358,36 @@ def test_the_patroller_sees_only_themselves(api, cast, office, hired, places):
     candidate(office, places["village"], name="李秀英")
     response = api.as_user(cast["patroller"]).get("/api/v1/patrollers/")
     assert [row["id"] for row in response.json()["results"]] == [hired.pk]
+
+
+@pytest.fixture
+def bulk_updated_roster(office, places) -> tuple[list[int], datetime]:
+    """Four candidates: a bulk update stamps the first three with one time, the fourth changes a second later."""
+    ids = [candidate(office, places["village"], name=f"巡察员{n}").pk for n in range(4)]
+    stamp = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
+    Patroller.objects.filter(pk__in=ids[:3]).update(updated_at=stamp)
+    Patroller.objects.filter(pk=ids[3]).update(updated_at=stamp + timedelta(seconds=1))
+    return ids, stamp
+
+
+def test_a_phone_resuming_after_its_last_row_receives_every_patroller_of_a_bulk_update_once(
+    api, office, bulk_updated_roster
+):
+    ids, stamp = bulk_updated_roster
+    client = api.as_user(office)
+
+    # Pages of two: the first ends between the patrollers that share the stamp.
+    received = sync(client, "/api/v1/patrollers/", since=(stamp - timedelta(seconds=1)).isoformat(), page_size=2)
+
+    assert [row["id"] for row in received] == ids
+
+
+def test_updated_since_alone_still_leaves_out_patrollers_changed_at_that_very_time(api, office, bulk_updated_roster):
+    ids, stamp = bulk_updated_roster
+
+    rows = api.as_user(office).get("/api/v1/patrollers/", {"updated_since": stamp.isoformat()}).json()["results"]
+
+    assert [row["id"] for row in rows] == [ids[3]]
 
 
 def add_hires(office, places, segments, count: int) -> None:

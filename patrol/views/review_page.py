@@ -1,78 +1,28 @@
-"""The township review page (SPEC §5, §8): a day's or a month's patrol logs of one township with their evidence
-flags and photos, who has not logged, the problem reports with the office's buttons, and the .xlsx export.
+"""The review of one township over a day or a month: its logs with their flags and photos, who has not
+logged, the open problem reports (overdue first), and the page that shows it."""
 
-Offices only (a patroller, village chief or supervisor gets 403); a township office sees its township, a county
-office picks one of its townships, the city office any (outside scope → 404).
-"""
-
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from io import BytesIO
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
 
 from accounts.models import Role
-from accounts.scope import MAX_ID, require_place_in_scope
-from patrol import exports, problems, rules, selectors
+from patrol import problems, rules, selectors
 from patrol.api_problems import thumbnail_url
 from patrol.models import PatrolLog, Photo, ProblemReport
+from patrol.views.common import Period, review_request
 from rivers.models import Township
 from rivers.selectors import townships_visible_to
 from staffing.models import Assignment, Patroller
 
 LOGS_PER_PAGE = 100
 PROBLEMS_SHOWN = 200
-
-
-class ReviewFilters(forms.Form):
-    township = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("乡镇(街道)"))
-    date = forms.DateField(required=False, label=gettext_lazy("日期"))
-    month = forms.RegexField(
-        required=False,
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
-        label=gettext_lazy("月份"),
-        error_messages={"invalid": gettext_lazy("月份格式应为 YYYY-MM。")},
-    )
-    flag = forms.ChoiceField(required=False, choices=[("", "")], label=gettext_lazy("核查标记"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["flag"].choices = [("", _("全部")), *[(code, label) for code, label in rules.FLAG_LABELS.items()]]
-
-
-@dataclass
-class Period:
-    first: date
-    last: date
-    month: bool  # a calendar month, else one day
-
-    @property
-    def query(self) -> dict[str, str]:
-        return {"month": self.first.strftime("%Y-%m")} if self.month else {"date": self.first.isoformat()}
-
-    @property
-    def label(self) -> str:
-        if self.month:
-            return _("%(year)d年%(month)d月") % {"year": self.first.year, "month": self.first.month}
-        return _("%(year)d年%(month)d月%(day)d日") % {
-            "year": self.first.year,
-            "month": self.first.month,
-            "day": self.first.day,
-        }
 
 
 @dataclass
@@ -134,36 +84,6 @@ class Review:
     @property
     def missing(self) -> list[Attendance]:
         return [row for row in self.attendance if row.missing]
-
-
-# --- building the review ---------------------------------------------------------------------------------------
-
-
-def _office_only(user) -> None:
-    if not (user.is_authenticated and (user.is_office or user.is_superuser)):
-        raise PermissionDenied
-
-
-def _township_for(user, wanted: int | None) -> Township:
-    """The township asked for (inside scope, else 404); a township office always gets its own."""
-    if user.role == Role.TOWNSHIP_OFFICE:
-        wanted = user.township_id
-    if wanted:
-        require_place_in_scope(user, township_id=wanted)
-        return Township.objects.select_related("county").get(pk=wanted)
-    township = townships_visible_to(user).order_by("code").first()
-    if township is None:
-        raise Http404
-    return township
-
-
-def _period_from(values: dict, today: date) -> Period:
-    if values.get("month"):
-        year, month = (int(part) for part in values["month"].split("-"))
-        first = date(year, month, 1)
-        return Period(first, date(year, month, calendar.monthrange(year, month)[1]), month=True)
-    day = values.get("date") or today
-    return Period(day, day, month=False)
 
 
 def _flag_pairs(codes) -> list[tuple[str, str]]:
@@ -281,22 +201,9 @@ def _overdue_first(queue, overdue: Q):
     ).order_by("-is_overdue", "deadline", "-log__date", "-id")
 
 
-# --- pages -----------------------------------------------------------------------------------------------------
-
-
-def _review_request(request: HttpRequest) -> tuple[ReviewFilters, Township, Period, str]:
-    _office_only(request.user)
-    filters = ReviewFilters(request.GET)
-    filters.is_valid()  # an invalid field is shown and left out; the valid ones still apply
-    values = filters.cleaned_data
-    township = _township_for(request.user, values.get("township"))
-    period = _period_from(values, timezone.localdate())
-    return filters, township, period, values.get("flag") or ""
-
-
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    filters, township, period, flag = _review_request(request)
+    filters, township, period, flag = review_request(request)
     data = build_review(
         user=request.user, township=township, period=period, flag=flag or None, page=request.GET.get("page") or 1
     )
@@ -328,84 +235,3 @@ def _problem_row(user, report: ProblemReport, today: date) -> dict:
         if handles
         else [],
     }
-
-
-@login_required
-def review_xlsx(request: HttpRequest) -> FileResponse:
-    _filters, township, period, flag = _review_request(request)
-    data = build_review(user=request.user, township=township, period=period, flag=flag or None)
-    name = _("巡查日志-%(township)s-%(period)s.xlsx") % {
-        "township": township.name,
-        "period": period.first.strftime("%Y-%m") if period.month else period.first.isoformat(),
-    }
-    return FileResponse(
-        BytesIO(exports.review_xlsx_bytes(data)),
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-class TransitionForm(forms.Form):
-    """The fields of every action; the service decides which are required for which action."""
-
-    note = forms.CharField(required=False, max_length=problems.NOTE_MAX_LENGTH, label=gettext_lazy("说明"))
-    deadline = forms.DateField(required=False, label=gettext_lazy("办理期限"))
-    assignee = forms.CharField(
-        required=False, max_length=problems.ASSIGNEE_MAX_LENGTH, label=gettext_lazy("承办单位或人员")
-    )
-    photos = forms.CharField(required=False, label=gettext_lazy("处理结果照片编号"))
-
-    def clean_photos(self) -> list[int]:
-        raw = self.cleaned_data.get("photos") or ""
-        ids = []
-        for part in raw.replace("，", ",").replace("、", ",").replace(" ", ",").split(","):
-            if not part:
-                continue
-            if not part.isdigit() or not 0 < int(part) <= MAX_ID:
-                raise ValidationError(_("照片编号应为数字，多个编号用逗号分隔。"))
-            ids.append(int(part))
-        return ids
-
-
-@login_required
-@require_POST
-def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpResponseRedirect:
-    """The buttons of the review page: the same services as the API, then back to the page."""
-    _office_only(request.user)
-    if action not in problems.ACTIONS:
-        raise Http404
-    report = problems.problem_report_get(user=request.user, pk=pk)
-    if not problems.may_handle(request.user, report):
-        raise PermissionDenied
-    form = TransitionForm(request.POST)
-    back = _back(request, report)
-    if not form.is_valid():
-        messages.error(request, _messages_of(form.errors))
-        return HttpResponseRedirect(back)
-    try:
-        problems.problem_report_act(report=report, by=request.user, action=action, data=form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}))
-    else:
-        messages.success(
-            request,
-            _("问题“%(category)s”(%(segment)s)：%(action)s完成。")
-            % {
-                "category": report.get_category_display(),
-                "segment": report.segment.name,
-                "action": problems.ACTION_LABELS[action],
-            },
-        )
-    return HttpResponseRedirect(back)
-
-
-def _messages_of(errors) -> str:
-    return " ".join(str(message) for messages_ in errors.values() for message in messages_)
-
-
-def _back(request: HttpRequest, report: ProblemReport) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return f"{reverse('patrol-review')}?{urlencode({'township': report.township_id})}#problems"

@@ -1,0 +1,331 @@
+"""Corrections of final assessments (考核更正, SPEC §6): the "申请更正" forms of a patroller's year page, the list
+where the county office approves or rejects, and its .xlsx download.
+
+Every rule is the services': who may ask and who decides, the ranges, the reason a part far from its suggestion
+needs, one pending correction per assessment. The pages only show their forms to the offices the services would
+let act, and show the services' messages when they refuse.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, QuerySet, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scope import MAX_ID, require_place_in_scope
+from assessments import exports, forms, rules, selectors, services
+from assessments.models import PARTS, Assessment, Correction
+from assessments.views.common import (
+    PAGE_SIZE,
+    back_to,
+    cleaned,
+    in_range,
+    is_office,
+    month_text,
+    other_townships,
+    require,
+    xlsx_response,
+)
+from staffing.models import Patroller
+
+DECISIONS = ("approve", "reject")
+
+# --- 申请更正: the request forms of a patroller's year page ---------------------------------------------------------
+
+
+@dataclass
+class PartInput:
+    """One part of a request form: the current score and reason, the suggestion, what is typed."""
+
+    label: str
+    top: int
+    suggested: int
+    current: int
+    current_reason: str
+    value: object
+    reason: str
+    score_name: str
+    reason_name: str
+
+
+@dataclass
+class Refused:
+    """A request the service refused: what was typed, and its messages, to show in the form again."""
+
+    assessment: Assessment
+    scores: dict
+    reasons: dict
+    reason: str
+    errors: list[str]
+
+
+@dataclass
+class RequestForm:
+    """A final assessment the office may ask to correct: its form, or the correction already waiting for the
+    county office (one pending per assessment)."""
+
+    assessment: Assessment
+    parts: list[PartInput]
+    reason: str = ""
+    errors: list[str] | None = None
+    pending: Correction | None = None
+
+
+def request_forms(
+    user, assessments: Iterable[Assessment], corrections: list[Correction], refused: Refused | None = None
+) -> list[RequestForm]:
+    """The forms of the final assessments among `assessments` that `user` may ask to correct (the services' rule).
+    The inputs start at the current parts with empty reasons: a part left as it is keeps its reason."""
+    pending = {c.assessment_id: c for c in corrections if c.status == Correction.Status.PENDING}
+    tops = rules.weights()
+    found = []
+    for assessment in assessments:
+        if not assessment.is_final or not services.may_request_correction(user, assessment):
+            continue
+        typed = refused if refused is not None and refused.assessment.pk == assessment.pk else None
+        values, reasons = (typed.scores, typed.reasons) if typed else (assessment.scores, {})
+        parts = [
+            PartInput(
+                label=str(rules.PART_LABELS[part]),
+                top=tops[part],
+                suggested=assessment.suggested[part],
+                current=assessment.scores[part],
+                current_reason=assessment.reasons.get(part, ""),
+                value=values.get(part, ""),
+                reason=reasons.get(part, ""),
+                score_name=forms.score_field(assessment.pk, part),
+                reason_name=forms.reason_field(assessment.pk, part),
+            )
+            for part in PARTS
+        ]
+        found.append(
+            RequestForm(
+                assessment=assessment,
+                parts=parts,
+                reason=typed.reason if typed else "",
+                errors=typed.errors if typed else None,
+                pending=pending.get(assessment.pk),
+            )
+        )
+    return found
+
+
+def _posted_id(raw: str | None) -> int:
+    raw = raw or ""
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise Http404
+    return int(raw)
+
+
+def year_page_url(patroller_id: int, year: int, anchor: str = "") -> str:
+    url = f"{reverse('assessments-patroller', args=[patroller_id])}?{urlencode({'year': year})}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def request_correction(request: HttpRequest, patroller: Patroller) -> HttpResponseRedirect | Refused:
+    """The "申请更正" form of the year page, posted: the service files the request (back to the page with a note),
+    or refuses it (what was typed and its messages, for the page to show again)."""
+    user = request.user
+    assessment = selectors.assessment_get(user=user, pk=_posted_id(request.POST.get("assessment")))
+    if assessment.patroller_id != patroller.pk:
+        raise Http404
+    scores, reasons = forms.posted_scores(request.POST, assessment.pk)
+    reason = (request.POST.get("reason") or "")[: forms.NOTE_MAX_LENGTH + 1]
+    back = year_page_url(patroller.pk, assessment.month.year, "corrections")
+    try:
+        services.correction_request(
+            assessment=assessment,
+            by=user,
+            scores=scores,
+            # A blank reason says nothing: the part keeps its current reason if it keeps its score.
+            reasons={part: text for part, text in reasons.items() if text},
+            reason=reason,
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(back)
+    except ValidationError as error:
+        return Refused(assessment, scores, reasons, reason, forms.error_messages(error))
+    messages.success(
+        request,
+        _("已提交%(name)s %(month)s%(level)s的更正申请，县级河长办批准后生效。")
+        % {"name": patroller.name, "month": month_text(assessment.month), "level": assessment.get_level_display()},
+    )
+    return HttpResponseRedirect(back)
+
+
+# --- 考核更正: the list, approve and reject -----------------------------------------------------------------------
+
+
+@dataclass
+class PartChange:
+    label: str
+    old: int | None
+    new: int
+    reason: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+@dataclass
+class CorrectionRow:
+    """A correction as the list shows it: each part before and as asked, the totals and grades, who may decide."""
+
+    correction: Correction
+    parts: list[PartChange]
+    old_total: int | None
+    old_grade: str
+    new_total: int
+    new_grade: str
+    new_passed: bool
+    may_decide: bool
+
+
+def correction_rows(user, corrections: list[Correction]) -> list[CorrectionRow]:
+    """The corrections with the assessment as it stood when each was asked for (one query for all)."""
+    before = selectors.scores_when_requested(corrections)
+    rows = []
+    for correction in corrections:
+        assessment = correction.assessment
+        old = before.get(correction.pk) or {**assessment.scores, "total": assessment.total, "grade": assessment.grade}
+        new_total = sum(correction.scores.values())
+        rows.append(
+            CorrectionRow(
+                correction=correction,
+                parts=[
+                    PartChange(
+                        label=str(rules.PART_LABELS[part]),
+                        old=old.get(part),
+                        new=correction.scores[part],
+                        reason=(correction.reasons or {}).get(part, ""),
+                    )
+                    for part in PARTS
+                ],
+                old_total=old.get("total"),
+                old_grade=str(Assessment.Grade(old["grade"]).label) if old.get("grade") else "",
+                new_total=new_total,
+                new_grade=str(Assessment.Grade(rules.grade(new_total)).label),
+                new_passed=rules.passed(new_total),
+                may_decide=correction.status == Correction.Status.PENDING
+                and selectors.may_decide_correction(user, correction),
+            )
+        )
+    return rows
+
+
+def _pending_first(corrections: QuerySet[Correction]) -> QuerySet[Correction]:
+    """The corrections still waiting for the county office on top, each group newest first."""
+    waiting = Case(When(status=Correction.Status.PENDING, then=Value(0)), default=Value(1))
+    return corrections.order_by(waiting, "-requested_at", "-id")
+
+
+def _correction_filters(request: HttpRequest) -> tuple[forms.CorrectionFilters, dict]:
+    filters = forms.CorrectionFilters(request.GET)
+    values = {key: value for key, value in cleaned(filters).items() if value}
+    if values.get("township"):
+        require_place_in_scope(request.user, township_id=values["township"])
+    return filters, values
+
+
+@login_required
+def correction_list(request: HttpRequest) -> HttpResponse:
+    """Every office reads the corrections of its place; the county office of the assessment decides."""
+    user = request.user
+    require(is_office(user))
+    filters, values = _correction_filters(request)
+    page = Paginator(_pending_first(selectors.correction_list(user=user, filters=values)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": correction_rows(user, list(page)),
+        "townships": other_townships(user),
+        "export_query": urlencode({k: rules.month_label(v) if k == "month" else v for k, v in values.items()}),
+        "here": request.get_full_path(),
+    }
+    return render(request, "assessments/corrections.html", context)
+
+
+@login_required
+def corrections_xlsx(request: HttpRequest) -> FileResponse:
+    user = request.user
+    require(is_office(user))
+    _filters, values = _correction_filters(request)
+    rows = correction_rows(user, list(_pending_first(selectors.correction_list(user=user, filters=values))))
+    today = timezone.localdate()
+    return xlsx_response(
+        exports.corrections_xlsx(rows=rows, on=today), _("考核更正-%(date)s.xlsx") % {"date": today.isoformat()}
+    )
+
+
+def _describe(correction: Correction) -> dict[str, str]:
+    assessment = correction.assessment
+    return {
+        "name": assessment.patroller.name,
+        "month": month_text(assessment.month),
+        "level": assessment.get_level_display(),
+    }
+
+
+@login_required
+@require_POST
+def correction_decide(request: HttpRequest, pk: int, action: str) -> HttpResponseRedirect:
+    """Approve or reject through the services; a refusal (not this county's office, already decided, the parts no
+    longer valid) comes back as the services' message."""
+    user = request.user
+    if action not in DECISIONS:
+        raise Http404
+    require(is_office(user))
+    correction = selectors.correction_get(user=user, pk=in_range(pk))
+    form = forms.DecisionForm(request.POST)
+    back = reverse("assessments-corrections")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return back_to(request, back)
+    note = form.cleaned_data["note"]
+    described = _describe(correction)
+    old_total = correction.assessment.total
+    try:
+        if action == "approve":
+            approved = services.correction_approve(correction=correction, by=user, note=note)
+        else:
+            services.correction_reject(correction=correction, by=user, note=note)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return back_to(request, back)
+    except ValidationError as error:
+        messages.error(request, " ".join(forms.error_messages(error)))
+        return back_to(request, back)
+    if action == "reject":
+        messages.success(request, _("已驳回%(name)s %(month)s%(level)s的更正申请，考核结果不变。") % described)
+        return back_to(request, back)
+    assessment = approved.assessment
+    messages.success(
+        request,
+        _("已批准%(name)s %(month)s%(level)s的更正：总分由%(old)d分改为%(new)d分(%(grade)s)。")
+        % {**described, "old": old_total, "new": assessment.total, "grade": assessment.get_grade_display()},
+    )
+    if approved.flags.withdrawn:
+        messages.info(
+            request,
+            _("更正后不再满足辞退条件，已撤销 %(n)d 条辞退提示。") % {"n": len(approved.flags.withdrawn)},
+        )
+    if approved.flags.raised:
+        messages.warning(
+            request,
+            _("更正后%(name)s达到辞退条件(第九条)，已生成辞退提示，请到“辞退提示”确认。") % described,
+        )
+    return back_to(request, back)

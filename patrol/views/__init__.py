@@ -1,0 +1,16 @@
+"""The township review page (SPEC §5, §8): a day's or a month's patrol logs of one township with their evidence
+flags and photos, who has not logged, the problem reports with the office's buttons, and the .xlsx export.
+
+Offices only (a patroller, village chief or supervisor gets 403); a township office sees its township, a county
+office picks one of its townships, the city office any (outside scope → 404).
+
+One module per job: `review_page` (the review built for a township and period, and the page), `review_export` (the
+same review as .xlsx), `problem_actions` (the office's buttons on the problem reports); `common` holds what they
+share (offices only, the filters of the page and the export). URLs name the views imported here.
+"""
+
+from patrol.views.problem_actions import problem_transition
+from patrol.views.review_export import review_xlsx
+from patrol.views.review_page import Review, attendance, build_review, log_row, review
+
+__all__ = ["Review", "attendance", "build_review", "log_row", "problem_transition", "review", "review_xlsx"]

@@ -1,0 +1,27 @@
+"""The review as an .xlsx download: the same filters as the page, every log rather than one page of them."""
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+
+from patrol import exports
+from patrol.views.common import review_request
+from patrol.views.review_page import build_review
+
+
+@login_required
+def review_xlsx(request: HttpRequest) -> FileResponse:
+    _filters, township, period, flag = review_request(request)
+    data = build_review(user=request.user, township=township, period=period, flag=flag or None)
+    name = _("巡查日志-%(township)s-%(period)s.xlsx") % {
+        "township": township.name,
+        "period": period.first.strftime("%Y-%m") if period.month else period.first.isoformat(),
+    }
+    return FileResponse(
+        BytesIO(exports.review_xlsx_bytes(data)),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,35 @@
+"""Filing the township roster upward (备案): every roster change not yet filed, with the roster workbook."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rivers.models import Township
+from staffing.models import RosterChange, RosterFiling
+from staffing.services.common import NON_FIELD, require_township_office, save
+
+
+@transaction.atomic
+def roster_file(*, township: Township, by, now: datetime | None = None) -> RosterFiling:
+    """File the township roster upward (备案): every change not yet filed is covered by this filing."""
+    require_township_office(by, township)
+    changes = list(
+        RosterChange.objects.select_for_update().filter(township=township, filing__isnull=True).order_by("date", "id")
+    )
+    if not changes:
+        raise ValidationError({NON_FIELD: [_("没有待备案的花名册变动。")]})
+    filing = RosterFiling(township=township, filed_at=now or timezone.now(), filed_by=by, change_count=len(changes))
+    save(filing)
+    RosterChange.objects.filter(pk__in=[change.pk for change in changes]).update(filing=filing)
+
+    from staffing import exports  # the .xlsx layout belongs to the pages; it is optional here
+
+    build = getattr(exports, "roster_filing_xlsx", None)
+    if build is not None:
+        stamp = timezone.localtime(filing.filed_at).strftime("%Y%m%d-%H%M%S")
+        filing.file.save(f"roster-{township.code}-{stamp}.xlsx", ContentFile(build(filing=filing)), save=True)
+    return filing

@@ -1,0 +1,175 @@
+"""Vacancies and their applicants: the list (and opening every post below standard), a vacancy with its ranking,
+registering and scoring applicants, hiring one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from rivers.selectors import townships_visible_to
+from staffing import forms as roster_forms
+from staffing import selectors, services
+from staffing.models import Patroller, Vacancy
+from staffing.views.common import ROSTER_PAGE_SIZE, failures_of, in_range, roster_offices_only, township_posted
+
+
+@login_required
+def vacancy_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roster_offices_only(user)
+    filters = roster_forms.VacancyFilterForm(
+        request.GET, townships=townships_visible_to(user), statuses=Vacancy.Status.choices
+    )
+    vacancies = selectors.vacancy_list(user=user, filters=filters.selector_filters(default_status=Vacancy.Status.OPEN))
+    page = Paginator(vacancies, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "show_township": user.role != Role.TOWNSHIP_OFFICE,
+        # One button for the township office: open a vacancy on every segment below its standard.
+        "open_township": user.township if user.role == Role.TOWNSHIP_OFFICE else None,
+    }
+    return render(request, "staffing/vacancy_list.html", context)
+
+
+@login_required
+@require_POST
+def vacancy_open_below_standard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roster_offices_only(user)
+    township = township_posted(request)
+    opened = services.vacancies_open_below_standard(township=township, by=user)
+    messages.success(request, _("已开放 %(n)d 个岗位。") % {"n": len(opened)})
+    return redirect("staffing-vacancies")
+
+
+def _candidates_for(user, vacancy: Vacancy, ranking: list) -> QuerySet[Patroller]:
+    """People who may still apply: on the vacancy's township roster, not on duty, not applied yet."""
+    return (
+        selectors.patrollers_visible_to(user)
+        .filter(township_id=vacancy.segment.township_id)
+        .exclude(status=Patroller.Status.ACTIVE)
+        .exclude(pk__in=[a.patroller_id for a in ranking])
+        .order_by("name", "id")
+    )
+
+
+def _vacancy_page(
+    request: HttpRequest, vacancy: Vacancy, *, add_form=None, score_form=None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    ranking = selectors.vacancy_ranking(vacancy=vacancy)
+    may_act = selectors.may_act_in_township(user, vacancy.segment.township)
+    if add_form is None:
+        add_form = roster_forms.ApplicantAddForm(patrollers=_candidates_for(user, vacancy, ranking))
+        if request.GET.get("add-patroller"):
+            add_form.initial["patroller"] = request.GET["add-patroller"]
+    if score_form is None:
+        score_form = roster_forms.ApplicantScoreForm(applicants=vacancy.applicants.select_related("patroller"))
+    context = {
+        "vacancy": vacancy,
+        "ranking": ranking,
+        "may_act": may_act,
+        "may_hire": may_act and vacancy.status == Vacancy.Status.OPEN,
+        "add_form": add_form,
+        "score_form": score_form,
+    }
+    return render(request, "staffing/vacancy_detail.html", context, status=status)
+
+
+@login_required
+def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    roster_offices_only(request.user)
+    return _vacancy_page(request, selectors.vacancy_get(user=request.user, pk=in_range(pk)))
+
+
+def _vacancy_to_act_on(request: HttpRequest, pk: int) -> Vacancy:
+    roster_offices_only(request.user)
+    vacancy = selectors.vacancy_get(user=request.user, pk=in_range(pk))
+    if not selectors.may_act_in_township(request.user, vacancy.segment.township):
+        raise PermissionDenied
+    return vacancy
+
+
+@login_required
+@require_POST
+def vacancy_applicant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    vacancy = _vacancy_to_act_on(request, pk)
+    ranking = selectors.vacancy_ranking(vacancy=vacancy)
+    form = roster_forms.ApplicantAddForm(request.POST, patrollers=_candidates_for(user, vacancy, ranking))
+    if form.is_valid():
+        try:
+            services.applicant_add(vacancy=vacancy, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            roster_forms.add_service_errors(form, error)
+        else:
+            messages.success(request, _("已登记%(name)s报名。") % {"name": form.cleaned_data["patroller"].name})
+            return redirect("staffing-vacancy", pk=vacancy.pk)
+    return _vacancy_page(request, vacancy, add_form=form, status=400)
+
+
+@login_required
+@require_POST
+def vacancy_applicant_score(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    vacancy = _vacancy_to_act_on(request, pk)
+    form = roster_forms.ApplicantScoreForm(request.POST, applicants=vacancy.applicants.select_related("patroller"))
+    if form.is_valid():
+        try:
+            services.applicant_score(
+                applicant=form.cleaned_data["applicant"],
+                exam_score=form.cleaned_data["exam_score"],
+                interview_score=form.cleaned_data["interview_score"],
+                by=user,
+            )
+        except ValidationError as error:
+            roster_forms.add_service_errors(form, error)
+        else:
+            messages.success(request, _("成绩已保存，排名已更新。"))
+            return redirect("staffing-vacancy", pk=vacancy.pk)
+    return _vacancy_page(request, vacancy, score_form=form, status=400)
+
+
+@login_required
+def vacancy_hire(request: HttpRequest, pk: int, applicant_pk: int) -> HttpResponse:
+    """Hire one ranked applicant: the service runs eligibility and the contract rules, then fills the vacancy."""
+    user = request.user
+    vacancy = _vacancy_to_act_on(request, pk)
+    applicant = get_object_or_404(vacancy.applicants.select_related("patroller", "vacancy"), pk=in_range(applicant_pk))
+    start, end = roster_forms.default_contract_dates(latest_end=None, today=timezone.localdate())
+    form = roster_forms.HireForm(
+        request.POST if request.method == "POST" else None, initial={"start": start, "end": end}
+    )
+    failures: list = []
+    preview = False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contract = services.applicant_hire(applicant=applicant, by=user, **form.cleaned_data)
+            except ValidationError as error:
+                failures = roster_forms.eligibility_failures_of(error)
+                roster_forms.add_service_errors(form, error, skip=roster_forms.ELIGIBILITY_CODES)
+            else:
+                messages.success(
+                    request,
+                    _("已聘用%(name)s：%(start)s至%(end)s，该变动待备案。")
+                    % {"name": applicant.patroller.name, "start": contract.start, "end": contract.end},
+                )
+                return redirect("staffing-patroller", pk=applicant.patroller_id)
+    elif vacancy.status == Vacancy.Status.OPEN:
+        # Say before the click what would stop the hire on the proposed start date.
+        failures = failures_of(
+            selectors.eligibility(patroller=applicant.patroller, segment=vacancy.segment, start=start)
+        )
+        preview = bool(failures)
+    context = {"vacancy": vacancy, "applicant": applicant, "form": form, "failures": failures, "preview": preview}
+    status = 400 if request.method == "POST" and (form.errors or failures) else 200
+    return render(request, "staffing/hire_form.html", context, status=status)

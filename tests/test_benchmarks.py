@@ -1,0 +1,37 @@
+"""The benchmark commands of docs/benchmarks.md still run: a tiny province through bench/assess.py on PostgreSQL
+(the figures are not checked here — they are measured by hand and recorded in docs/benchmarks.md — but what the
+benchmark counts is: every draft made both ways, statements per township prepare flat)."""
+
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the assessment benchmark runs on PostgreSQL")
+def test_the_assessment_benchmark_prepares_every_draft_with_flat_statement_counts():
+    db = settings.DATABASES["default"]
+    name = f"river_bench_smoke_{uuid.uuid4().hex[:8]}"
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    command = [sys.executable, "bench/assess.py", "--patrollers", "60", "--logs", "900", "--large", "12"]
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script, fixed arguments
+        [*command, "--database-url", url], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    patrollers = int(re.search(r"data:\s+([\d,]+) patrollers", out).group(1).replace(",", ""))
+    assert patrollers == 60
+    assert re.search(r"for every township \([\d,]+ calls, 60 drafts\)", out)
+    assert "(60 drafts created" in out
+    assert "(must not grow: flat;" in out
+    assert "again (idempotent: 0 created, 0 refreshed)" in out
