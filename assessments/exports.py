@@ -164,7 +164,7 @@ def sheet_xlsx(*, township: Township, month: date, assessments: list[Assessment]
             _local(a.finalized_at),
             _reasons_text(a.reasons),
             "\n".join(
-                _("%(label)s：%(value)s") % {"label": rules.PART_LABELS[p], "value": (a.explanation or {}).get(p, "")}
+                _("%(label)s：%(value)s") % {"label": rules.PART_LABELS[p], "value": a.explanation_to_read.get(p, "")}
                 for p in PARTS
             ),
         ]

@@ -148,6 +148,13 @@ class Assessment(models.Model):
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
 
+    @property
+    def explanation_to_read(self) -> dict[str, str]:
+        """{part: why the system suggests it}, in the active language (rules.explanation_to_read)."""
+        from assessments import rules
+
+        return rules.explanation_to_read(self.facts or {}, self.suggested, self.explanation or {})
+
 
 class AssessmentChange(models.Model):
     """Every change of an assessment: who, when, old, new, why (SPEC §6). Never edited or deleted."""

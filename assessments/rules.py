@@ -301,6 +301,21 @@ def suggest(
     )
 
 
+def explanation_to_read(facts: Mapping[str, int], suggested: Mapping[str, int], stored: Mapping[str, str]) -> dict:
+    """A draft's explanation in the reader's language.
+
+    Drafts store their explanation in the default language (Chinese), as a record of what the assessor was shown.
+    Read in another language, it is written again from the stored facts — when that gives the stored suggestion,
+    i.e. the rules and settings are still those it was made with; otherwise the stored text is the true one.
+    """
+    if get_language() == settings.LANGUAGE_CODE or not facts:
+        return dict(stored)
+    again = suggest(MonthFacts.from_dict(facts))
+    if again.parts != dict(suggested):
+        return dict(stored)
+    return again.explanation
+
+
 # Each part depends on a few of the facts only, and a province's month repeats the same few values again and again:
 # the parts are computed once per distinct input (with the Decimal arithmetic and the gettext text, as before) and
 # then looked up. Pure functions of their arguments (the active language is one of them), so the cache is exact.

@@ -41,6 +41,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
     suggested = PartsSerializer()
     scores = PartsSerializer()
     grade_label = serializers.CharField(source="get_grade_display")
+    # {part: text} in the request's language (Assessment.explanation_to_read); stored in Chinese.
+    explanation = serializers.DictField(
+        child=serializers.CharField(), source="explanation_to_read", read_only=True, label=_("建议分说明")
+    )
 
     class Meta:
         model = Assessment

@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import rules, selectors
 from assessments.models import PARTS, Assessment, AssessmentChange
@@ -103,8 +104,10 @@ def upsert_drafts(*, level: str, month: date, rows: list[selectors.MonthRow], by
     actor = acting_user(by)
     new: list[tuple[selectors.MonthRow, rules.Suggestion]] = []
     to_update: list[Assessment] = []
-    for row in rows:
-        suggestion = rules.suggest(row.facts, part_weights=weights)
+    # Stored in the default language whoever prepares (rules.explanation_to_read translates it for the reader).
+    with translation.override(settings.LANGUAGE_CODE):
+        suggestions = [rules.suggest(row.facts, part_weights=weights) for row in rows]
+    for row, suggestion in zip(rows, suggestions, strict=True):
         assessment = existing.get(row.patroller_id)
         if assessment is None:
             # Checked with the rules here (0–weight, whole points), not with a field-by-field full_clean per row:

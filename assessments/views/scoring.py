@@ -88,6 +88,7 @@ def score_row(
     if errors:
         invalid = set(rules.range_errors(values)) | set(rules.missing_reason_errors(whole, suggested, reasons))
     tops = rules.weights()
+    explanation = assessment.explanation_to_read
     cells = [
         PartCell(
             part=part,
@@ -96,7 +97,7 @@ def score_row(
             suggested=suggested[part],
             value=values[part],
             reason=reasons.get(part, ""),
-            explanation=(assessment.explanation or {}).get(part, ""),
+            explanation=explanation.get(part, ""),
             needs_reason=part in needs,
             invalid=part in invalid,
             score_name=forms.score_field(assessment.pk, part),

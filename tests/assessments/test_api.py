@@ -64,6 +64,17 @@ def test_prepare_answers_every_row_of_the_month_and_is_idempotent(office, hire):
     assert set(row["explanation"]) == {"appearance", "daily_work", "records"}
 
 
+def test_the_explanation_follows_the_requests_language(office, hire):
+    hire(start=date(2026, 1, 1))
+    prepare(office, MARCH)
+
+    chinese = office.get("/api/v1/assessments/", {"month": MARCH}).json()["results"][0]["explanation"]
+    english = office.get("/api/v1/assessments/", {"month": MARCH}, HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]
+
+    assert chinese["records"] == "本月没有巡查记录，建议0分。"
+    assert english["explanation"]["records"] == "No patrol logs this month: suggestion 0 points."
+
+
 @pytest.mark.parametrize("month", ["2026-3", "2026/03", "March", "", "2026-13"])
 def test_a_malformed_month_is_a_400(office, month):
     response = office.post("/api/v1/assessments/prepare/", {"month": month}, format="json")

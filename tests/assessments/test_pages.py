@@ -102,6 +102,30 @@ def test_the_sheet_shows_every_patroller_with_suggestions_and_their_explanations
     assert f'name="s-{idle.pk}-daily_work" value="{idle.daily_work}"' in page
 
 
+def test_the_sheet_in_english_explains_the_suggestions_in_english_and_keeps_them_stored_in_chinese(
+    cast, sheet, two, web
+):
+    client = web(cast["township_office"])
+
+    page = text(client.get(SHEET, {"month": "2026-05"}, HTTP_ACCEPT_LANGUAGE="en"))
+    client.post(SHEET, {"action": "prepare", "month": "2026-05"}, HTTP_ACCEPT_LANGUAGE="en")  # prepared again
+
+    assert "Patrolled 31 of 31 days" in page and "Patrolled 10 of 31 days" in page
+    assert "巡查天数" not in page
+    first, _second = two
+    stored = Assessment.objects.get(patroller=first, month=MAY, level="township").explanation
+    assert "巡查天数31/31" in stored["daily_work"]  # the record stays in the default language
+
+
+def test_an_explanation_made_under_other_settings_is_shown_as_it_was_written(cast, sheet, two, web, settings):
+    # The weights changed since the draft was prepared: its explanation can no longer be written again.
+    settings.RIVER = {**settings.RIVER, "ASSESSMENT_WEIGHTS": {"appearance": 20, "daily_work": 50, "records": 30}}
+
+    page = text(web(cast["township_office"]).get(SHEET, {"month": "2026-05"}, HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "巡查天数31/31" in page
+
+
 def test_save_all_stores_each_rows_scores_and_reasons(cast, sheet, two, web):
     first, second = two
     rows = [
