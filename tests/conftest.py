@@ -8,6 +8,7 @@ county 中牟县 ── township 官渡镇 (far)
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -123,6 +124,18 @@ def sync(client, url: str, *, since: str, page_size: int) -> list[dict]:
         received += page
         cursor = {"updated_since": page[-1]["updated_at"], "after_id": page[-1]["id"]}
     raise AssertionError(f"syncing {url} never came to an end")
+
+
+@pytest.fixture
+def web():
+    """`web(user)`: a browser-like client logged in as `user` (session login, for the office pages)."""
+
+    def as_user(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return as_user
 
 
 @pytest.fixture

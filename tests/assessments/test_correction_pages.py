@@ -26,16 +26,6 @@ REASONS = dict.fromkeys(CORRECTED, "复核")
 
 
 @pytest.fixture
-def web():
-    def as_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def may(hire, assess) -> Assessment:
     """A patroller's final township assessment of May 2026: 10/20/10, total 40, 不合格."""
     return assess(hire(start=JAN_1), MAY, passed=False)

@@ -5,7 +5,6 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from assessments import services
@@ -15,16 +14,6 @@ pytestmark = pytest.mark.django_db
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JAN_1 = date(2026, 1, 1)
-
-
-@pytest.fixture
-def web():
-    def as_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 @pytest.fixture

@@ -23,16 +23,6 @@ JAN_1 = date(2026, 1, 1)
 
 
 @pytest.fixture
-def web():
-    def as_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def two(hire, log):
     """Two patrollers of the home township; the first patrolled every day of May, the second ten days."""
     first, second = hire(start=JAN_1), hire(start=JAN_1)

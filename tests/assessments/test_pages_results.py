@@ -4,7 +4,6 @@
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from assessments import services
 from assessments.models import Assessment, DismissalFlag
@@ -20,16 +19,6 @@ JAN_1 = date(2026, 1, 1)
 
 def month(n: int, year: int = 2026) -> date:
     return date(year, n, 1)
-
-
-@pytest.fixture
-def web():
-    def as_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ supervisors, and the township office's confirm/reject list."""
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from assessments import services
@@ -15,16 +14,6 @@ pytestmark = pytest.mark.django_db
 LIST = "/assessments/supervision/"
 NEW = "/assessments/supervision/new/"
 JAN_1 = date(2026, 1, 1)
-
-
-@pytest.fixture
-def web():
-    def as_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -44,16 +43,6 @@ def born_aged(years: int) -> date:
 def this_year() -> tuple[date, date]:
     start = timezone.localdate()
     return start, rules.contract_max_end(start)
-
-
-@pytest.fixture
-def web():
-    def as_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return as_user
 
 
 @pytest.fixture
