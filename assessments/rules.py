@@ -78,6 +78,11 @@ def month_label(month: date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
 
+def month_text(month: date) -> str:
+    """A month as the pages and workbooks write it: 2026年5月 (May 2026)."""
+    return _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
+
+
 def parse_month(value: str) -> date | None:
     """ "YYYY-MM" → the 1st of that month; None for anything else."""
     if not isinstance(value, str) or len(value) != 7 or value[4] != "-":

@@ -11,11 +11,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import MAX_ID, require_place_in_scope, sees_everything
 from assessments import rules
+from assessments.rules import month_text
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to, townships_visible_to
 
@@ -82,10 +82,6 @@ def other_townships(user) -> list[Township]:
 
 
 # --- small helpers -------------------------------------------------------------------------------------------
-
-
-def month_text(month: date) -> str:
-    return _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
 
 
 def label_text(label: str) -> str:

@@ -1,0 +1,59 @@
+"""辞退提示: the dismissal-flag list."""
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from assessments.exports.common import (
+    Columns,
+    local_time,
+    table,
+    workbook_bytes,
+)
+from assessments.rules import month_text
+
+if TYPE_CHECKING:
+    from assessments.views.flags import FlagRow
+
+
+# --- 辞退提示 ---------------------------------------------------------------------------------------------------
+
+
+def flags_xlsx(*, rows: list["FlagRow"], on: date) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("辞退提示")
+    columns: Columns = [
+        (_("姓名"), 10),
+        (_("乡镇(街道)"), 14),
+        (_("规则"), 22),
+        (_("不合格月份"), 30),
+        (_("触发月份"), 12),
+        (_("状态"), 9),
+        (_("产生时间"), 17),
+        (_("确认人"), 14),
+        (_("确认时间"), 17),
+        (_("合同终止日"), 12),
+        (_("撤销原因"), 30),
+    ]
+    lines = [
+        [
+            row.flag.patroller.name,
+            row.flag.township.name,
+            row.flag.get_rule_display(),
+            _("、").join(row.months),
+            month_text(row.flag.trigger_month),
+            row.flag.get_status_display(),
+            local_time(row.flag.raised_at),
+            str(row.flag.confirmed_by or ""),
+            local_time(row.flag.confirmed_at),
+            row.flag.contract.terminated_on if row.flag.contract else None,
+            row.flag.withdrawn_reason,
+        ]
+        for row in rows
+    ]
+    title = _("河湖巡察员辞退提示(第九条)　导出日期 %(date)s") % {"date": on.isoformat()}
+    table(sheet, title=title, columns=columns, rows=lines, wrap=(4, 11))
+    return workbook_bytes(book)
