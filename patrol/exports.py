@@ -119,7 +119,7 @@ def _problems_sheet(sheet: Worksheet, review: "Review") -> None:
         sheet.append(
             [
                 report.log.date,
-                report.get_category_display(),
+                report.category_label,
                 report.segment.name,
                 report.log.patroller.name,
                 report.get_status_display(),

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from patrol import api, api_photos, views
+from patrol import api, api_local_checks, api_photos, views
 
 api_urlpatterns = [
     path("patrol-logs/", api.log_list, name="patrol-log-list"),
     path("patrol-logs/<int:pk>/", api.log_detail, name="patrol-log-detail"),
     path("patrol-logs/<int:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
     path("photos/<int:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
+    path("checklist/", api_local_checks.checklist, name="checklist"),
 ]
 
 # Pages (the township review), mounted under /patrol/ by config/urls.py.
