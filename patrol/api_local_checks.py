@@ -48,7 +48,8 @@ class AnswerValueSerializer(serializers.Serializer):
 
 
 class AreaSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=["county", "township"])
+    # Not an enum in the schema: the name `level` is taken by the assessments' levels there.
+    level = serializers.CharField(help_text=_("county(县级，全县适用)或 township(乡级)"))
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -57,13 +58,13 @@ class ChecklistItemSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     local = serializers.BooleanField(help_text=_("是否为本地检查项(第八条)"))
-    kind = serializers.ChoiceField(choices=[rules.YES_NO, rules.CHOICE])
+    kind = serializers.ChoiceField(choices=LocalCheck.Kind.choices)
     area = AreaSerializer(required=False, help_text=_("本地检查项所属的县或乡镇；固定检查项没有此字段"))
     values = AnswerValueSerializer(many=True)
 
 
 class ActionSerializer(serializers.Serializer):
-    value = serializers.ChoiceField(choices=list(rules.ACTIONS))
+    value = serializers.ChoiceField(choices=rules.ACTION_CODES)
     label = serializers.CharField()
 
 

@@ -32,6 +32,7 @@ from accounts.models import Role
 from accounts.scope import MAX_ID, require_place_in_scope, sees_everything
 from patrol import rules
 from patrol.models import LocalCheck, PatrolLog
+from patrol.selectors import duty_on
 from rivers.models import County, Township
 from staffing.services.common import audit
 
@@ -216,19 +217,17 @@ def checklist(*, on: date, items: Sequence[LocalCheck]) -> dict[str, Any]:
 
 
 def checklist_place(user, *, on: date, township_id: int | None, county_id: int | None) -> dict[str, int | None]:
-    """Whose checklist a caller gets: a patroller their segment's township on that day; a village chief their
-    village's township; a township office its township; a county office a township of its county (`?township=`)
-    or its county-wide items; the city office any township or county it names (none: the fixed checks only).
-    A place named outside the caller's scope is 404."""
-    from patrol.selectors import duty_on
-
+    """Whose checklist a caller gets: a patroller their segment's township on that day (none without a duty that
+    day: the fixed checks only); a village chief their village's township; a township office its township; a
+    county office a township of its county (`?township=`) or its county-wide items; the city office any township
+    or county it names (none: the fixed checks only). A place named outside the caller's scope is 404."""
+    require_place_in_scope(user, county_id=county_id, township_id=township_id)
     role = user.role
     if role == Role.PATROLLER:
         duty = duty_on(user=user, on=on)
         return {"township": duty.segment.township_id if duty else None, "county": None}
     if role == Role.VILLAGE_CHIEF:
         return {"township": user.township_id, "county": None}
-    require_place_in_scope(user, county_id=county_id, township_id=township_id)
     if role == Role.TOWNSHIP_OFFICE:
         return {"township": user.township_id, "county": None}
     if township_id is not None:

@@ -71,6 +71,8 @@ ACTIONS: dict[str, Any] = {
     "outreach": gettext_lazy("宣传"),
 }
 
+ACTION_CODES = list(ACTIONS)
+
 # Flag codes of API.md, in the order they are stored and shown.
 EVIDENCE_MISSING = "evidence_missing"
 NO_TRACK = "no_track"

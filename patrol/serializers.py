@@ -56,7 +56,7 @@ class LocalChecksField(serializers.JSONField):
     """{local item code: value}; patrol.services._local_checks checks it against the items in force."""
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(rules.ACTIONS)}})
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": rules.ACTION_CODES}})
 class ActionsField(serializers.JSONField):
     """Action codes; patrol.rules.normalize_actions checks the vocabulary."""
 
