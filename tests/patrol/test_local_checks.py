@@ -413,3 +413,13 @@ def test_the_fixed_check_kinds_follow_their_vocabularies():
         "surface_cleanliness",
         "signboard",
     ]
+
+
+def test_the_checklist_sql_names_the_models_tables():
+    """`items_in_force` is written in SQL (it runs on every submission): it must read the models' own tables."""
+    from rivers.models import County, Township
+
+    tables = (LocalCheck._meta.db_table, County._meta.db_table, Township._meta.db_table)
+    assert tables == ("patrol_localcheck", "rivers_county", "rivers_township")
+    for table in tables:
+        assert table in local_checks._OF_TOWNSHIP
