@@ -57,7 +57,6 @@ class LocalCheckForm(forms.Form):
     kind = forms.ChoiceField(
         choices=LocalCheck.Kind.choices,
         initial=rules.YES_NO,
-        widget=forms.RadioSelect,
         label=gettext_lazy("回答方式"),
         help_text=gettext_lazy("“是否”：正常 / 有问题；“选项”：下面填写的选项"),
     )
@@ -143,7 +142,7 @@ def _page(request: HttpRequest, *, form: LocalCheckForm | None = None, status: i
         "form": form,
         "area_name": _area_name(user),
         "page_query": urlencode(query),
-        "fixed_checks": [str(label) for label, _values in rules.CHECKS.values()],
+        "fixed_checks": _("、").join(str(label) for label, _values in rules.CHECKS.values()),
     }
     return render(request, "patrol/local_checks.html", context, status=status)
 
