@@ -45,10 +45,10 @@ def _perms(action: str, *models: str) -> frozenset[str]:
     return frozenset(f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in models)
 
 
-# Every office looks at the register, the roster and the users of its scope, and keeps the login accounts of its
-# people (the user admin never lets an office give a role above its own).
+# Every office looks at the register, the roster, the local check items and the users of its scope, and keeps the
+# login accounts of its people (the user admin never lets an office give a role above its own).
 _EVERY_OFFICE = (
-    _perms("view", "accounts.user", *REGISTER, *ROSTER)
+    _perms("view", "accounts.user", *REGISTER, *ROSTER, "patrol.localcheck")
     | _perms("add", "accounts.user")
     | _perms("change", "accounts.user")
 )

@@ -75,8 +75,9 @@ def _problem_found() -> Q:
     return condition
 
 
-# Actions that deal with a problem on the spot or pass it on; `outreach` alone does not.
-HANDLING_ACTIONS = ("stopped", patrol_rules.ESCALATED, "cleaned", "assisted_enforcement")
+# Actions that deal with a problem on the spot or pass it on (mediating the dispute behind it too); `outreach`
+# alone does not.
+HANDLING_ACTIONS = ("stopped", patrol_rules.ESCALATED, "cleaned", "assisted_enforcement", patrol_rules.MEDIATION)
 
 
 def _log_aggregates(*, patroller_ids: list[int] | None, first: date, last: date) -> dict[int, dict[str, int]]:

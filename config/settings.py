@@ -166,6 +166,8 @@ SPECTACULAR_SETTINGS = {
         "SupervisionReportStatusEnum": "assessments.models.SupervisionReport.Status",
         "ProblemReportStatusEnum": "patrol.models.ProblemReport.Status",
         "CheckEnum": "patrol.rules.CHECK_CHOICES",
+        "ActionEnum": "patrol.rules.ACTION_CODES",
+        "LocalCheckKindEnum": "patrol.models.LocalCheck.Kind",
     },
 }
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import LogoutView, MeView, TokenLoginView
 from assessments.urls import api_urlpatterns as assessments_api_urls
+from patrol.api_local_checks import LocalCheckViewSet
 from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
 from rivers.api import SegmentViewSet, WaterBodyViewSet
@@ -25,6 +26,7 @@ router.register("vacancies", VacancyViewSet, basename="vacancy")
 router.register("roster-changes", RosterChangeViewSet, basename="roster-change")
 router.register("roster-filings", RosterFilingViewSet, basename="roster-filing")
 router.register("problem-reports", ProblemReportViewSet, basename="problem-report")
+router.register("local-checks", LocalCheckViewSet, basename="local-check")
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),

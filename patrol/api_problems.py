@@ -59,7 +59,7 @@ class ProblemEventSerializer(serializers.ModelSerializer):
 
 
 class ProblemReportSerializer(serializers.ModelSerializer):
-    category_label = serializers.CharField(source="get_category_display")
+    category_label = serializers.CharField(help_text=_("检查项名称(本地检查项为河长办所定名称)"))
     status_label = serializers.CharField(source="get_status_display")
     date = serializers.DateField(source="log.date", help_text=_("发现问题的巡查日期"))
     patroller = serializers.IntegerField(source="log.patroller_id")
@@ -88,6 +88,7 @@ class ProblemReportSerializer(serializers.ModelSerializer):
             "water_body",
             "category",
             "category_label",
+            "local_check",
             "latitude",
             "longitude",
             "status",

@@ -49,6 +49,7 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
         (_("开始时间"), 17),
         (_("结束时间"), 17),
         (_("发现问题"), 30),
+        (_("本地检查项"), 30),
         (_("处置措施"), 20),
         (_("轨迹覆盖率"), 10),
         (_("照片数"), 8),
@@ -69,6 +70,9 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
                 _("；").join(
                     _("%(label)s：%(value)s") % {"label": check, "value": value} for check, value in row.problems
                 ),
+                _("；").join(
+                    _("%(label)s：%(value)s") % {"label": answer.name, "value": answer.label} for answer in row.local
+                ),
                 _("、").join(row.actions),
                 log.coverage,
                 len(row.photos),
@@ -80,9 +84,9 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
         sheet.cell(row=line, column=1).number_format = "yyyy-mm-dd"
         for column in (4, 5):
             sheet.cell(row=line, column=column).number_format = "yyyy-mm-dd hh:mm"
-        sheet.cell(row=line, column=8).number_format = PERCENT
+        sheet.cell(row=line, column=9).number_format = PERCENT
         if flags:
-            sheet.cell(row=line, column=10).fill = FLAG_FILL
+            sheet.cell(row=line, column=11).fill = FLAG_FILL
 
 
 def _attendance_sheet(sheet: Worksheet, review: "Review") -> None:
@@ -119,7 +123,7 @@ def _problems_sheet(sheet: Worksheet, review: "Review") -> None:
         sheet.append(
             [
                 report.log.date,
-                report.get_category_display(),
+                report.category_label,
                 report.segment.name,
                 report.log.patroller.name,
                 report.get_status_display(),

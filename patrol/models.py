@@ -30,6 +30,8 @@ class PatrolLog(models.Model):
     ended_at = models.DateTimeField(_("结束时间"))
     # {check code: value} for the seven checks of 第七条(一); vocabularies in rules.CHECKS.
     checks = models.JSONField(_("检查结果"), default=dict)
+    # {local item code: value} for the local items (第八条, LocalCheck) in force on the log's date for its segment.
+    local_checks = models.JSONField(_("本地检查结果"), default=dict, blank=True)
     # Action codes (rules.ACTIONS), in vocabulary order, without repeats.
     actions = models.JSONField(_("处置措施"), default=list, blank=True)
     notes = models.TextField(_("备注"), blank=True)
@@ -107,8 +109,9 @@ class Photo(models.Model):
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     width = models.PositiveIntegerField(_("宽度"), default=0)
     height = models.PositiveIntegerField(_("高度"), default=0)
-    # The API field `check` (a model field cannot be named so: Model.check() is Django's system check).
-    check_code = models.CharField(_("对应检查项"), max_length=32, choices=rules.CHECK_CHOICES, blank=True)
+    # The API field `check` (a model field cannot be named so: Model.check() is Django's system check): a fixed
+    # check code (rules.CHECKS) or the code of a local item the log answered (patrol.local_checks.photo_check_problem).
+    check_code = models.CharField(_("对应检查项"), max_length=32, blank=True)
     # Photo flag codes (rules.PHOTO_FLAGS).
     flags = models.JSONField(_("核查标记"), default=list, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -167,7 +170,16 @@ class ProblemReport(models.Model):
     segment = models.ForeignKey(
         "rivers.Segment", on_delete=models.PROTECT, related_name="problem_reports", verbose_name=_("河段")
     )
-    category = models.CharField(_("问题类别"), max_length=32, choices=rules.CHECK_CHOICES)
+    # A fixed check code (rules.CHECKS), or the code of the local item (第八条) whose problem this is.
+    category = models.CharField(_("问题类别"), max_length=32)
+    local_check = models.ForeignKey(
+        "patrol.LocalCheck",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problem_reports",
+        verbose_name=_("本地检查项"),
+    )
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED)
@@ -192,6 +204,12 @@ class ProblemReport(models.Model):
                 condition=Q(status__in=["reported", "accepted", "assigned", "resolved", "closed", "reopened"]),
                 name="problem_report_status_valid",
             ),
+            # A fixed check's problem names its code; a local item's problem points at the item.
+            models.CheckConstraint(
+                condition=Q(category__in=list(rules.CHECKS), local_check__isnull=True)
+                | (~Q(category__in=list(rules.CHECKS)) & Q(local_check__isnull=False)),
+                name="problem_report_category_known",
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
@@ -206,7 +224,14 @@ class ProblemReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.segment_id} {self.get_status_display()}"
+        return f"{self.category_label} {self.segment_id} {self.get_status_display()}"
+
+    @property
+    def category_label(self) -> str:
+        """The check's name: a fixed check's in the reader's language, a local item's as its office wrote it."""
+        if self.local_check_id is not None:
+            return self.local_check.name
+        return str(dict(rules.CHECK_CHOICES).get(self.category, self.category))
 
 
 class ProblemEvent(models.Model):
@@ -238,3 +263,100 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.from_status}→{self.to_status}"
+
+
+class LocalCheck(models.Model):
+    """A check item a county or township office adds for its area (第八条: 县级可以增加地方职责), answered on every
+    log of that area from `starts_on` until the day before `retired_on`.
+
+    County-wide items (`township` empty) apply to every township of the county. The code is stable and unique in
+    the county (across its township items too, for ever: a log's answers are keyed by it). What an item asks and
+    how it is answered never changes after creation; an office stops using an item by retiring it, which keeps the
+    item, and so the meaning of every answer given to it. Changes take effect from tomorrow at the earliest
+    (patrol.local_checks): a day's checklist never changes once the day has begun.
+    """
+
+    class Kind(models.TextChoices):
+        YES_NO = rules.YES_NO, _("是否")
+        CHOICE = rules.CHOICE, _("选项")
+
+    county = models.ForeignKey(
+        "rivers.County",
+        on_delete=models.PROTECT,
+        related_name="local_checks",
+        verbose_name=_("县(市、区)"),
+        db_index=False,  # the leading column of local_check_code_unique_in_county
+    )
+    # Empty for a county-wide item.
+    township = models.ForeignKey(
+        "rivers.Township",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_checks",
+        verbose_name=_("乡镇(街道)"),
+        db_index=False,  # local_check_township_idx
+    )
+    code = models.CharField(_("编码"), max_length=rules.LOCAL_CODE_MAX)
+    name = models.CharField(_("检查项名称"), max_length=rules.LOCAL_NAME_MAX)
+    kind = models.CharField(_("回答方式"), max_length=8, choices=Kind.choices)
+    # For a choice item, the office's list in display order: [{"value", "label", "problem"}]; empty for yes/no.
+    options = models.JSONField(_("选项"), default=list, blank=True)
+    starts_on = models.DateField(_("启用日期"))
+    # The first day the item no longer applies (empty: in force until retired).
+    retired_on = models.DateField(_("停用日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("添加人"),
+    )
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("停用操作人"),
+    )
+    retired_at = models.DateTimeField(_("停用操作时间"), null=True, blank=True)
+    retire_reason = models.TextField(_("停用原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("本地检查项")
+        verbose_name_plural = _("本地检查项")
+        ordering = ["county", "starts_on", "id"]
+        constraints = [
+            # A log answers local items by code: a code names one item in the county and its townships. Its index
+            # also serves "the county's items" (the county-wide part of a checklist, the county office's list).
+            models.UniqueConstraint(fields=["county", "code"], name="local_check_code_unique_in_county"),
+            models.CheckConstraint(condition=Q(kind__in=[rules.YES_NO, rules.CHOICE]), name="local_check_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(retired_on__isnull=True) | Q(retired_on__gte=F("starts_on")),
+                name="local_check_retired_not_before_start",
+            ),
+            # Who set the end date, and when, is always known.
+            models.CheckConstraint(
+                condition=Q(retired_on__isnull=True, retired_at__isnull=True)
+                | Q(retired_on__isnull=False, retired_at__isnull=False),
+                name="local_check_retirement_recorded",
+            ),
+        ]
+        indexes = [
+            # The township part of a checklist (GET /api/v1/checklist/, every log submission): a township's items,
+            # in force on a day (starts_on <= day).
+            models.Index(fields=["township", "starts_on"], name="local_check_township_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def values(self) -> list[rules.AnswerValue]:
+        return rules.local_values(self.kind, self.options)
+
+    def in_force_on(self, day) -> bool:
+        return self.starts_on <= day and (self.retired_on is None or day < self.retired_on)

@@ -22,11 +22,12 @@ import os
 import uuid as uuid_module
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from patrol import rules
 from patrol.models import PatrolLog, Photo
 from patrol.photo_checks import photo_flags
 from patrol.photos import process_photo
@@ -85,6 +86,9 @@ def photo_add(*, log: PatrolLog, by, client_uuid: uuid_module.UUID, data: bytes,
     if by is not None:
         require_may_add_photo(log=log, by=by)
     check = check or ""
+    if check and check not in rules.CHECKS and check not in (log.local_checks or {}):
+        # A fixed check, or a local item (第八条) the log answered.
+        raise ValidationError({"check": [_("该日志没有检查项“%(code)s”。") % {"code": check}]})
     river = settings.RIVER
     # A retry gets its answer without decoding anything; the unique constraint below decides real races.
     existing = _replay(client_uuid=client_uuid, log=log, sha256=hashlib.sha256(data).hexdigest(), check=check)

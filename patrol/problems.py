@@ -113,7 +113,9 @@ def _loaded(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
     """Everything the API and the page show, whatever the number of rows: one query for the reports with their
     log, patroller and places, one for the log photos, one for the photos of the fix, one for the events with who
     made them."""
-    return queryset.select_related("log__patroller", "segment__water_body", "township__county").prefetch_related(
+    return queryset.select_related(
+        "log__patroller", "segment__water_body", "township__county", "local_check"
+    ).prefetch_related(
         Prefetch("log__photos", queryset=Photo.objects.order_by("created_at", "id")),
         Prefetch("resolution_photos", queryset=Photo.objects.order_by("created_at", "id")),
         Prefetch("events", queryset=ProblemEvent.objects.select_related("by").order_by("at", "id")),

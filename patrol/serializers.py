@@ -43,7 +43,20 @@ class ChecksField(serializers.JSONField):
     """{check code: value} for the seven checks; patrol.rules.check_problems checks the vocabulary."""
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(rules.ACTIONS)}})
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "本地检查项(第八条)的回答 {编码: 结果}，该日期该河段适用的每一项都要回答 / "
+        "answers to the local check items (第八条) in force on the log's date for its segment, {code: value}: "
+        "every such item, with a value of its list (GET /api/v1/checklist/)",
+    }
+)
+class LocalChecksField(serializers.JSONField):
+    """{local item code: value}; patrol.services._local_checks checks it against the items in force."""
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": rules.ACTION_CODES}})
 class ActionsField(serializers.JSONField):
     """Action codes; patrol.rules.normalize_actions checks the vocabulary."""
 
@@ -57,6 +70,7 @@ class PatrolLogInputSerializer(serializers.Serializer):
     ended_at = serializers.DateTimeField(label=_("结束时间"))
     segment = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("河段"))
     checks = ChecksField(label=_("检查结果"))
+    local_checks = LocalChecksField(required=False, default=dict, label=_("本地检查结果"))
     actions = ActionsField(required=False, default=list, label=_("处置措施"))
     notes = serializers.CharField(required=False, allow_blank=True, default="", label=_("备注"))
     track = TrackField(required=False, default=list, label=_("轨迹"))
@@ -108,6 +122,7 @@ class PatrolLogSerializer(serializers.ModelSerializer):
     segment_name = serializers.CharField(source="segment.name", read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
     coverage = serializers.FloatField(read_only=True, allow_null=True)
+    local_checks = LocalChecksField(read_only=True)
 
     class Meta:
         model = PatrolLog
@@ -122,6 +137,7 @@ class PatrolLogSerializer(serializers.ModelSerializer):
             "started_at",
             "ended_at",
             "checks",
+            "local_checks",
             "actions",
             "notes",
             "coverage",
@@ -155,6 +171,7 @@ def patrol_log_answer(log: PatrolLog, *, new: bool, request=None) -> dict[str, A
         "started_at": _DATETIME.to_representation(log.started_at),
         "ended_at": _DATETIME.to_representation(log.ended_at),
         "checks": log.checks,
+        "local_checks": log.local_checks,
         "actions": log.actions,
         "notes": str(log.notes),
         "coverage": None if log.coverage is None else float(log.coverage),

@@ -19,11 +19,11 @@ class PhotoUploadSerializer(serializers.Serializer):
         use_url=False,
         help_text=_("JPEG或PNG照片(HEIC请以JPEG格式上传)"),
     )
-    check = serializers.ChoiceField(
-        choices=rules.CHECK_CHOICES,
+    check = serializers.CharField(
+        max_length=rules.LOCAL_CODE_MAX,
         required=False,
         allow_blank=True,
         default="",
         label=_("对应检查项"),
-        help_text=_("照片所证明的检查项编码，可不填"),
+        help_text=_("照片所证明的检查项编码(第七条的检查项，或该日志回答的本地检查项)，可不填"),
     )

@@ -15,8 +15,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patrol import rules
-from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
+from patrol import local_checks, rules
+from patrol.models import LocalCheck, PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
 from staffing.models import Assignment, Patroller
@@ -65,7 +65,11 @@ def _content(*, patroller: Patroller, data: dict[str, Any]) -> dict[str, Any]:
     _add(errors, "checks", rules.check_problems(checks))
     actions, problems = rules.normalize_actions(data.get("actions") or [])
     _add(errors, "actions", problems)
-    if not errors.get("checks") and not problems:
+    # Local answers (第八条) are checked against the items in force once the segment is known (_local_checks).
+    local_answers = data.get("local_checks") or {}
+    if not isinstance(local_answers, dict):
+        _add(errors, "local_checks", _("本地检查项必须是“编码: 结果”的对象。"))
+    if not errors.get("checks") and not problems and not local_answers:
         _add(errors, "actions", rules.escalation_problem(actions=actions, checks=checks))
     notes = (data.get("notes") or "").strip()
     _add(errors, "notes", rules.notes_problem(notes, max_length=_river("NOTES_MAX_LENGTH")))
@@ -98,6 +102,7 @@ def _content(*, patroller: Patroller, data: dict[str, Any]) -> dict[str, Any]:
         "actions": actions,
         "notes": notes,
         "points": points,
+        "local_checks": local_answers,
     }
     content["fingerprint"] = rules.fingerprint(
         client_uuid=content["client_uuid"],
@@ -110,6 +115,7 @@ def _content(*, patroller: Patroller, data: dict[str, Any]) -> dict[str, Any]:
         actions=actions,
         notes=notes,
         track=points,
+        local_checks=local_answers,
     )
     return content
 
@@ -170,16 +176,39 @@ def _check_window_and_roster(
     return segment
 
 
-def _escalate(*, log: PatrolLog, segment: Segment, points: list[rules.TrackPoint], by) -> list[ProblemReport]:
-    """One problem report per problem check, for the township office (第七条(二)), where the patrol ended."""
+def _local_checks(*, content: dict[str, Any], segment: Segment) -> list[LocalCheck]:
+    """The log's answers to the local items (第八条) in force on its day for its segment's township and county: every
+    such item answered from its values and no other code (ValidationError under `local_checks`, naming the item);
+    an escalation needs a problem, fixed or local. Returns the items answered with a problem. One query."""
+    items = local_checks.items_in_force(on=content["date"], township_id=segment.township_id)
+    answers = content["local_checks"]
+    problems = rules.local_check_problems(answers, items=items)
+    if problems:
+        raise ValidationError({"local_checks": problems})
+    flagged = rules.local_problem_codes(answers, items=items)
+    if answers:
+        problem = rules.escalation_problem(actions=content["actions"], checks=content["checks"], local_problems=flagged)
+        if problem:
+            raise ValidationError({"actions": [problem]})
+    return [item for item in items if item.code in flagged]
+
+
+def _escalate(
+    *, log: PatrolLog, segment: Segment, points: list[rules.TrackPoint], by, local_problems: list[LocalCheck]
+) -> list[ProblemReport]:
+    """One problem report per problem check, fixed or local, for the township office (第七条(二)), where the patrol
+    ended."""
     last = points[-1] if points else None
     reports = []
-    for code in rules.problem_checks(log.checks):
+    categories = [(code, None) for code in rules.problem_checks(log.checks)]
+    categories += [(item.code, item) for item in local_problems]
+    for code, item in categories:
         report = ProblemReport(
             log=log,
             township_id=segment.township_id,
             segment=segment,
             category=code,
+            local_check=item,
             latitude=last.lat if last else None,
             longitude=last.lng if last else None,
             status=ProblemReport.Status.REPORTED,
@@ -194,7 +223,12 @@ def _escalate(*, log: PatrolLog, segment: Segment, points: list[rules.TrackPoint
 
 
 def _flags_for(
-    *, log: PatrolLog, points: list[rules.TrackPoint], photo_checks: list[str | None], vehicle: bool
+    *,
+    log: PatrolLog,
+    points: list[rules.TrackPoint],
+    photo_checks: list[str | None],
+    vehicle: bool,
+    local_problems: list[str],
 ) -> list[str]:
     return rules.log_flags(
         checks=log.checks,
@@ -203,6 +237,7 @@ def _flags_for(
         coverage_share=log.coverage,
         low_coverage=_river("LOW_COVERAGE"),
         vehicle=vehicle,
+        local_problems=local_problems,
     )
 
 
@@ -243,6 +278,7 @@ def patrol_log_submit(
     content = _content(patroller=patroller, data=data)
     try:
         segment = _check_window_and_roster(patroller=patroller, content=content, now=now, assignment=assignment)
+        local_problems = _local_checks(content=content, segment=segment)
     except ValidationError:
         # A retry must get its answer even after the submission window has closed (or the roster changed).
         existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
@@ -259,13 +295,20 @@ def patrol_log_submit(
         started_at=content["started_at"],
         ended_at=content["ended_at"],
         checks=content["checks"],
+        local_checks=content["local_checks"],
         actions=content["actions"],
         notes=content["notes"],
         track=[p.as_json() for p in points],
         fingerprint=content["fingerprint"],
     )
     log.coverage = _coverage(segment, points)
-    log.flags = _flags_for(log=log, points=points, photo_checks=[], vehicle=_vehicle(points))
+    log.flags = _flags_for(
+        log=log,
+        points=points,
+        photo_checks=[],
+        vehicle=_vehicle(points),
+        local_problems=[item.code for item in local_problems],
+    )
     # The uniqueness of client_uuid is left to the database (a concurrent twin may be inserting right now);
     # patroller and segment are rows just read, and the check constraints (end after start, coverage 0–1) are
     # rules already applied above: validating them again would cost a query each on every submission.
@@ -279,7 +322,7 @@ def patrol_log_submit(
             log.save(force_insert=True)
             inserted = True
             if rules.ESCALATED in log.actions:
-                _escalate(log=log, segment=segment, points=points, by=by)
+                _escalate(log=log, segment=segment, points=points, by=by, local_problems=local_problems)
     except IntegrityError:
         existing = None if inserted else _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
         if existing is None:
@@ -298,6 +341,12 @@ def patrol_log_refresh_flags(*, log: PatrolLog) -> PatrolLog:
     log = PatrolLog.objects.select_for_update().get(pk=log.pk)
     points = rules.stored_track(log.track)
     photo_checks = [code or None for code in log.photos.values_list("check_code", flat=True)]
-    log.flags = _flags_for(log=log, points=points, photo_checks=photo_checks, vehicle=_vehicle(points))
+    log.flags = _flags_for(
+        log=log,
+        points=points,
+        photo_checks=photo_checks,
+        vehicle=_vehicle(points),
+        local_problems=local_checks.log_local_problems(log),
+    )
     log.save(update_fields=["flags", "updated_at"])
     return log

@@ -2,18 +2,22 @@
 
 from django.urls import path
 
-from patrol import api, api_photos, views
+from patrol import api, api_local_checks, api_photos, views
 
 api_urlpatterns = [
     path("patrol-logs/", api.log_list, name="patrol-log-list"),
     path("patrol-logs/<int:pk>/", api.log_detail, name="patrol-log-detail"),
     path("patrol-logs/<int:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
     path("photos/<int:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
+    path("checklist/", api_local_checks.checklist, name="checklist"),
 ]
 
-# Pages (the township review), mounted under /patrol/ by config/urls.py.
+# Pages (the township review, the local check items), mounted under /patrol/ by config/urls.py.
 urlpatterns = [
     path("review/", views.review, name="patrol-review"),
     path("review.xlsx", views.review_xlsx, name="patrol-review-xlsx"),
     path("problems/<int:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
+    path("local-checks/", views.local_check_list, name="patrol-local-checks"),
+    path("local-checks/new/", views.local_check_create, name="patrol-local-check-new"),
+    path("local-checks/<int:pk>/retire/", views.local_check_retire, name="patrol-local-check-retire"),
 ]

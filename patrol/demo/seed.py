@@ -18,8 +18,9 @@ from patrol.demo.common import Track, local, rng_for, track_points, uuid_for
 from patrol.demo.photos import add_photos, photo_plans
 from patrol.demo.reports import move_reports
 from patrol.demo.tracks import tracks_of
-from patrol.models import PatrolLog, ProblemReport
+from patrol.models import LocalCheck, PatrolLog, ProblemReport
 from rivers import demo as register
+from rivers.models import County, Township
 from staffing.models import Assignment, Patroller
 
 DAYS = 92  # about three months, today included
@@ -45,6 +46,27 @@ PROBLEM_VALUES = {
     "surface_cleanliness": ("floating_debris", "dirty"),
     "signboard": ("damaged", "missing"),
 }
+MEDIATE = 0.02  # of the days without a problem: helping settle a water dispute (第七条)
+
+# Local check items (第八条) of the demo: one county-wide, one of the demo township, starting this many days before
+# the first seeding (later runs keep the items as they are), so that the older logs show the days before them.
+# (code, township code or None, name, options or [] for yes/no, days before today)
+LOCAL_ITEMS = (
+    ("sand_mining", None, "非法采砂", [], 45),
+    (
+        "embankment",
+        register.DEMO_TOWNSHIP_CODE,
+        "堤防护坡",
+        [
+            {"value": "intact", "label": "完好", "problem": False},
+            {"value": "cracked", "label": "有裂缝", "problem": True},
+            {"value": "collapsed", "label": "有塌陷", "problem": True},
+        ],
+        20,
+    ),
+)
+LOCAL_PROBLEM = 0.01  # of the answers to a local item
+LOCAL_NOTES = {"sand_mining": "河道内发现新的采砂坑和运砂车辙。", "embankment": "堤防护坡有一段出现裂缝。"}
 
 
 @dataclass
@@ -108,17 +130,27 @@ class Plan:
     notes: str
     points: list[rules.TrackPoint]
     track: Track | None
+    local_checks: dict[str, str] = field(default_factory=dict)
+    local_problems: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
-        return rules.problem_checks(self.checks)
+        return [*rules.problem_checks(self.checks), *self.local_problems]
 
     @property
     def escalated(self) -> bool:
         return rules.ESCALATED in self.actions
 
 
-def _plan(post: Post, day: date, segment, tracks: dict[str, Track | None], lazy: bool, now: datetime) -> Plan | None:
+def _plan(
+    post: Post,
+    day: date,
+    segment,
+    tracks: dict[str, Track | None],
+    lazy: bool,
+    now: datetime,
+    local_items: list[LocalCheck] = (),
+) -> Plan | None:
     patroller = post.patroller
     rng = rng_for("day", patroller.id_number, day)
     if rng.random() < (MISS_LAZY if lazy else MISS):
@@ -152,9 +184,73 @@ def _plan(post: Post, day: date, segment, tracks: dict[str, Track | None], lazy:
     elif rng.random() < 0.05:
         actions.append("outreach")
         notes = "向沿河村民宣传河湖保护知识。"
+    elif rng.random() < MEDIATE:
+        actions.append(rules.MEDIATION)
+        notes = "配合村委会调解沿河两村的灌溉取水纠纷。"
+    local_checks, local_problems = _local_answers(patroller, day, segment, local_items)
+    if local_problems:
+        notes = "；".join([*(n for n in [notes] if n), *(LOCAL_NOTES[code] for code in local_problems)])
+        actions = [*actions, "stopped"]
+        if rng_for("local escalate", patroller.id_number, day).random() < ESCALATE:
+            actions.append(rules.ESCALATED)
     actions = [code for code in rules.ACTIONS if code in actions]
     points = track_points(track, started_at)
-    return Plan(patroller, segment, day, started_at, ended_at, checks, actions, notes, points, track)
+    return Plan(
+        patroller,
+        segment,
+        day,
+        started_at,
+        ended_at,
+        checks,
+        actions,
+        notes,
+        points,
+        track,
+        local_checks,
+        local_problems,
+    )
+
+
+def _local_answers(patroller, day: date, segment, items: list[LocalCheck]) -> tuple[dict[str, str], list[str]]:
+    """The answers to the local items in force that day for the segment's township: nearly always fine."""
+    rng = rng_for("local", patroller.id_number, day)
+    answers, problems = {}, []
+    for item in items:
+        if not item.in_force_on(day) or item.township_id not in (None, segment.township_id):
+            continue
+        values = item.values
+        if rng.random() < LOCAL_PROBLEM:
+            answers[item.code] = next(v.value for v in values if v.problem)
+            problems.append(item.code)
+        else:
+            answers[item.code] = values[0].value
+    return answers, problems
+
+
+def _local_items(today: date) -> list[LocalCheck]:
+    """The demo's local items (LOCAL_ITEMS), created on the first run (the seed stands in for the offices: items
+    normally start tomorrow at the earliest)."""
+    county = County.objects.filter(code=register.DEMO_COUNTY_CODE).first()
+    if county is None:
+        return []
+    items = []
+    for code, township_code, name, options, days_before in LOCAL_ITEMS:
+        township = Township.objects.filter(code=township_code).first() if township_code else None
+        if township_code and township is None:
+            continue
+        item, _created = LocalCheck.objects.get_or_create(
+            county=county,
+            code=code,
+            defaults={
+                "township": township,
+                "name": name,
+                "kind": LocalCheck.Kind.CHOICE if options else LocalCheck.Kind.YES_NO,
+                "options": options,
+                "starts_on": today - timedelta(days=days_before),
+            },
+        )
+        items.append(item)
+    return items
 
 
 def _log_uuid(plan: Plan) -> uuid.UUID:
@@ -172,6 +268,7 @@ def _bulk_log(plan: Plan) -> PatrolLog:
         started_at=plan.started_at,
         ended_at=plan.ended_at,
         checks=plan.checks,
+        local_checks=plan.local_checks,
         actions=plan.actions,
         notes=plan.notes,
         track=[point.as_json() for point in plan.points],
@@ -190,6 +287,7 @@ def _bulk_log(plan: Plan) -> PatrolLog:
         actions=plan.actions,
         notes=plan.notes,
         track=plan.points,
+        local_checks=plan.local_checks,
     )
     log.flags = rules.log_flags(
         checks=plan.checks,
@@ -198,6 +296,7 @@ def _bulk_log(plan: Plan) -> PatrolLog:
         coverage_share=log.coverage,
         low_coverage=settings.RIVER["LOW_COVERAGE"],
         vehicle=plan.track.vehicle if plan.track else False,
+        local_problems=plan.local_problems,
     )
     return log
 
@@ -211,6 +310,7 @@ def _submit(plan: Plan) -> PatrolLog:
         "ended_at": plan.ended_at,
         "segment": plan.segment.pk,
         "checks": plan.checks,
+        "local_checks": plan.local_checks,
         "actions": plan.actions,
         "notes": plan.notes,
         "track": [point.as_json() for point in plan.points],
@@ -240,6 +340,7 @@ def seed_patrol_logs(*, stdout, days: int | None = None) -> Counts:
     if not posts:
         return Counts()
     counts = Counts()
+    local_items = _local_items(today)
     tracks: dict[int, dict[str, Track | None]] = {}
     plans: list[Plan] = []
     for post in posts:
@@ -247,7 +348,7 @@ def seed_patrol_logs(*, stdout, days: int | None = None) -> Counts:
         for day, segment in sorted(post.days.items()):
             if segment.pk not in tracks:
                 tracks[segment.pk] = tracks_of(segment)
-            plan = _plan(post, day, segment, tracks[segment.pk], lazy, now)
+            plan = _plan(post, day, segment, tracks[segment.pk], lazy, now, local_items)
             if plan is not None:
                 plans.append(plan)
     existing = set(

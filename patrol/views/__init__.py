@@ -6,11 +6,24 @@ office picks one of its townships, the city office any (outside scope → 404).
 
 One module per job: `review_page` (the review built for a township and period, and the page), `review_export` (the
 same review as .xlsx), `problem_actions` (the office's buttons on the problem reports); `common` holds what they
-share (offices only, the filters of the page and the export). URLs name the views imported here.
+share (offices only, the filters of the page and the export); `local_checks` is the page of the local check items
+(第八条). URLs name the views imported here.
 """
 
+from patrol.views.local_checks import local_check_create, local_check_list, local_check_retire
 from patrol.views.problem_actions import problem_transition
 from patrol.views.review_export import review_xlsx
 from patrol.views.review_page import Review, attendance, build_review, log_row, review
 
-__all__ = ["Review", "attendance", "build_review", "log_row", "problem_transition", "review", "review_xlsx"]
+__all__ = [
+    "Review",
+    "attendance",
+    "build_review",
+    "local_check_create",
+    "local_check_list",
+    "local_check_retire",
+    "log_row",
+    "problem_transition",
+    "review",
+    "review_xlsx",
+]

@@ -64,7 +64,7 @@ def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
             request,
             _("问题“%(category)s”(%(segment)s)：%(action)s完成。")
             % {
-                "category": report.get_category_display(),
+                "category": report.category_label,
                 "segment": report.segment.name,
                 "action": problems.ACTION_LABELS[action],
             },

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import Role
-from patrol import problems, rules, selectors
+from patrol import local_checks, problems, rules, selectors
 from patrol.api_problems import thumbnail_url
-from patrol.models import PatrolLog, Photo, ProblemReport
+from patrol.models import LocalCheck, PatrolLog, Photo, ProblemReport
 from patrol.views.common import Period, review_request
 from rivers.models import Township
 from rivers.selectors import townships_visible_to
@@ -30,10 +30,11 @@ class LogRow:
     """One log as the reviewer reads it: problems, actions and flags in words, photos with their flags."""
 
     log: PatrolLog
-    problems: list[tuple[str, str]]
+    problems: list[tuple[str, str]]  # fixed checks, then local items answered with a problem
     actions: list[str]
     flags: list[tuple[str, str]]
     photos: list[tuple[Photo, str | None, list[tuple[str, str]]]]
+    local: list[local_checks.LocalAnswer] = field(default_factory=list)  # every answer to a local item (第八条)
 
     @property
     def all_flags(self) -> list[tuple[str, str]]:
@@ -90,14 +91,19 @@ def _flag_pairs(codes) -> list[tuple[str, str]]:
     return [(code, str(rules.FLAG_LABELS.get(code, code))) for code in codes or []]
 
 
-def log_row(log: PatrolLog) -> LogRow:
+def log_row(log: PatrolLog, local_items: dict[str, LocalCheck] | None = None) -> LogRow:
+    """`local_items`: the items of the log's county by code (`local_checks.items_by_code`), to read its local
+    answers with."""
     checks = rules.CHECKS
+    local = local_checks.local_answers(log, local_items or {})
     return LogRow(
         log=log,
         problems=[
             (str(checks[code][0]), str(rules.VALUE_LABELS.get(log.checks[code], log.checks[code])))
             for code in log.problem_checks
-        ],
+        ]
+        + [(answer.name, answer.label) for answer in local if answer.problem],
+        local=local,
         actions=[str(rules.ACTIONS.get(code, code)) for code in log.actions],
         flags=_flag_pairs(log.flags),
         photos=[(photo, thumbnail_url(photo), _flag_pairs(photo.flags)) for photo in log.photos.all()],
@@ -184,10 +190,12 @@ def build_review(*, user, township: Township, period: Period, flag: str | None =
         status=ProblemReport.Status.CLOSED
     )
     overdue = problems.overdue_q(today)
+    answered = any(log.local_checks for log in shown)
+    local_items = local_checks.items_by_code(county_id=township.county_id) if answered else {}
     return Review(
         township=township,
         period=period,
-        logs=[log_row(log) for log in shown],
+        logs=[log_row(log, local_items) for log in shown],
         log_count=len(shown) if count is None else count,
         flag_totals=_flag_totals(_logs_in(user, township, period)),
         attendance=attendance(township=township, first=period.first, last=period.last, today=today),

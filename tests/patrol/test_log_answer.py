@@ -71,15 +71,16 @@ def test_a_replay_shows_the_photos_stored_since(cast, patroller, submit, log_bod
     assert again.json() == as_serialized(first["id"])
 
 
-def test_a_good_log_is_stored_in_six_queries(cast, patroller, api, patrol_now, log_body, django_assert_num_queries):
+def test_a_good_log_is_stored_in_seven_queries(cast, patroller, api, patrol_now, log_body, django_assert_num_queries):
     phone = api.as_user(cast["patroller"])  # its token
     assert phone.post(LOGS, log_body(), format="json").status_code == 201
     # 1–2. the token with its user; the user's other tokens (knox's clean-up) — the same two as GET /api/v1/me/;
     #      knox writes the token's new expiry at most once an hour (MIN_REFRESH_INTERVAL), not here
     # 3.   the patroller's assignment that day with the patroller and the segment (contract in force)
-    # 4–6. SAVEPOINT, INSERT the log, RELEASE SAVEPOINT (in production: BEGIN, INSERT, COMMIT)
+    # 4.   the local check items (第八条) in force that day for the segment's township and county
+    # 5–7. SAVEPOINT, INSERT the log, RELEASE SAVEPOINT (in production: BEGIN, INSERT, COMMIT)
     # No read of the client_uuid before the insert, no segment or contract query, no photos query.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = phone.post(LOGS, log_body(), format="json")
     assert response.status_code == 201
 

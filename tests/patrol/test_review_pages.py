@@ -219,8 +219,8 @@ def test_the_export_opens_with_the_logs_the_missing_and_the_reports(
     assert logs[0][:3] == ("日期", "巡察员", "河段")
     names = {row[1] for row in logs[1:]}
     assert flagged_log.patroller.name in names
-    flagged = next(row for row in logs[1:] if row[9] and "无轨迹" in row[9])
-    assert "问题缺少照片" in flagged[9]
+    flagged = next(row for row in logs[1:] if row[10] and "无轨迹" in row[10])
+    assert "问题缺少照片" in flagged[10]
     missing = list(book["未提交日志"].iter_rows(values_only=True))
     assert any(row[0] == other_patroller.name and today.isoformat() in row[4] for row in missing[1:])
     reports = list(book["问题上报"].iter_rows(values_only=True))

@@ -1,0 +1,399 @@
+"""Local check items (第八条: 县级可以增加地方职责): the offices add items to the seven checks of 第七条 for their
+area, and retire them; phones fetch the checklist of a place and day; a log's answers are checked against it.
+
+Who: a township office keeps its township's items, a county office the county-wide ones (they apply in every
+township of the county); the city office sees all and keeps none. Every change is recorded on the item (who, when)
+and in the audit trail (staffing.AuditEntry, entity `local_check`).
+
+When: an item applies from its start day until the day before it is retired, and both days are tomorrow at the
+earliest. So a day's checklist never changes once the day has begun: the checklist a phone fetched in the morning
+holds for the whole day, every log of a day is judged against the same items, and no log already stored for a day
+lacks an item in force that day because the item came later. Logs dated before an item's start never need it.
+
+Problems: a local item answered with a problem value (`problem` of yes/no items, the values the office marked for
+list items) counts like a problem of a fixed check: the log needs a photo of it (else `evidence_missing`), the
+photo may be tagged with the item's code, and an escalated log files it as a problem report of the township.
+The monthly suggested scores still count the seven fixed checks only (README, "Local check items").
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scope import MAX_ID, require_place_in_scope, sees_everything
+from patrol import rules
+from patrol.models import LocalCheck, PatrolLog
+from patrol.selectors import duty_on
+from rivers.models import County, Township
+from staffing.services.common import audit
+
+# Roles that keep items (each for its own area).
+MANAGING_ROLES = frozenset({Role.TOWNSHIP_OFFICE, Role.COUNTY_OFFICE})
+ENTITY = "local_check"
+
+UPCOMING, IN_FORCE, RETIRED = "upcoming", "in_force", "retired"
+
+
+def _today() -> date:
+    return timezone.localdate(timezone=rules.LOCAL_TZ)
+
+
+# --- reads -----------------------------------------------------------------------------------------------------
+
+
+def in_force_q(on: date) -> Q:
+    return Q(starts_on__lte=on) & (Q(retired_on__isnull=True) | Q(retired_on__gt=on))
+
+
+def status_of(item: LocalCheck, *, today: date) -> str:
+    if item.starts_on > today:
+        return UPCOMING
+    if item.retired_on is not None and item.retired_on <= today:
+        return RETIRED
+    return IN_FORCE
+
+
+def local_checks_visible_to(user) -> QuerySet[LocalCheck]:
+    """The city office every item; a county office its county's (county-wide and its townships'); a township office
+    its township's and the county-wide items that apply to it; nobody else any (they read the checklist)."""
+    items = LocalCheck.objects.all()
+    if sees_everything(user):
+        return items
+    role = getattr(user, "role", "")
+    if role == Role.COUNTY_OFFICE:
+        return items.filter(county_id=user.county_id)
+    if role == Role.TOWNSHIP_OFFICE:
+        return items.filter(Q(township_id=user.township_id) | Q(township__isnull=True, county_id=user.county_id))
+    return items.none()
+
+
+def _loaded(items: QuerySet[LocalCheck]) -> QuerySet[LocalCheck]:
+    return items.select_related("county", "township", "created_by", "retired_by")
+
+
+def local_check_list(*, user, filters: dict | None = None, today: date | None = None) -> QuerySet[LocalCheck]:
+    """Items in scope, county-wide first, then by township, start and id. `filters`: county, township (ids; a
+    township's list holds the county-wide items that apply to it), status (upcoming / in_force / retired)."""
+    filters = filters or {}
+    today = today or _today()
+    items = local_checks_visible_to(user)
+    if filters.get("county") is not None:
+        items = items.filter(county_id=filters["county"])
+    if filters.get("township") is not None:
+        items = items.filter(
+            Q(township_id=filters["township"])
+            | Q(
+                township__isnull=True, county_id__in=Township.objects.filter(pk=filters["township"]).values("county_id")
+            )
+        )
+    status = filters.get("status")
+    if status == UPCOMING:
+        items = items.filter(starts_on__gt=today)
+    elif status == IN_FORCE:
+        items = items.filter(in_force_q(today))
+    elif status == RETIRED:
+        items = items.filter(retired_on__lte=today)
+    return _loaded(items).order_by("county__code", F("township__code").asc(nulls_first=True), "starts_on", "id")
+
+
+def local_check_get(*, user, pk: int) -> LocalCheck:
+    if not 0 < int(pk) <= MAX_ID:
+        raise Http404
+    try:
+        return _loaded(local_checks_visible_to(user)).get(pk=pk)
+    except LocalCheck.DoesNotExist:
+        raise Http404 from None
+
+
+# The items in force on a day (params: the area's ids, then the day twice), county-wide first, each with the names of
+# its county and township. The tables are the models' (patrol.LocalCheck, rivers.County, rivers.Township).
+_ITEMS_IN_FORCE = (
+    "SELECT item.*, county.name AS county_name, township.name AS township_name "
+    "FROM patrol_localcheck item JOIN rivers_county county ON county.id = item.county_id "
+    "LEFT JOIN rivers_township township ON township.id = item.township_id "
+    "WHERE {area} AND item.starts_on <= %s AND (item.retired_on IS NULL OR item.retired_on > %s) "
+    "ORDER BY item.township_id IS NOT NULL, item.starts_on, item.id"
+)
+_OF_TOWNSHIP = _ITEMS_IN_FORCE.replace(
+    "{area}",
+    "(item.township_id = %s OR (item.township_id IS NULL "
+    "AND item.county_id = (SELECT county_id FROM rivers_township WHERE id = %s)))",
+)
+_OF_COUNTY = _ITEMS_IN_FORCE.replace("{area}", "(item.township_id IS NULL AND item.county_id = %s)")
+
+
+def items_in_force(*, on: date, township_id: int | None = None, county_id: int | None = None) -> list[LocalCheck]:
+    """The local items in force on `on` for a township (its own and its county's county-wide ones) or, with a
+    county only, the county-wide ones; county-wide first, each part by start and id; each with its county and
+    township (names only) loaded. One query.
+
+    Written out in SQL: it runs on every log submission, where Django compiling the equivalent queryset (an OR, a
+    subquery, two joins) took several times as long as the query itself, about a tenth of the whole submission
+    (docs/benchmarks.md). The "in force" rule is the one of `in_force_q` and `LocalCheck.in_force_on`.
+    """
+    if township_id is not None:
+        items = list(LocalCheck.objects.raw(_OF_TOWNSHIP, [township_id, township_id, on, on]))
+    elif county_id is not None:
+        items = list(LocalCheck.objects.raw(_OF_COUNTY, [county_id, on, on]))
+    else:
+        return []
+    for item in items:
+        item.county = County(pk=item.county_id, name=item.county_name)
+        if item.township_id is not None:
+            item.township = Township(pk=item.township_id, county_id=item.county_id, name=item.township_name)
+    return items
+
+
+def items_by_code(*, county_id: int) -> dict[str, LocalCheck]:
+    """Every item of a county ever defined (retired ones too), by code: what the answers stored on its logs mean.
+    One query."""
+    return {item.code: item for item in LocalCheck.objects.filter(county_id=county_id)}
+
+
+def log_local_problems(log: PatrolLog) -> list[str]:
+    """The local items the stored log answered with a problem (no query when it answered none)."""
+    if not log.local_checks:
+        return []
+    items = LocalCheck.objects.filter(
+        code__in=list(log.local_checks),
+        county_id__in=Township.objects.filter(segments=log.segment_id).values("county_id"),
+    ).order_by("township_id", "starts_on", "id")
+    return rules.local_problem_codes(log.local_checks, items=list(items))
+
+
+@dataclass
+class LocalAnswer:
+    """One answer of a log to a local item, as a reviewer reads it."""
+
+    code: str
+    name: str
+    value: str
+    label: str
+    problem: bool
+
+
+def local_answers(log: PatrolLog, items: dict[str, LocalCheck]) -> list[LocalAnswer]:
+    """The log's local answers in words, given the county's items by code (`items_by_code`)."""
+    answers = []
+    for code, value in (log.local_checks or {}).items():
+        item = items.get(code)
+        found = next((v for v in item.values if v.value == value), None) if item else None
+        answers.append(
+            LocalAnswer(
+                code=code,
+                name=item.name if item else code,
+                value=value,
+                label=found.label if found else str(value),
+                problem=bool(found and found.problem),
+            )
+        )
+    order = {code: n for n, code in enumerate(items)}
+    return sorted(answers, key=lambda answer: order.get(answer.code, len(order)))
+
+
+# --- the checklist ---------------------------------------------------------------------------------------------
+
+
+def area_of(item: LocalCheck) -> dict[str, Any]:
+    if item.township_id is not None:
+        return {"level": "township", "id": item.township_id, "name": item.township.name}
+    return {"level": "county", "id": item.county_id, "name": item.county.name}
+
+
+def checklist(*, on: date, items: Sequence[LocalCheck]) -> dict[str, Any]:
+    """The checklist of a place and day (API.md, GET /api/v1/checklist/): the seven fixed checks of 第七条 in their
+    order, then the local items; and the actions. Fixed labels in the active language."""
+    checks: list[dict[str, Any]] = [
+        {
+            "code": code,
+            "name": str(label),
+            "local": False,
+            "kind": rules.CHECK_KINDS[code],
+            "values": [value.as_json() for value in rules.fixed_values(code)],
+        }
+        for code, (label, _values) in rules.CHECKS.items()
+    ]
+    checks += [
+        {
+            "code": item.code,
+            "name": item.name,
+            "local": True,
+            "kind": item.kind,
+            "area": area_of(item),
+            "values": [value.as_json() for value in item.values],
+        }
+        for item in items
+    ]
+    return {
+        "date": on.isoformat(),
+        "checks": checks,
+        "actions": [{"value": code, "label": str(label)} for code, label in rules.ACTIONS.items()],
+    }
+
+
+def checklist_place(user, *, on: date, township_id: int | None, county_id: int | None) -> dict[str, int | None]:
+    """Whose checklist a caller gets: a patroller their segment's township on that day (none without a duty that
+    day: the fixed checks only); a village chief their village's township; a township office its township; a
+    county office a township of its county (`?township=`) or its county-wide items; the city office any township
+    or county it names (none: the fixed checks only). A place named outside the caller's scope is 404."""
+    require_place_in_scope(user, county_id=county_id, township_id=township_id)
+    role = user.role
+    if role == Role.PATROLLER:
+        duty = duty_on(user=user, on=on)
+        return {"township": duty.segment.township_id if duty else None, "county": None}
+    if role == Role.VILLAGE_CHIEF:
+        return {"township": user.township_id, "county": None}
+    if role == Role.TOWNSHIP_OFFICE:
+        return {"township": user.township_id, "county": None}
+    if township_id is not None:
+        return {"township": township_id, "county": None}
+    if role == Role.COUNTY_OFFICE:
+        return {"township": None, "county": user.county_id}
+    return {"township": None, "county": county_id}
+
+
+# --- writes ----------------------------------------------------------------------------------------------------
+
+
+def _area_of_office(by) -> tuple[County, Township | None]:
+    """The area a caller keeps items for: a township office its township, a county office its county."""
+    role = getattr(by, "role", "")
+    if role == Role.TOWNSHIP_OFFICE and by.township_id:
+        township = Township.objects.select_related("county").get(pk=by.township_id)
+        return township.county, township
+    if role == Role.COUNTY_OFFICE and by.county_id:
+        return County.objects.get(pk=by.county_id), None
+    raise PermissionDenied(_("只有乡级或县级河长办可以管理本地检查项。"))
+
+
+def may_manage(user, item: LocalCheck) -> bool:
+    """A township office its township's items, a county office its county-wide ones."""
+    role = getattr(user, "role", "")
+    if role == Role.TOWNSHIP_OFFICE:
+        return item.township_id is not None and item.township_id == user.township_id
+    if role == Role.COUNTY_OFFICE:
+        return item.township_id is None and item.county_id == user.county_id
+    return False
+
+
+def _snapshot(item: LocalCheck) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "kind": item.kind,
+        "options": item.options,
+        "starts_on": item.starts_on.isoformat(),
+        "retired_on": item.retired_on.isoformat() if item.retired_on else None,
+    }
+
+
+def _code_taken(county: County, code: str) -> bool:
+    return LocalCheck.objects.filter(county=county, code=code).exists()
+
+
+@transaction.atomic
+def local_check_create(
+    *,
+    by,
+    code: str,
+    name: str,
+    kind: str,
+    options: Iterable[dict[str, Any]] = (),
+    starts_on: date,
+    retired_on: date | None = None,
+    today: date | None = None,
+) -> LocalCheck:
+    """Add a local item for the caller's area (a township office: its township; a county office: county-wide).
+
+    Rules (ValidationError keyed by field): a code of 2–32 lower-case letters, digits or underscores, not a fixed
+    check's and not used before in the county; a name; yes/no, or a list of 2–8 values with at least one that is
+    not a problem; starting tomorrow at the earliest; an end (first day no longer in force) not before the start.
+    """
+    county, township = _area_of_office(by)
+    today = today or _today()
+    name = (name or "").strip()
+    values, option_problems = rules.normalize_local_options(list(options or []))
+    errors = rules.local_item_problems(code=code, name=name, kind=kind, options=values)
+    if option_problems:
+        errors.setdefault("values", []).extend(option_problems)
+    if "code" not in errors and _code_taken(county, code):
+        errors["code"] = [_("编码“%(code)s”已在%(county)s使用过。") % {"code": code, "county": county.name}]
+    if starts_on <= today:
+        errors["starts_on"] = [_("启用日期最早为明天：当天的检查清单在当天开始后不再改变。")]
+    if retired_on is not None and retired_on < starts_on:
+        errors["retired_on"] = [_("停用日期不能早于启用日期。")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    item = LocalCheck(
+        county=county,
+        township=township,
+        code=code,
+        name=name,
+        kind=kind,
+        options=values if kind == rules.CHOICE else [],
+        starts_on=starts_on,
+        retired_on=retired_on,
+        created_by=by,
+        retired_by=by if retired_on else None,
+        retired_at=now if retired_on else None,
+    )
+    item.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            item.save(force_insert=True)
+    except IntegrityError:
+        # Two offices of the county took the same code at the same moment.
+        raise ValidationError(
+            {"code": [_("编码“%(code)s”已在%(county)s使用过。") % {"code": code, "county": county.name}]}
+        ) from None
+    audit(entity=ENTITY, entity_id=item.pk, action="create", by=by, new=_snapshot(item))
+    return item
+
+
+@transaction.atomic
+def local_check_retire(
+    *, item: LocalCheck, by, retired_on: date, reason: str = "", today: date | None = None
+) -> LocalCheck:
+    """Stop using an item from `retired_on` (the first day it no longer applies): tomorrow at the earliest, not
+    before its start (retiring on its start day means it never applies). An item already retired may not be
+    changed; a retirement still ahead may be moved (to tomorrow at the earliest). The item and the answers given to
+    it are kept. Raises PermissionDenied unless `by` keeps the item."""
+    if not may_manage(by, item):
+        raise PermissionDenied(_("只有添加该检查项的河长办可以停用它。"))
+    today = today or _today()
+    item = LocalCheck.objects.select_for_update().get(pk=item.pk)
+    errors: dict[str, list[str]] = {}
+    if item.retired_on is not None and item.retired_on <= today:
+        errors["retired_on"] = [_("该检查项已于%(day)s停用。") % {"day": item.retired_on.isoformat()}]
+    elif retired_on <= today:
+        errors["retired_on"] = [_("停用日期最早为明天：当天的检查清单在当天开始后不再改变。")]
+    elif retired_on < item.starts_on:
+        errors["retired_on"] = [_("停用日期不能早于启用日期。")]
+    reason = (reason or "").strip()
+    if len(reason) > 500:
+        errors["reason"] = [_("原因不能超过%(max)d个字。") % {"max": 500}]
+    if errors:
+        raise ValidationError(errors)
+    old = _snapshot(item)
+    item.retired_on = retired_on
+    item.retired_by = by
+    item.retired_at = timezone.now()
+    item.retire_reason = reason
+    item.full_clean(validate_unique=False, validate_constraints=False)
+    item.save(update_fields=["retired_on", "retired_by", "retired_at", "retire_reason"])
+    audit(entity=ENTITY, entity_id=item.pk, action="retire", by=by, old=old, new=_snapshot(item), reason=reason)
+    return item
+
+
+def tomorrow(today: date | None = None) -> date:
+    return (today or _today()) + timedelta(days=1)
