@@ -199,8 +199,17 @@ class TrackPoint:
     lng: float
     acc: float
 
+    @property
+    def local_time(self) -> str:
+        """The time as stored and fingerprinted: ISO 8601 in Zhengzhou time, worked out once per point (the
+        fingerprint and the stored track both need it; functools.cached_property would take a lock per read)."""
+        text = self.__dict__.get("_local_time")
+        if text is None:
+            text = self.__dict__["_local_time"] = self.t.astimezone(LOCAL_TZ).isoformat()
+        return text
+
     def as_json(self) -> dict[str, Any]:
-        return {"t": self.t.astimezone(LOCAL_TZ).isoformat(), "lat": self.lat, "lng": self.lng, "acc": self.acc}
+        return {"t": self.local_time, "lat": self.lat, "lng": self.lng, "acc": self.acc}
 
 
 def _number(value: Any) -> float | None:
@@ -264,7 +273,8 @@ def track_time_problems(
         if after.t < before.t:
             problems.append(_("第%(n)d个轨迹点的时间早于前一个点，轨迹点须按时间先后排列。") % {"n": n})
             break
-    outside = [n for n, p in enumerate(points, start=1) if not started_at - slack <= p.t <= ended_at + slack]
+    earliest, latest = started_at - slack, ended_at + slack
+    outside = [n for n, p in enumerate(points, start=1) if not earliest <= p.t <= latest]
     if outside:
         message = _("第%(n)d个轨迹点的时间不在巡查开始和结束时间之内(共%(count)d个)。")
         problems.append(message % {"n": outside[0], "count": len(outside)})
@@ -304,7 +314,7 @@ def fingerprint(
         "checks": dict(sorted(checks.items())),
         "actions": list(actions),
         "notes": notes,
-        "track": [[p.t.astimezone(LOCAL_TZ).isoformat(), p.lat, p.lng, p.acc] for p in track],
+        "track": [[p.local_time, p.lat, p.lng, p.acc] for p in track],
     }
     encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -285,8 +285,9 @@ def patrol_log_submit(
     log.flags = _flags_for(log=log, points=points, photo_checks=[], vehicle=_vehicle(points))
     # The uniqueness of client_uuid is left to the database (a concurrent twin may be inserting right now);
     # patroller and segment are rows just read, and the check constraints (end after start, coverage 0–1) are
-    # rules already applied above: validating them again would cost a query each on every submission.
-    log.full_clean(exclude=["client_uuid", "patroller", "segment"], validate_constraints=False)
+    # rules already applied above: validating them again would cost a query each on every submission. The
+    # track is built above from checked points (validating it would dump up to 20 000 points to JSON once more).
+    log.full_clean(exclude=["client_uuid", "patroller", "segment", "track"], validate_constraints=False)
     inserted = False
     try:
         # A twin sent at the same moment passed the read above too: the unique constraint decides between
