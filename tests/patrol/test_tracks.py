@@ -11,10 +11,13 @@
    this process's CPU (issue 10 asks for that generous bound; the goal is ≤ 50 ms, measured by bench/ingest.py).
 """
 
+import hashlib
+import json
 import math
 import random
 import time
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from types import SimpleNamespace
@@ -382,12 +385,6 @@ def test_the_line_index_bounds_the_pairs_a_track_of_long_jumps_can_make():
 def test_the_fingerprint_of_a_track_is_what_it_was_before():
     """Logs stored before this change keep their fingerprints: a retry sent after an upgrade is still a 200.
     (The canonical form below is the one patrol.rules.fingerprint wrote until now, spelled out.)"""
-    import hashlib
-    import json
-    import uuid
-
-    from datetime import UTC, datetime
-
     raw = timed(along((0, 0), (300, 0)), seconds=7)
     for point in raw[::2]:  # as a phone on UTC would spell them
         point["t"] = datetime.fromisoformat(point["t"]).astimezone(UTC).isoformat()
