@@ -34,14 +34,17 @@ from patrol import rules
 
 @dataclass(frozen=True, eq=False)
 class SegmentLine:
-    """A segment's LineString/MultiLineString in metres, as straight edges: starts, unit directions, lengths,
-    and where each edge begins along the whole line (parts one after the other); with an index of the edges."""
+    """A segment's LineString/MultiLineString in metres, as straight edges — start (x, y), unit direction (ux, uy),
+    length, and where each edge begins along the whole line (parts one after the other) — with a spatial index
+    of the edges. One-dimensional arrays, one entry per edge."""
 
-    starts: np.ndarray  # (E, 2)
-    directions: np.ndarray  # (E, 2), unit vectors
-    lengths: np.ndarray  # (E,)
-    offsets: np.ndarray  # (E,), cumulative length before each edge
-    tree: Any  # shapely STRtree of the edges
+    x: np.ndarray
+    y: np.ndarray
+    ux: np.ndarray
+    uy: np.ndarray
+    lengths: np.ndarray
+    offsets: np.ndarray
+    tree: Any  # shapely STRtree of the edges, in the same order
 
     @property
     def length(self) -> float:
@@ -108,7 +111,10 @@ def _segment_line(geometry: dict) -> SegmentLine | None:
         return None
     offsets = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
     tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
-    return SegmentLine(starts=a, directions=(b - a) / lengths[:, None], lengths=lengths, offsets=offsets, tree=tree)
+    (ux, uy) = ((b - a) / lengths[:, None]).T
+    return SegmentLine(
+        x=a[:, 0].copy(), y=a[:, 1].copy(), ux=ux.copy(), uy=uy.copy(), lengths=lengths, offsets=offsets, tree=tree
+    )
 
 
 # --- the track in metres ---------------------------------------------------------------------------------------
@@ -155,18 +161,19 @@ def covered_length(line: SegmentLine, p: np.ndarray, q: np.ndarray, *, buffer_m:
 
     lo = np.minimum(p, q) - buffer_m
     hi = np.maximum(p, q) + buffer_m
+    px, py, qx, qy = (np.ascontiguousarray(c) for c in (p[:, 0], p[:, 1], q[:, 0], q[:, 1]))
     union = (np.empty(0), np.empty(0))
     for first in range(0, len(p), _LEGS_PER_QUERY):
         window = slice(first, first + _LEGS_PER_QUERY)
         boxes = shapely.box(lo[window, 0], lo[window, 1], hi[window, 0], hi[window, 1])
         # Candidate pairs by bounding boxes; the intervals are exact, and empty for a pair that is not near.
         legs, edges = line.tree.query(boxes)
-        legs = legs + first
+        legs += first
         for pair in range(0, len(legs), _PAIRS_PER_PASS):
             leg, edge = legs[pair : pair + _PAIRS_PER_PASS], edges[pair : pair + _PAIRS_PER_PASS]
-            t0, t1 = _intervals(line, edge, p[leg], q[leg], buffer_m)
-            t0 = np.maximum(t0, 0.0)
-            t1 = np.minimum(t1, line.lengths[edge])
+            t0, t1 = _intervals(line, edge, px[leg], py[leg], qx[leg], qy[leg], buffer_m)
+            np.maximum(t0, 0.0, out=t0)
+            np.minimum(t1, line.lengths[edge], out=t1)
             ok = t1 > t0
             # Positions along the whole line, edges one after the other: the union needs no grouping by edge.
             offsets = line.offsets[edge[ok]]
@@ -175,40 +182,54 @@ def covered_length(line: SegmentLine, p: np.ndarray, q: np.ndarray, *, buffer_m:
 
 
 def _intervals(
-    line: SegmentLine, edge: np.ndarray, p: np.ndarray, q: np.ndarray, r: float
+    line: SegmentLine,
+    edge: np.ndarray,
+    px: np.ndarray,
+    py: np.ndarray,
+    qx: np.ndarray,
+    qy: np.ndarray,
+    r: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each pair, the interval [t0, t1] of positions t along the edge's straight line (t = 0 at its start) whose
     distance to the leg p→q is at most r; empty (t0 > t1) when there is none.
 
     The leg's r-neighbourhood is the union of two discs (around p and q) and a rectangle along p→q; it is convex,
     so its intersection with a line is one interval, from the lowest start to the highest end of the pieces'."""
-    a, u = line.starts[edge], line.directions[edge]
-    n = np.column_stack([-u[:, 1], u[:, 0]])
-    # The leg in the edge's frame: x along the edge, y across it.
-    px, py = ((p - a) * u).sum(axis=1), ((p - a) * n).sum(axis=1)
-    qx, qy = ((q - a) * u).sum(axis=1), ((q - a) * n).sum(axis=1)
-    lo = np.full(len(edge), np.inf)
-    hi = np.full(len(edge), -np.inf)
-    for cx, cy in ((px, py), (qx, qy)):  # the discs: (x − cx)² + cy² ≤ r²
-        inside = np.abs(cy) <= r
-        half = np.sqrt(np.where(inside, r * r - cy * cy, 0.0))
-        lo = np.where(inside, np.minimum(lo, cx - half), lo)
-        hi = np.where(inside, np.maximum(hi, cx + half), hi)
-    # The rectangle: points (x, 0) with 0 ≤ (X − p)·w ≤ d and |(X − p)·m| ≤ r, w the leg's unit direction, m its
-    # normal, d its length. Each condition is a slab, linear in x: a·x + b between two bounds.
-    dx, dy = qx - px, qy - py
-    d = np.hypot(dx, dy)
+    ax, ay, ux, uy = line.x[edge], line.y[edge], line.ux[edge], line.uy[edge]
+    # The leg in the edge's frame: x along the edge, y across it (to the left).
+    dx, dy = px - ax, py - ay
+    p_along, p_across = dx * ux + dy * uy, dy * ux - dx * uy
+    dx, dy = qx - ax, qy - ay
+    q_along, q_across = dx * ux + dy * uy, dy * ux - dx * uy
+    lo, hi = _disc(p_along, p_across, r)
+    q_lo, q_hi = _disc(q_along, q_across, r)
+    np.minimum(lo, q_lo, out=lo)
+    np.maximum(hi, q_hi, out=hi)
+    # The rectangle: points X = (x, 0) with 0 ≤ (X − p)·w ≤ d and |(X − p)·m| ≤ r, w the leg's unit direction, m
+    # its normal, d its length. Each condition is a slab, linear in x: a·x + b between two bounds.
+    wx, wy = q_along - p_along, q_across - p_across
+    d = np.hypot(wx, wy)
     has_length = d > 0
     safe = np.where(has_length, d, 1.0)
-    wx, wy = dx / safe, dy / safe
-    along = _slab(wx, -px * wx - py * wy, 0.0, d)
-    across = _slab(-wy, px * wy - py * wx, -r, r)
-    r0 = np.maximum(along[0], across[0])
-    r1 = np.minimum(along[1], across[1])
-    rectangle = has_length & (r0 <= r1)
-    lo = np.where(rectangle, np.minimum(lo, r0), lo)
-    hi = np.where(rectangle, np.maximum(hi, r1), hi)
+    wx /= safe
+    wy /= safe
+    s0, s1 = _slab(wx, -(p_along * wx + p_across * wy), 0.0, d)
+    c0, c1 = _slab(-wy, p_along * wy - p_across * wx, -r, r)
+    np.maximum(s0, c0, out=s0)
+    np.minimum(s1, c1, out=s1)
+    rectangle = has_length & (s0 <= s1)
+    np.minimum(lo, np.where(rectangle, s0, np.inf), out=lo)
+    np.maximum(hi, np.where(rectangle, s1, -np.inf), out=hi)
     return lo, hi
+
+
+def _disc(along: np.ndarray, across: np.ndarray, r: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the x-axis crosses the disc of radius r around (along, across): (x − along)² + across² ≤ r²; an
+    empty interval (inf, −inf) where it does not."""
+    square = r * r - across * across
+    inside = square >= 0
+    half = np.sqrt(np.maximum(square, 0.0))
+    return np.where(inside, along - half, np.inf), np.where(inside, along + half, -np.inf)
 
 
 def _slab(a: np.ndarray, b: np.ndarray, low, high) -> tuple[np.ndarray, np.ndarray]:
@@ -217,9 +238,10 @@ def _slab(a: np.ndarray, b: np.ndarray, low, high) -> tuple[np.ndarray, np.ndarr
     safe = np.where(flat, 1.0, a)
     x0, x1 = (low - b) / safe, (high - b) / safe
     start, end = np.minimum(x0, x1), np.maximum(x0, x1)
-    inside = (low <= b) & (b <= high)
-    start = np.where(flat, np.where(inside, -np.inf, np.inf), start)
-    end = np.where(flat, np.where(inside, np.inf, -np.inf), end)
+    if flat.any():
+        inside = ((low <= b) & (b <= high))[flat]
+        start[flat] = np.where(inside, -np.inf, np.inf)
+        end[flat] = np.where(inside, np.inf, -np.inf)
     return start, end
 
 
