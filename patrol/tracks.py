@@ -143,6 +143,9 @@ def coverage(geometry: Any, points: Sequence[rules.TrackPoint], *, buffer_m: flo
     if not points:
         return 0.0
     xy = projected(points)
+    xy = xy[np.isfinite(xy).all(axis=1)]  # a point the projection cannot place (none known) is nowhere near
+    if not len(xy):
+        return 0.0
     if len(xy) == 1:
         xy = np.concatenate([xy, xy])  # one fix: a leg of length 0, i.e. a disc
     covered = covered_length(line, xy[:-1], xy[1:], buffer_m=buffer_m)
