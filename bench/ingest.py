@@ -1,6 +1,7 @@
 """Ingest benchmark (issue 4): prints figures, writes nothing outside a temporary directory, stops by itself.
 
-    .venv/bin/python bench/ingest.py [--seconds 8] [--clients 4] [--workers N] [--photos 7]
+    .venv/bin/python bench/ingest.py [--seconds 8] [--clients 4] [--workers N] [--photos 7] [--heavy-runs 3]
+                                     [--only throughput,photos,heavy]
                                      [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 
 1. Log submissions per second through the full stack — gunicorn on a free loopback port, knox token auth,
@@ -11,6 +12,10 @@
    perceptual hash, EXIF) per 12-megapixel JPEG against plain Pillow open + thumbnail + save of the same file.
    Goal: ≤ 1.5×. For information, the same photo uploaded through the stack
    (`POST /api/v1/patrol-logs/{id}/photos/`: multipart, pipeline, files, flags, row).
+3. The worst GPS tracks within limits (issue 10, bench/heavy_tracks.py: a 20 000-point walk, 20 000 points in a
+   100 m square, 1 800 points of a phone lying still): the coverage and vehicle-speed checks in this process (CPU
+   per track, goal ≤ 50 ms), then each log submitted through the stack (server CPU per request) and sent again
+   (the phone's retry: server CPU of the replay).
 
 The database is a throwaway SQLite file, or with --database-url a throwaway database created on that PostgreSQL
 server (and dropped afterwards). Every loop is bounded by time and by count.
@@ -473,7 +478,85 @@ def time_uploads(port: int, token: str, log_id: int, data: bytes, runs: int) -> 
     return statistics.median(timings) * 1000
 
 
+# --- the worst tracks (issue 10) ------------------------------------------------------------------------------
+
+
+HEAVY_GOAL_MS = 50.0
+
+
+def heavy_body(kind: str, segment_id: int) -> dict:
+    """Yesterday's patrol from 06:00 with the worst track of `kind`, as the phone sends it (JSON values)."""
+    from zoneinfo import ZoneInfo
+
+    from bench import heavy_tracks
+
+    zone = ZoneInfo("Asia/Shanghai")
+    begin = datetime.combine(datetime.now(zone).date() - timedelta(days=1), clock(6, 0), tzinfo=zone)
+    body = log_data(segment_id, client_uuid=str(uuid.UUID(int=0)))
+    body.update(
+        started_at=begin.isoformat(),
+        ended_at=(begin + heavy_tracks.duration(kind)).isoformat(),
+        track=heavy_tracks.track(kind, begin),
+    )
+    return body
+
+
+def time_heavy_rules(body: dict, runs: int) -> dict:
+    """CPU milliseconds of the coverage and vehicle-speed checks on the body's track in this process, as the
+    submission computes them (accurate points, the segment's cached line), best and median of `runs`."""
+    from django.conf import settings
+
+    from patrol import rules, tracks
+
+    river = settings.RIVER
+    points, problems = rules.parse_track(body["track"], max_points=river["TRACK_MAX_POINTS"])
+    if problems:
+        raise RuntimeError(problems)
+    tracks.segment_line(LINE)  # cached per process, as in a worker after its first log on the segment
+    timings, coverage, vehicle = [], None, None
+    for _ in range(runs):
+        started = time.process_time()
+        usable = rules.usable(points, max_accuracy_m=river["TRACK_MAX_ACCURACY_M"])
+        coverage = tracks.coverage(LINE, usable, buffer_m=river["COVERAGE_BUFFER_M"])
+        vehicle = tracks.vehicle_speed(
+            points, limit_kmh=river["VEHICLE_SPEED_KMH"], max_accuracy_m=river["TRACK_MAX_ACCURACY_M"]
+        )
+        timings.append(time.process_time() - started)
+    return {
+        "points": len(points),
+        "best": min(timings) * 1000,
+        "median": statistics.median(timings) * 1000,
+        "coverage": coverage,
+        "vehicle": vehicle,
+    }
+
+
+def time_heavy_posts(server: "Server", token: str, body: dict, runs: int) -> dict:
+    """Server CPU and latency (ms) of submitting the body with a new client_uuid, then of sending it again."""
+    template = json.dumps(body)
+    placeholder = str(uuid.UUID(int=0))
+    fresh, replay = [], []
+    for _ in range(runs):
+        payload = template.replace(placeholder, str(uuid.uuid4()), 1).encode()
+        for expected, out in ((201, fresh), (200, replay)):
+            cpu_before, started = server.cpu_seconds(), time.perf_counter()
+            status, answer = request(server.port, "POST", "/api/v1/patrol-logs/", token, payload)
+            out.append(((server.cpu_seconds() - cpu_before) * 1000, (time.perf_counter() - started) * 1000))
+            if status != expected:
+                raise RuntimeError(f"heavy track answered {status}, expected {expected}: {answer[:300]!r}")
+    return {
+        "bytes": len(template),
+        "cpu": statistics.median(c for c, _wall in fresh),
+        "wall": statistics.median(w for _cpu, w in fresh),
+        "replay_cpu": statistics.median(c for c, _wall in replay),
+        "replay_wall": statistics.median(w for _cpu, w in replay),
+    }
+
+
 # --- main ------------------------------------------------------------------------------------------------------
+
+
+PARTS = ("throughput", "photos", "heavy")
 
 
 def main() -> int:
@@ -483,41 +566,63 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
     parser.add_argument("--photos", type=int, default=7, help="runs of each photo measurement")
+    parser.add_argument("--heavy-runs", type=int, default=3, help="runs of each worst-track measurement")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts to run, of {','.join(PARTS)}")
     parser.add_argument("--database-url", help="a PostgreSQL server to create a throwaway database on")
     args = parser.parse_args()
     if not (0 < args.seconds <= 300 and 1 <= args.rounds <= 20 and 1 <= args.clients <= 64 and 1 <= args.workers <= 64):
         parser.error("--seconds 0–300, --rounds 1–20, --clients 1–64, --workers 1–64")
+    if not 1 <= args.heavy_runs <= 20:
+        parser.error("--heavy-runs 1–20")
+    parts = {part.strip() for part in args.only.split(",") if part.strip()}
+    if not parts or not parts <= set(PARTS):
+        parser.error(f"--only takes some of {', '.join(PARTS)}")
 
     workdir = Path(tempfile.mkdtemp(prefix="river-bench-"))
     database = Database(workdir, args.database_url)
     server = None
+    heavy: dict[str, tuple[dict, dict]] = {}
     try:
         env = django_env(workdir, database.url)
         token, segment_id, log_id = seed(env)
         info = machine()
         server = Server(env, workdir, args.workers)
         server.wait_ready(token)
-        warm = {"seconds": 1.0, "clients": args.clients, "segment_id": segment_id}
-        load(server, token, kind="me", **warm)
-        load(server, token, kind="log", **warm)
-        rounds: dict[str, list[dict]] = {"me": [], "log": []}
-        for _round in range(args.rounds):  # alternating, so that drift in the machine's load hits both alike
-            for kind in ("me", "log"):
-                rounds[kind].append(
-                    load(
-                        server,
-                        token,
-                        kind=kind,
-                        seconds=args.seconds / args.rounds,
-                        clients=args.clients,
-                        segment_id=segment_id,
+        if "throughput" in parts:
+            warm = {"seconds": 1.0, "clients": args.clients, "segment_id": segment_id}
+            load(server, token, kind="me", **warm)
+            load(server, token, kind="log", **warm)
+            rounds: dict[str, list[dict]] = {"me": [], "log": []}
+            for _round in range(args.rounds):  # alternating, so that drift in the machine's load hits both alike
+                for kind in ("me", "log"):
+                    rounds[kind].append(
+                        load(
+                            server,
+                            token,
+                            kind=kind,
+                            seconds=args.seconds / args.rounds,
+                            clients=args.clients,
+                            segment_id=segment_id,
+                        )
                     )
-                )
-        me, logs = summary(rounds["me"]), summary(rounds["log"])
+            me, logs = summary(rounds["me"]), summary(rounds["log"])
+        if "photos" in parts:
+            photo = twelve_megapixels()
+            photos = time_photos(photo, args.photos)
+            upload = time_uploads(server.port, token, log_id, photo, max(1, args.photos // 2))
+        if "heavy" in parts:
+            from bench import heavy_tracks
 
-        photo = twelve_megapixels()
-        photos = time_photos(photo, args.photos)
-        upload = time_uploads(server.port, token, log_id, photo, max(1, args.photos // 2))
+            # Every worker gets a first log on the segment (its cached line), as in a server that has run a while.
+            for _ in range(args.workers * 2):
+                body = json.dumps(log_data(segment_id, client_uuid=str(uuid.uuid4()))).encode()
+                request(server.port, "POST", "/api/v1/patrol-logs/", token, body)
+            for kind in heavy_tracks.POINTS:
+                body = heavy_body(kind, segment_id)
+                heavy[kind] = (
+                    time_heavy_rules(body, args.heavy_runs),
+                    time_heavy_posts(server, token, body, args.heavy_runs),
+                )
     finally:
         if server is not None:
             server.stop()
@@ -528,10 +633,6 @@ def main() -> int:
         database.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    ratio = logs["rps"] / me["rps"] if me["rps"] else 0.0
-    pair_ratios = [log / bare for log, bare in zip(logs["round_rps"], me["round_rps"], strict=True) if bare]
-    cpu_ratio = me["cpu_ms"] / logs["cpu_ms"] if logs["cpu_ms"] else 0.0
-    photo_ratio = photos["pipeline"] / photos["plain"] if photos["plain"] else 0.0
     print("河湖(库)巡察员管理系统 — ingest benchmark")
     print(f"machine:  {info['nproc']} CPUs, {info['cpu']}, {info['memory']} RAM; {info['os']}")
     print(f"software: Python {info['python']}, Django {info['django']}, Pillow {info['pillow']}")
@@ -542,28 +643,55 @@ def main() -> int:
     print(
         f"load:     1-minute load average {os.getloadavg()[0]:.2f} at the end (other work on the machine skews req/s)"
     )
-    print()
-    for label, row in (("GET  /api/v1/me/         ", me), ("POST /api/v1/patrol-logs/", logs)):
+    failed = 0
+    if "throughput" in parts:
+        ratio = logs["rps"] / me["rps"] if me["rps"] else 0.0
+        pair_ratios = [log / bare for log, bare in zip(logs["round_rps"], me["round_rps"], strict=True) if bare]
+        cpu_ratio = me["cpu_ms"] / logs["cpu_ms"] if logs["cpu_ms"] else 0.0
+        print()
+        for label, row in (("GET  /api/v1/me/         ", me), ("POST /api/v1/patrol-logs/", logs)):
+            print(
+                f"{label}  {row['rps']:7.1f} req/s   p50 {row['p50']:6.1f} ms   p95 {row['p95']:6.1f} ms   "
+                f"server CPU {row['cpu_ms']:5.1f} ms/req   ({row['requests']} ok, {row['failed']} failed)"
+            )
         print(
-            f"{label}  {row['rps']:7.1f} req/s   p50 {row['p50']:6.1f} ms   p95 {row['p95']:6.1f} ms   "
-            f"server CPU {row['cpu_ms']:5.1f} ms/req   ({row['requests']} ok, {row['failed']} failed)"
+            f"log submissions / bare endpoint: {ratio:.2f} by throughput "
+            f"(rounds {', '.join(f'{r:.2f}' for r in pair_ratios)}), {cpu_ratio:.2f} by server CPU per request   "
+            f"(goal ≥ 0.60: {'met' if ratio >= 0.6 else 'MISSED'})"
         )
-    print(
-        f"log submissions / bare endpoint: {ratio:.2f} by throughput "
-        f"(rounds {', '.join(f'{r:.2f}' for r in pair_ratios)}), {cpu_ratio:.2f} by server CPU per request   "
-        f"(goal ≥ 0.60: {'met' if ratio >= 0.6 else 'MISSED'})"
-    )
-    print(
-        f"client threads used {logs['client_share']:.0%} of a CPU during the log rounds, "
-        f"{me['client_share']:.0%} during /me/"
-    )
-    print()
-    print(f"12-megapixel JPEG ({len(photo) / 1024 / 1024:.1f} MB, 4000×3000), median of {args.photos}:")
-    print(f"  plain Pillow open + thumbnail + save   {photos['plain']:7.1f} ms")
-    print(f"  photo pipeline (process_photo)         {photos['pipeline']:7.1f} ms")
-    print(f"  pipeline / plain Pillow: {photo_ratio:.2f}×   (goal ≤ 1.5×: {'met' if photo_ratio <= 1.5 else 'MISSED'})")
-    print(f"  upload through the stack (POST …/photos/, median of {max(1, args.photos // 2)})  {upload:7.1f} ms")
-    failed = me["failed"] + logs["failed"]
+        print(
+            f"client threads used {logs['client_share']:.0%} of a CPU during the log rounds, "
+            f"{me['client_share']:.0%} during /me/"
+        )
+        failed += me["failed"] + logs["failed"]
+    if "photos" in parts:
+        photo_ratio = photos["pipeline"] / photos["plain"] if photos["plain"] else 0.0
+        print()
+        print(f"12-megapixel JPEG ({len(photo) / 1024 / 1024:.1f} MB, 4000×3000), median of {args.photos}:")
+        print(f"  plain Pillow open + thumbnail + save   {photos['plain']:7.1f} ms")
+        print(f"  photo pipeline (process_photo)         {photos['pipeline']:7.1f} ms")
+        verdict = "met" if photo_ratio <= 1.5 else "MISSED"
+        print(f"  pipeline / plain Pillow: {photo_ratio:.2f}×   (goal ≤ 1.5×: {verdict})")
+        print(f"  upload through the stack (POST …/photos/, median of {max(1, args.photos // 2)})  {upload:7.1f} ms")
+    if "heavy" in parts:
+        print()
+        print(
+            f"worst tracks (bench/heavy_tracks.py), {args.heavy_runs} runs each; coverage + vehicle speed in this "
+            f"process (CPU; goal ≤ {HEAVY_GOAL_MS:g} ms), the log through the stack (server CPU, median):"
+        )
+        print(
+            f"  {'track':<8} {'points':>6} {'body':>8}  {'checks best / median':>21}  {'coverage':>8} {'vehicle':>7}  "
+            f"{'POST new: CPU / wall':>21}  {'POST again: CPU / wall':>23}"
+        )
+        for kind, (checks, post) in heavy.items():
+            verdict = "met" if checks["best"] <= HEAVY_GOAL_MS else "MISSED"
+            print(
+                f"  {kind:<8} {checks['points']:>6} {post['bytes'] / 1024:>6.0f}KB  "
+                f"{checks['best']:>6.1f} / {checks['median']:>6.1f} ms {verdict:<6}  "
+                f"{checks['coverage']:>8.4f} {'yes' if checks['vehicle'] else 'no':>7}  "
+                f"{post['cpu']:>7.1f} / {post['wall']:>7.1f} ms  "
+                f"{post['replay_cpu']:>9.1f} / {post['replay_wall']:>7.1f} ms"
+            )
     return 1 if failed else 0
 
 

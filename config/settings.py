@@ -212,7 +212,7 @@ RIVER = {
     # Evidence flags: `low_coverage` below this share of the segment within COVERAGE_BUFFER_M of the track.
     "LOW_COVERAGE": float(env_decimal("RIVER_LOW_COVERAGE", "0.60")),
     "COVERAGE_BUFFER_M": env_int("RIVER_COVERAGE_BUFFER_M", 50),
-    # `vehicle_speed`: sustained speed above this (see patrol.rules.vehicle_speed for "sustained").
+    # `vehicle_speed`: sustained speed above this (see patrol.tracks.vehicle_speed for "sustained").
     "VEHICLE_SPEED_KMH": env_int("RIVER_VEHICLE_SPEED_KMH", 25),
     # Track points less accurate than this (metres) are ignored for coverage and speed (GPS jitter).
     "TRACK_MAX_ACCURACY_M": env_int("RIVER_TRACK_MAX_ACCURACY_M", 50),

@@ -9,7 +9,8 @@
   on the photo that arrives second: the first use of a picture is not suspicious, its reuse is.
 - `taken_outside_window`: EXIF capture time more than PHOTO_WINDOW_MINUTES before the start or after the end.
 - `far_from_segment`: EXIF position more than PHOTO_FAR_M metres from the segment's geometry, measured in UTM 49N
-  (patrol.rules.project), never in degrees. No geometry or no position: nothing to measure, no flag.
+  (patrol.rules.project), never in degrees. No geometry or no position: nothing to measure, no flag. One point
+  against the segment: work linear in the geometry's vertices, whatever the log's track.
 - `no_exif`: no capture time in the file (a screenshot, an edited or forwarded picture).
 """
 

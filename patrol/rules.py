@@ -1,5 +1,6 @@
 """Pure rules of the daily patrol log (SPEC §5, API.md): vocabularies, the submission window, track checks,
-the content fingerprint for idempotency, and the log evidence flags (coverage, vehicle speed).
+the content fingerprint for idempotency, and the log's evidence flags (the track's coverage of the segment and
+its vehicle speed are measured in patrol.tracks).
 
 No ORM here. Geometry is measured in metres in UTM zone 49N (EPSG:32649, where Zhengzhou lies), never in
 degrees: a 50 m buffer in degrees would be an ellipse whose size depends on the latitude.
@@ -9,8 +10,6 @@ import hashlib
 import json
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -364,8 +363,17 @@ class TrackPoint:
     lng: float
     acc: float
 
+    @property
+    def local_time(self) -> str:
+        """The time as stored and fingerprinted: ISO 8601 in Zhengzhou time, worked out once per point (the
+        fingerprint and the stored track both need it; functools.cached_property would take a lock per read)."""
+        text = self.__dict__.get("_local_time")
+        if text is None:
+            text = self.__dict__["_local_time"] = self.t.astimezone(LOCAL_TZ).isoformat()
+        return text
+
     def as_json(self) -> dict[str, Any]:
-        return {"t": self.t.astimezone(LOCAL_TZ).isoformat(), "lat": self.lat, "lng": self.lng, "acc": self.acc}
+        return {"t": self.local_time, "lat": self.lat, "lng": self.lng, "acc": self.acc}
 
 
 def _number(value: Any) -> float | None:
@@ -429,7 +437,8 @@ def track_time_problems(
         if after.t < before.t:
             problems.append(_("第%(n)d个轨迹点的时间早于前一个点，轨迹点须按时间先后排列。") % {"n": n})
             break
-    outside = [n for n, p in enumerate(points, start=1) if not started_at - slack <= p.t <= ended_at + slack]
+    earliest, latest = started_at - slack, ended_at + slack
+    outside = [n for n, p in enumerate(points, start=1) if not earliest <= p.t <= latest]
     if outside:
         message = _("第%(n)d个轨迹点的时间不在巡查开始和结束时间之内(共%(count)d个)。")
         problems.append(message % {"n": outside[0], "count": len(outside)})
@@ -473,7 +482,7 @@ def fingerprint(
         "checks": dict(sorted(checks.items())),
         "actions": list(actions),
         "notes": notes,
-        "track": [[p.t.astimezone(LOCAL_TZ).isoformat(), p.lat, p.lng, p.acc] for p in track],
+        "track": [[p.local_time, p.lat, p.lng, p.acc] for p in track],
     }
     if local_checks:
         canonical["local_checks"] = dict(sorted(local_checks.items()))
@@ -485,7 +494,8 @@ def fingerprint(
 
 
 @lru_cache(maxsize=1)
-def _to_utm():
+def to_utm():
+    """The WGS84 → UTM 49N transformer, built once per process."""
     from pyproj import Transformer
 
     # always_xy: GeoJSON and our tracks are (longitude, latitude), whatever the CRS's official axis order.
@@ -496,122 +506,13 @@ def project(lng_lat: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
     """WGS84 (lng, lat) pairs → UTM 49N (x, y) metres."""
     if not lng_lat:
         return []
-    xs, ys = _to_utm().transform([p[0] for p in lng_lat], [p[1] for p in lng_lat])
+    xs, ys = to_utm().transform([p[0] for p in lng_lat], [p[1] for p in lng_lat])
     return list(zip(xs, ys, strict=True))
-
-
-# Projected segment lines kept per process: key → line (or None), least recently used first.
-_LINES: OrderedDict[bytes, Any] = OrderedDict()
-_LINES_MAX = 256
-_LINES_LOCK = threading.Lock()
-_MISSING = object()
-
-
-def segment_line(geometry: Any):
-    """The segment's GeoJSON LineString/MultiLineString in metres, or None (no geometry, a lake's polygon,
-    a reservoir's point: coverage of a line does not apply).
-
-    Every submission on a segment needs the same projected line, so the last `_LINES_MAX` of them are kept per
-    process, keyed by a hash of the geometry itself: an edited segment is a new key, never a stale line.
-    (shapely geometries are immutable, safe to share.)"""
-    if not isinstance(geometry, dict):
-        return None
-    try:
-        text = json.dumps(geometry, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):
-        return _segment_line(geometry)
-    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
-    with _LINES_LOCK:
-        line = _LINES.get(key, _MISSING)
-        if line is not _MISSING:
-            _LINES.move_to_end(key)
-            return line
-    line = _segment_line(geometry)
-    with _LINES_LOCK:
-        _LINES[key] = line
-        while len(_LINES) > _LINES_MAX:
-            _LINES.popitem(last=False)
-    return line
-
-
-def _segment_line(geometry: dict):
-    from shapely.geometry import LineString, MultiLineString
-
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    try:
-        if kind == "LineString":
-            parts = [coordinates]
-        elif kind == "MultiLineString":
-            parts = list(coordinates)
-        else:
-            return None
-        lines = [LineString(project(part)) for part in parts if len(part) >= 2]
-    except (TypeError, ValueError, IndexError):
-        return None
-    line = MultiLineString(lines) if lines else None
-    if line is None or line.length == 0:
-        return None
-    return line
 
 
 def usable(points: Sequence[TrackPoint], *, max_accuracy_m: float) -> list[TrackPoint]:
     """Points accurate enough to judge where the patroller walked (a 300 m fix says little)."""
     return [p for p in points if p.acc <= max_accuracy_m]
-
-
-def coverage(geometry: Any, points: Sequence[TrackPoint], *, buffer_m: float) -> float | None:
-    """Share (0–1) of the segment's line lying within `buffer_m` metres of the track; None when the segment
-    has no line geometry. No track covers nothing (0.0)."""
-    line = segment_line(geometry)
-    if line is None:
-        return None
-    if not points:
-        return 0.0
-    from shapely.geometry import LineString, Point
-
-    xy = project([(p.lng, p.lat) for p in points])
-    walked = Point(xy[0]) if len(set(xy)) == 1 else LineString(xy)
-    # Simplifying by 1 m changes nothing at a 50 m buffer and keeps long tracks fast.
-    area = walked.simplify(1.0).buffer(buffer_m)
-    share = line.intersection(area).length / line.length
-    return round(min(max(share, 0.0), 1.0), 4)
-
-
-# A run of fast legs is "sustained" (a vehicle, not GPS jitter or a few running steps) when it lasts at least
-# this long or covers at least this distance; every leg of it and its net displacement must be over the limit.
-SUSTAINED_SECONDS = 60
-SUSTAINED_METRES = 1000
-
-
-def vehicle_speed(points: Sequence[TrackPoint], *, limit_kmh: float, max_accuracy_m: float) -> bool:
-    """True when the track shows a sustained speed over `limit_kmh`.
-
-    Points less accurate than `max_accuracy_m` are dropped. Consecutive legs each faster than the limit form a
-    run; the run counts when its straight-line (net) speed is also over the limit — back-and-forth jitter has
-    fast legs but no net movement — and it lasts ≥ SUSTAINED_SECONDS or covers ≥ SUSTAINED_METRES. Legs with
-    no elapsed time end a run (two fixes in the same second say nothing about speed).
-    """
-    kept = usable(points, max_accuracy_m=max_accuracy_m)
-    if len(kept) < 2:
-        return False
-    xy = project([(p.lng, p.lat) for p in kept])
-    limit = limit_kmh / 3.6  # m/s
-    run_start: int | None = None
-    run_metres = 0.0
-    for i in range(1, len(kept)):
-        seconds = (kept[i].t - kept[i - 1].t).total_seconds()
-        metres = math.dist(xy[i - 1], xy[i])
-        if seconds > 0 and metres / seconds > limit:
-            if run_start is None:
-                run_start, run_metres = i - 1, 0.0
-            run_metres += metres
-            duration = (kept[i].t - kept[run_start].t).total_seconds()
-            net_speed = math.dist(xy[run_start], xy[i]) / duration
-            if net_speed > limit and (duration >= SUSTAINED_SECONDS or run_metres >= SUSTAINED_METRES):
-                return True
-        else:
-            run_start = None
-    return False
 
 
 # --- the log's flags ------------------------------------------------------------------------------------------

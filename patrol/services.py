@@ -1,8 +1,11 @@
 """Writes of the patrol app: log submission (idempotent), the log's evidence flags, escalated problems.
 
-Submissions arrive from phones that retry on every timeout, often several at once. The database keeps one row
-per `client_uuid` (a unique constraint); the insert runs in a savepoint and a unique violation is answered by
-reading the row that won the race: the same content is a replay (200), other content a conflict (409).
+Submissions arrive from phones that retry on every timeout, often several at once. A retry is found by one
+indexed read of its `client_uuid` as soon as the body is checked and fingerprinted — before the roster, the
+submission window and the track's geometry — and answered from the stored row: the same content is a replay
+(200), other content a conflict (409). Twins sent at the same moment all miss that read; the database keeps one
+row per `client_uuid` (a unique constraint), the insert runs in a savepoint and a unique violation is answered
+by reading the row that won the race, the same way.
 """
 
 from datetime import datetime, timedelta
@@ -15,7 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patrol import local_checks, rules
+from patrol import local_checks, rules, tracks
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
@@ -120,6 +123,10 @@ def _content(*, patroller: Patroller, data: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
+def _conflict() -> IdempotencyConflict:
+    return IdempotencyConflict(_("该编号(client_uuid)已用于另一份内容不同的巡查日志。"))
+
+
 def _replay(*, client_uuid, fingerprint: str) -> PatrolLog | None:
     """The stored log when `client_uuid` is taken and the content is the same; a conflict when it differs.
     Loaded with what the answer shows (patroller and segment names, photos)."""
@@ -132,8 +139,20 @@ def _replay(*, client_uuid, fingerprint: str) -> PatrolLog | None:
     if existing is None:
         return None
     if existing.fingerprint != fingerprint:
-        raise IdempotencyConflict(_("该编号(client_uuid)已用于另一份内容不同的巡查日志。"))
+        raise _conflict()
     return existing
+
+
+def _stored(*, client_uuid, fingerprint: str) -> PatrolLog | None:
+    """`_replay` for a submission about to do its real work, starting with the lightest read: the fingerprint
+    stored under `client_uuid` (one index lookup, patrol_log_client_uuid_unique), which finds nothing for a new
+    log. Only a replay then loads the log for the answer."""
+    stored = PatrolLog.objects.filter(client_uuid=client_uuid).order_by().values_list("fingerprint", flat=True)[:1]
+    if not stored:
+        return None
+    if stored[0] != fingerprint:
+        raise _conflict()
+    return _replay(client_uuid=client_uuid, fingerprint=fingerprint)
 
 
 def _check_window_and_roster(
@@ -242,14 +261,14 @@ def _flags_for(
 
 
 def _vehicle(points: list[rules.TrackPoint]) -> bool:
-    return rules.vehicle_speed(
+    return tracks.vehicle_speed(
         points, limit_kmh=_river("VEHICLE_SPEED_KMH"), max_accuracy_m=_river("TRACK_MAX_ACCURACY_M")
     )
 
 
 def _coverage(segment: Segment, points: list[rules.TrackPoint]) -> float | None:
     usable = rules.usable(points, max_accuracy_m=_river("TRACK_MAX_ACCURACY_M"))
-    return rules.coverage(segment.geometry, usable, buffer_m=_river("COVERAGE_BUFFER_M"))
+    return tracks.coverage(segment.geometry, usable, buffer_m=_river("COVERAGE_BUFFER_M"))
 
 
 def patrol_log_submit(
@@ -276,15 +295,13 @@ def patrol_log_submit(
     now = now or _now()
     by = by if by is not None else patroller.user
     content = _content(patroller=patroller, data=data)
-    try:
-        segment = _check_window_and_roster(patroller=patroller, content=content, now=now, assignment=assignment)
-        local_problems = _local_checks(content=content, segment=segment)
-    except ValidationError:
-        # A retry must get its answer even after the submission window has closed (or the roster changed).
-        existing = _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
-        if existing is not None:
-            return existing, False
-        raise
+    # A retry is answered before any further work: the track's geometry (up to 20 000 points), and the rules of
+    # the day and the roster — a retry gets its log even after the submission window has closed.
+    existing = _stored(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
+    if existing is not None:
+        return existing, False
+    segment = _check_window_and_roster(patroller=patroller, content=content, now=now, assignment=assignment)
+    local_problems = _local_checks(content=content, segment=segment)
 
     points = content["points"]
     log = PatrolLog(
@@ -311,13 +328,14 @@ def patrol_log_submit(
     )
     # The uniqueness of client_uuid is left to the database (a concurrent twin may be inserting right now);
     # patroller and segment are rows just read, and the check constraints (end after start, coverage 0–1) are
-    # rules already applied above: validating them again would cost a query each on every submission.
-    log.full_clean(exclude=["client_uuid", "patroller", "segment"], validate_constraints=False)
+    # rules already applied above: validating them again would cost a query each on every submission. The
+    # track is built above from checked points (validating it would dump up to 20 000 points to JSON once more).
+    log.full_clean(exclude=["client_uuid", "patroller", "segment", "track"], validate_constraints=False)
     inserted = False
     try:
-        # A replay is not looked up before the insert: the unique constraint finds it, and decides races
-        # between twins. Inside an enclosing transaction this block is a savepoint, so the read below works
-        # after the violation on PostgreSQL too.
+        # A twin sent at the same moment passed the read above too: the unique constraint decides between
+        # them. Inside an enclosing transaction this block is a savepoint, so the read below works after the
+        # violation on PostgreSQL too.
         with transaction.atomic():
             log.save(force_insert=True)
             inserted = True

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from patrol import rules, services
+from patrol import tracks as evidence
 from patrol.demo.common import Track, local, rng_for, track_points, uuid_for
 from patrol.demo.photos import add_photos, photo_plans
 from patrol.demo.reports import move_reports
@@ -274,7 +275,7 @@ def _bulk_log(plan: Plan) -> PatrolLog:
         track=[point.as_json() for point in plan.points],
         coverage=plan.track.coverage
         if plan.track
-        else rules.coverage(plan.segment.geometry, [], buffer_m=settings.RIVER["COVERAGE_BUFFER_M"]),
+        else evidence.coverage(plan.segment.geometry, [], buffer_m=settings.RIVER["COVERAGE_BUFFER_M"]),
     )
     log.fingerprint = rules.fingerprint(
         client_uuid=client_uuid,

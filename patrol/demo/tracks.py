@@ -9,6 +9,7 @@ from itertools import pairwise
 from django.conf import settings
 
 from patrol import rules
+from patrol import tracks as evidence
 from patrol.demo.common import Track, local, ring_of, rng_for, track_points
 
 WALK_KMH, FAST_KMH, DRIVE_KMH = 4.5, 14.0, 38.0
@@ -70,8 +71,8 @@ def tracks_of(segment) -> dict[str, Track | None]:
     for track in tracks.values():
         points = track_points(track, local(date(2000, 1, 1), 8))
         usable = rules.usable(points, max_accuracy_m=settings.RIVER["TRACK_MAX_ACCURACY_M"])
-        track.coverage = rules.coverage(segment.geometry, usable, buffer_m=settings.RIVER["COVERAGE_BUFFER_M"])
-        track.vehicle = rules.vehicle_speed(
+        track.coverage = evidence.coverage(segment.geometry, usable, buffer_m=settings.RIVER["COVERAGE_BUFFER_M"])
+        track.vehicle = evidence.vehicle_speed(
             points,
             limit_kmh=settings.RIVER["VEHICLE_SPEED_KMH"],
             max_accuracy_m=settings.RIVER["TRACK_MAX_ACCURACY_M"],

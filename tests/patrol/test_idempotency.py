@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
-from patrol import services
+from patrol import services, tracks
 from patrol.models import PatrolLog, ProblemReport
 from tests.patrol.concurrency import fire
 from tests.patrol.conftest import local
@@ -107,12 +107,41 @@ def test_a_retry_after_the_window_closed_still_gets_its_log(cast, patroller, log
     assert (again.pk, created) == (log.pk, False)
 
 
+def _forbidden(*args, **kwargs):
+    raise AssertionError("the track's geometry was computed again")
+
+
 @pytest.mark.django_db
-def test_a_replay_is_answered_from_the_unique_constraint(cast, patroller, submit, log_body):
-    """What a concurrent twin sees, and every replay takes the same path: no read before the insert; the insert
-    hits the unique constraint, then the row that won answers (200 same content, 409 other content)."""
+def test_a_replay_is_answered_before_the_track_is_measured_again(cast, patroller, submit, log_body, monkeypatch):
+    """A phone retrying a 20 000-point track must not make the server measure it again (issue 10): the stored
+    fingerprint is read before the roster, the window and the geometry, and nothing is inserted."""
+    body = log_body()
+    first = submit(cast["patroller"], body)
+    assert first.status_code == 201
+    monkeypatch.setattr(tracks, "coverage", _forbidden)
+    monkeypatch.setattr(tracks, "vehicle_speed", _forbidden)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = submit(cast["patroller"], body)
+
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    logs = [q["sql"] for q in queries.captured_queries if '"patrol_patrollog"' in q["sql"]]
+    assert logs and all(sql.startswith("SELECT") for sql in logs)
+    conflict = submit(cast["patroller"], {**body, "notes": "另一份内容"})
+    assert conflict.status_code == 409
+    assert PatrolLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_twin_that_missed_the_read_is_answered_from_the_unique_constraint(
+    cast, patroller, submit, log_body, monkeypatch
+):
+    """What a concurrent twin sees: its read came before the other's insert, so it finds nothing and inserts too;
+    the unique constraint refuses the insert, then the row that won answers (200 same content, 409 other)."""
     body = log_body()
     assert submit(cast["patroller"], body).status_code == 201
+    monkeypatch.setattr(services, "_stored", lambda **kwargs: None)  # the read "before" the twin's insert
 
     with CaptureQueriesContext(connection) as queries:
         assert submit(cast["patroller"], body).status_code == 200

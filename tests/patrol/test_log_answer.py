@@ -11,7 +11,7 @@ import pytest
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from patrol import rules
+from patrol import tracks
 from patrol.models import PatrolLog
 from patrol.serializers import PatrolLogSerializer
 from rivers.models import Segment
@@ -71,30 +71,31 @@ def test_a_replay_shows_the_photos_stored_since(cast, patroller, submit, log_bod
     assert again.json() == as_serialized(first["id"])
 
 
-def test_a_good_log_is_stored_in_seven_queries(cast, patroller, api, patrol_now, log_body, django_assert_num_queries):
+def test_a_good_log_is_stored_in_eight_queries(cast, patroller, api, patrol_now, log_body, django_assert_num_queries):
     phone = api.as_user(cast["patroller"])  # its token
     assert phone.post(LOGS, log_body(), format="json").status_code == 201
     # 1–2. the token with its user; the user's other tokens (knox's clean-up) — the same two as GET /api/v1/me/;
     #      knox writes the token's new expiry at most once an hour (MIN_REFRESH_INTERVAL), not here
     # 3.   the patroller's assignment that day with the patroller and the segment (contract in force)
-    # 4.   the local check items (第八条) in force that day for the segment's township and county
-    # 5–7. SAVEPOINT, INSERT the log, RELEASE SAVEPOINT (in production: BEGIN, INSERT, COMMIT)
-    # No read of the client_uuid before the insert, no segment or contract query, no photos query.
-    with django_assert_num_queries(7):
+    # 4.   the fingerprint stored under the client_uuid: none, a new log (a retry is answered here)
+    # 5.   the local check items (第八条) in force that day for the segment's township and county
+    # 6–8. SAVEPOINT, INSERT the log, RELEASE SAVEPOINT (in production: BEGIN, INSERT, COMMIT)
+    # No segment or contract query, no photos query.
+    with django_assert_num_queries(8):
         response = phone.post(LOGS, log_body(), format="json")
     assert response.status_code == 201
 
 
 def test_the_projected_segment_line_is_reused_until_the_geometry_changes():
     line = {"type": "LineString", "coordinates": [[113.62, 34.75], [113.631, 34.75]]}
-    first = rules.segment_line(line)
+    first = tracks.segment_line(line)
 
-    assert rules.segment_line(copy.deepcopy(line)) is first
+    assert tracks.segment_line(copy.deepcopy(line)) is first
 
     moved = copy.deepcopy(line)
     moved["coordinates"][1][0] = 113.642  # twice as long
-    assert rules.segment_line(moved).length == pytest.approx(2 * first.length, rel=0.01)
-    assert rules.segment_line(line) is first
+    assert tracks.segment_line(moved).length == pytest.approx(2 * first.length, rel=0.01)
+    assert tracks.segment_line(line) is first
 
 
 def _jpeg():

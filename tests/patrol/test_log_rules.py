@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from patrol import rules
+from patrol import rules, tracks
 from tests.patrol.conftest import ALL_NORMAL, EAST, HOME_LINE, LAT, METRES_PER_DEGREE_LAT, WEST, local, walk
 
 DAY = date(2026, 11, 20)
@@ -207,32 +207,32 @@ def test_any_visible_difference_changes_the_fingerprint(change):
 
 
 def test_a_walk_along_the_whole_segment_covers_it():
-    assert rules.coverage(HOME_LINE, points(walk(DAY)), buffer_m=50) == pytest.approx(1.0)
+    assert tracks.coverage(HOME_LINE, points(walk(DAY)), buffer_m=50) == pytest.approx(1.0)
 
 
 def test_a_walk_200_m_away_from_the_river_covers_nothing():
     away = walk(DAY, lat=LAT + 200 / METRES_PER_DEGREE_LAT)
-    assert rules.coverage(HOME_LINE, points(away), buffer_m=50) == 0.0
+    assert tracks.coverage(HOME_LINE, points(away), buffer_m=50) == 0.0
 
 
 def test_a_walk_along_half_the_segment_covers_about_half():
     half = walk(DAY, east=(WEST + EAST) / 2, legs=12)
     # Half the line, plus the 50 m of buffer reaching beyond the turning point (50 / 1005 ≈ 0.05).
-    assert rules.coverage(HOME_LINE, points(half), buffer_m=50) == pytest.approx(0.55, abs=0.02)
+    assert tracks.coverage(HOME_LINE, points(half), buffer_m=50) == pytest.approx(0.55, abs=0.02)
 
 
 def test_the_buffer_is_in_metres_not_degrees():
     # 40 m north of the river is inside a 50 m buffer, 60 m is not; a buffer of "50" degrees would cover both.
     near = walk(DAY, lat=LAT + 40 / METRES_PER_DEGREE_LAT)
     far = walk(DAY, lat=LAT + 60 / METRES_PER_DEGREE_LAT)
-    assert rules.coverage(HOME_LINE, points(near), buffer_m=50) == pytest.approx(1.0)
-    assert rules.coverage(HOME_LINE, points(far), buffer_m=50) == 0.0
+    assert tracks.coverage(HOME_LINE, points(near), buffer_m=50) == pytest.approx(1.0)
+    assert tracks.coverage(HOME_LINE, points(far), buffer_m=50) == 0.0
 
 
 def test_a_multilinestring_segment_is_measured_over_all_its_parts():
     second = [[WEST, LAT + 0.01], [EAST, LAT + 0.01]]  # a parallel branch 1.1 km north
     multi = {"type": "MultiLineString", "coordinates": [HOME_LINE["coordinates"], second]}
-    assert rules.coverage(multi, points(walk(DAY)), buffer_m=50) == pytest.approx(0.5, abs=0.01)
+    assert tracks.coverage(multi, points(walk(DAY)), buffer_m=50) == pytest.approx(0.5, abs=0.01)
 
 
 @pytest.mark.parametrize(
@@ -244,18 +244,18 @@ def test_a_multilinestring_segment_is_measured_over_all_its_parts():
     ],
 )
 def test_coverage_is_unknown_without_a_line(geometry):
-    assert rules.coverage(geometry, points(walk(DAY)), buffer_m=50) is None
+    assert tracks.coverage(geometry, points(walk(DAY)), buffer_m=50) is None
 
 
 def test_no_track_covers_nothing():
-    assert rules.coverage(HOME_LINE, [], buffer_m=50) == 0.0
+    assert tracks.coverage(HOME_LINE, [], buffer_m=50) == 0.0
 
 
 # --- vehicle speed ------------------------------------------------------------------------------------------------
 
 
 def speed(track) -> bool:
-    return rules.vehicle_speed(points(track), limit_kmh=25, max_accuracy_m=50)
+    return tracks.vehicle_speed(points(track), limit_kmh=25, max_accuracy_m=50)
 
 
 def test_walking_is_not_a_vehicle():
