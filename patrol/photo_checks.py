@@ -10,7 +10,9 @@
 - `taken_outside_window`: EXIF capture time more than PHOTO_WINDOW_MINUTES before the start or after the end.
 - `far_from_segment`: EXIF position more than PHOTO_FAR_M metres from the segment's geometry, measured in UTM 49N
   (patrol.rules.project), never in degrees. No geometry or no position: nothing to measure, no flag.
-- `no_exif`: no capture time in the file (a screenshot, an edited or forwarded picture).
+- `no_exif`: no capture time known — none in the file and none reported by the phone (a screenshot, an edited or
+  forwarded picture). Time and place are the file's EXIF or, where it has none, the phone's report
+  (patrol.photo_evidence has the precedence rule); the checks read whichever was kept.
 """
 
 from datetime import datetime, timedelta
