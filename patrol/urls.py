@@ -3,6 +3,7 @@
 from django.urls import path
 
 from patrol import api, api_photos, views
+from patrol.views import mobile
 
 api_urlpatterns = [
     path("patrol-logs/", api.log_list, name="patrol-log-list"),
@@ -16,4 +17,12 @@ urlpatterns = [
     path("review/", views.review, name="patrol-review"),
     path("review.xlsx", views.review_xlsx, name="patrol-review-xlsx"),
     path("problems/<int:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
+]
+
+# The patroller's phone app, mounted under /m/ by config/urls.py (the service worker's scope is /m/).
+mobile_urlpatterns = [
+    path("", mobile.app, name="mobile-app"),
+    path("sw.js", mobile.service_worker, name="mobile-sw"),
+    path("manifest.webmanifest", mobile.manifest, name="mobile-manifest"),
+    path("token/", mobile.session_token, name="mobile-token"),
 ]
