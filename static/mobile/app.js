@@ -246,7 +246,7 @@
 
   function onFix(position) {
     var c = position.coords;
-    var point = { t: P.shanghai(position.timestamp || Date.now()), lat: c.latitude, lng: c.longitude, acc: Math.round(c.accuracy * 10) / 10 };
+    var point = { t: P.shanghai(position.timestamp || Date.now(), true), lat: c.latitude, lng: c.longitude, acc: Math.round(c.accuracy * 10) / 10 };
     state.lastFix = { lat: c.latitude, lng: c.longitude, acc: c.accuracy, time: Date.now() };
     var status = $("gps-status");
     status.className = "status " + (c.accuracy <= MAX_ACC ? "good" : "wait");

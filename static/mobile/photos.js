@@ -20,24 +20,25 @@
     return m[1] + "-" + m[2] + "-" + m[3] + "T" + m[4] + ":" + m[5] + ":" + m[6] + off;
   }
 
-  /* A moment as ISO 8601 in Zhengzhou time (+08:00; China keeps no daylight saving time). */
-  function shanghai(ms) {
+  /* A moment as ISO 8601 in Zhengzhou time (+08:00; China keeps no daylight saving time); `millis` keeps the
+     milliseconds (GPS fixes a second apart must never share one time). */
+  function shanghai(ms, millis) {
     var d = new Date(ms + 8 * 3600 * 1000);
+    var fraction = millis ? "." + String(d.getUTCMilliseconds() + 1000).slice(1) : "";
     return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) + "T" +
-      pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + "+08:00";
+      pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + fraction + "+08:00";
   }
+
+  // EXIF tags by number (exifr's "mini" build, vendored for its size, has no tag names).
+  var DATE_TIME_ORIGINAL = 0x9003, DATE_TIME_DIGITIZED = 0x9004, OFFSET_ORIGINAL = 0x9011, OFFSET_DIGITIZED = 0x9012;
 
   function readExif(file) {
     if (!root.exifr) return Promise.resolve({});
-    var time = root.exifr.parse(file, {
-      reviveValues: false, translateValues: false, tiff: true, exif: true, gps: false,
-      pick: ["DateTimeOriginal", "OffsetTimeOriginal", "CreateDate", "OffsetTimeDigitized"]
-    }).catch(function () { return null; });
-    var place = root.exifr.gps(file).catch(function () { return null; });
-    return Promise.all([time, place]).then(function (got) {
-      var t = got[0] || {}, g = got[1] || {};
-      var takenAt = exifTime(t.DateTimeOriginal, t.OffsetTimeOriginal) || exifTime(t.CreateDate, t.OffsetTimeDigitized);
-      var lat = g.latitude, lng = g.longitude;
+    return root.exifr.parse(file, { reviveValues: false }).catch(function () { return null; }).then(function (t) {
+      t = t || {};
+      var takenAt = exifTime(t[DATE_TIME_ORIGINAL] || t.DateTimeOriginal, t[OFFSET_ORIGINAL] || t.OffsetTimeOriginal) ||
+        exifTime(t[DATE_TIME_DIGITIZED] || t.CreateDate, t[OFFSET_DIGITIZED] || t.OffsetTimeDigitized);
+      var lat = t.latitude, lng = t.longitude;
       var hasPlace = typeof lat === "number" && typeof lng === "number" && isFinite(lat) && isFinite(lng) && !(lat === 0 && lng === 0);
       return { taken_at: takenAt, latitude: hasPlace ? lat : null, longitude: hasPlace ? lng : null };
     });
