@@ -112,7 +112,9 @@ def _force_every_status(segments: list[Segment], targets: dict[int, int]) -> Non
 
 def _not_a_river_line(segment: Segment) -> bool:
     geometry = segment.geometry or {}
-    return not (segment.water_body.kind == WaterBody.Kind.RIVER and geometry.get("type") in ("LineString", "MultiLineString"))
+    return not (
+        segment.water_body.kind == WaterBody.Kind.RIVER and geometry.get("type") in ("LineString", "MultiLineString")
+    )
 
 
 def seed_roster(*, stdout, password: str) -> None:

@@ -16,12 +16,12 @@ import json
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -46,7 +46,11 @@ def _checklist() -> list[dict]:
             "code": code,
             "name": str(label),
             "values": [
-                {"value": value, "label": str(rules.VALUE_LABELS.get(value, value)), "problem": value not in rules.OK_VALUES}
+                {
+                    "value": value,
+                    "label": str(rules.VALUE_LABELS.get(value, value)),
+                    "problem": value not in rules.OK_VALUES,
+                }
                 for value in values
             ],
         }
@@ -146,7 +150,9 @@ def session_token(request: HttpRequest) -> JsonResponse:
     if not user.is_authenticated:
         return JsonResponse({"errors": {"non_field_errors": [_("请先登录。")]}}, status=401)
     if user.role != Role.PATROLLER:
-        return JsonResponse({"errors": {"non_field_errors": [_("巡查应用供巡察员使用，办公室人员请使用电脑端页面。")]}}, status=403)
+        return JsonResponse(
+            {"errors": {"non_field_errors": [_("巡查应用供巡察员使用，办公室人员请使用电脑端页面。")]}}, status=403
+        )
     instance, token = AuthToken.objects.create(user=user)
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     response = JsonResponse({"token": token, "expiry": instance.expiry.isoformat() if instance.expiry else None})

@@ -178,7 +178,7 @@
       show($("duty-none"), duty.status !== "on_duty");
       if (duty.status !== "on_duty") {
         text($("duty-message"), duty.message);
-        text($("duty-contacts"), duty.office.contacts.length ? t("today.contacts", { names: duty.office.contacts.join("、") }) : "");
+        text($("duty-contacts"), duty.office.contacts.length ? t("today.contacts", { names: duty.office.contacts.join(t("list.sep")) }) : "");
         return;
       }
       text($("segment-name"), duty.segment.water_body + " · " + duty.segment.name);
@@ -481,7 +481,7 @@
     var error = $("form-error");
     var missing = state.checklist.checks.filter(function (c) { return !state.answers[c.code]; });
     if (missing.length) {
-      text(error, t("form.missing", { n: missing.length, names: missing.map(function (c) { return c.name; }).join("、") }));
+      text(error, t("form.missing", { n: missing.length, names: missing.map(function (c) { return c.name; }).join(t("list.sep")) }));
       show(error, true);
       return;
     }

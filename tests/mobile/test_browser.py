@@ -246,7 +246,7 @@ def test_a_revoked_token_asks_to_sign_in_again_and_then_sends(phone, patroller):
 
 def test_a_log_the_server_refuses_stays_with_its_message(phone, patroller, today, home_segment):
     """A phone that kept a log offline for five days: too late (API: 400), kept as 需处理 with the API's words."""
-    context, page = phone
+    _context, page = phone
     sign_in(page)
     day = today - timedelta(days=5)
     body = {
@@ -269,7 +269,9 @@ def test_a_log_the_server_refuses_stays_with_its_message(phone, patroller, today
         "track": [],
     }
     summary = {"date": day.isoformat(), "segment": home_segment.name, "start": "08:00", "end": "09:00"}
-    page.evaluate("([log, summary]) => RiverOutbox.enqueue({uuid: log.client_uuid, body: log, summary}, [])", [body, summary])
+    page.evaluate(
+        "([log, summary]) => RiverOutbox.enqueue({uuid: log.client_uuid, body: log, summary}, [])", [body, summary]
+    )
     page.goto("/m/#outbox")
     page.click("#send-now")
     item_state(page, "failed")
@@ -288,7 +290,7 @@ def test_a_patroller_without_a_contract_is_told_whom_to_call(phone, patroller, t
     Contract.objects.filter(patroller=patroller).update(
         status=Contract.Status.TERMINATED, terminated_on=today - timedelta(days=1)
     )
-    context, page = phone
+    _context, page = phone
     page.goto("/m/")
     page.fill("input[name=username]", "patroller")
     page.fill("input[name=password]", PASSWORD)
@@ -301,7 +303,7 @@ def test_a_patroller_without_a_contract_is_told_whom_to_call(phone, patroller, t
 
 
 def test_the_ordinary_login_page_sends_a_patroller_to_the_app_signed_in(phone, patroller):
-    context, page = phone
+    _context, page = phone
     page.goto("/accounts/login/")
     page.fill("input[name=username]", "patroller")
     page.fill("input[name=password]", PASSWORD)
