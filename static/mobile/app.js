@@ -32,7 +32,14 @@
   }
   function today() { return P.shanghai(Date.now()).slice(0, 10); }
   function clock(iso) { return iso ? iso.slice(11, 16) : ""; }
-  function banner(message) { text($("banner"), message || ""); show($("banner"), !!message); }
+  var bannerTimer = null;
+  /* A line across the top; `seconds` hides it again (for news, not for problems that last). */
+  function banner(message, seconds) {
+    clearTimeout(bannerTimer);
+    text($("banner"), message || "");
+    show($("banner"), !!message);
+    if (message && seconds) bannerTimer = setTimeout(function () { banner(""); }, seconds * 1000);
+  }
   function csrf() {
     var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
     return match ? decodeURIComponent(match[1]) : "";
@@ -332,8 +339,23 @@
       start: clock(P.shanghai(p.startedAt)), end: clock(P.shanghai(p.endedAt)),
       distance: formatDistance(T.distance(state.points, MAX_ACC)), points: state.points.length
     }));
-    return (state.checklist ? Promise.resolve(state.checklist) : loadChecklist()).then(renderForm);
+    return Promise.all([state.checklist ? Promise.resolve(state.checklist) : loadChecklist(), O.kv.get("draft")]).then(function (got) {
+      // Answers given before a reload or a phone call come back (the photos are chosen again).
+      var draft = got[1];
+      if (draft && draft.uuid === p.uuid) {
+        state.answers = draft.answers || {};
+        state.actions = draft.actions || [];
+        $("notes").value = draft.notes || "";
+      }
+      renderForm(got[0]);
+    });
   }
+
+  function saveDraft() {
+    if (!state.patrol) return;
+    O.kv.set("draft", { uuid: state.patrol.uuid, answers: state.answers, actions: state.actions, notes: $("notes").value });
+  }
+  $("notes").addEventListener("input", saveDraft);
 
   function renderForm(checklist) {
     var holder = $("checks");
@@ -400,6 +422,7 @@
   }
 
   function refreshForm() {
+    saveDraft();
     var problems = problemCodes();
     Array.prototype.forEach.call(document.querySelectorAll("#checks fieldset"), function (set) {
       var bad = problems.indexOf(set.dataset.code) !== -1;
@@ -506,15 +529,15 @@
     });
     $("submit").disabled = true;
     O.enqueue({ uuid: p.uuid, body: log, summary: { date: log.date, segment: p.segment.name, start: clock(started), end: clock(ended) } }, photos)
-      .then(function () { return Promise.all([O.kv.del("patrol"), O.clear("points")]); })
+      .then(function () { return Promise.all([O.kv.del("patrol"), O.kv.del("draft"), O.clear("points")]); })
       .then(function () {
         state.photos.forEach(function (ph) { if (ph.url) URL.revokeObjectURL(ph.url); });
         state.patrol = null; state.points = []; state.answers = {}; state.actions = []; state.photos = [];
         $("notes").value = "";
         $("submit").disabled = false;
-        banner(t("outbox.saved"));
         location.hash = "#outbox";
         route();
+        banner(t("outbox.saved"), 6);
         requestSync();
         flushNow();
       }, function (err) {
@@ -689,6 +712,9 @@
   }
   setInterval(function () { if (navigator.onLine) flushNow(); }, 30000);
   network();
+
+  // Ask the browser not to evict the outbox under storage pressure (granted silently to installed apps).
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
 
   O.kv.set("language", LANGUAGE).then(O.recover).then(function () {
     return Promise.all([O.kv.get("token"), O.kv.get("authNeeded")]);

@@ -238,7 +238,8 @@
             });
           }).then(function (answer) {
             var what = outcome(answer.status);
-            if (what === "sent") { photo.state = "sent"; photo.serverId = answer.body && answer.body.id; photo.message = ""; }
+            // A sent photo is on the server: its picture no longer takes room on the phone.
+            if (what === "sent") { photo.state = "sent"; photo.serverId = answer.body && answer.body.id; photo.message = ""; photo.blob = null; }
             else if (what === "failed") { photo.state = "failed"; photo.message = errorText(answer.body, answer.status); result.failed++; }
             else { photo.state = "pending"; }
             if (what === "auth") result.auth = true;
@@ -287,12 +288,24 @@
     });
   }
 
-  /* Items left "sending" by a page closed mid-request go back to "pending" (the replay makes a resend safe). */
+  // Sent logs (all their photos sent too) are listed this long, then forgotten by the phone.
+  var KEEP_SENT_MS = 14 * 24 * 3600 * 1000;
+
+  /* Items left "sending" by a page closed mid-request go back to "pending" (the replay makes a resend safe);
+     logs sent more than two weeks ago leave the list. Nothing unsent is ever removed here. */
   function recover() {
     return withLock(function () {
       return Promise.all([getAll("logs"), getAll("photos")]).then(function (all) {
+        var cutoff = new Date(Date.now() - KEEP_SENT_MS).toISOString();
         return run(["logs", "photos"], "readwrite", function (tx) {
-          all[0].forEach(function (log) { if (log.state === "sending") { log.state = "pending"; tx.objectStore("logs").put(log); } });
+          all[0].forEach(function (log) {
+            var photos = all[1].filter(function (p) { return p.logUuid === log.uuid; });
+            var allSent = log.state === "sent" && photos.every(function (p) { return p.state === "sent"; });
+            if (allSent && log.createdAt < cutoff) {
+              tx.objectStore("logs").delete(log.uuid);
+              photos.forEach(function (p) { tx.objectStore("photos").delete(p.uuid); });
+            } else if (log.state === "sending") { log.state = "pending"; tx.objectStore("logs").put(log); }
+          });
           all[1].forEach(function (p) { if (p.state === "sending") { p.state = "pending"; tx.objectStore("photos").put(p); } });
         });
       });
