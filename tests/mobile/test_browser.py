@@ -219,6 +219,26 @@ def test_offline_the_log_waits_survives_a_reload_and_is_sent_once_back_online(ph
     assert PatrolLog.objects.count() == 1
 
 
+def test_a_walk_and_the_answers_given_survive_a_reload(phone, patroller):
+    context, page = phone
+    sign_in(page)
+    walk_the_segment(context, page, legs=3)
+    page.reload()  # a phone call, the browser closed by mistake: the walk goes on with its points
+    page.wait_for_selector("#screen-patrol:not([hidden])")
+    page.wait_for_function("document.getElementById('points').textContent === '4'")
+    page.click("#end")
+    page.wait_for_selector("#screen-form:not([hidden])")
+    page.check("fieldset[data-code=signboard] input[value=damaged]", force=True)
+    page.fill("#notes", "公示牌被风吹倒")
+
+    page.reload()
+    page.wait_for_selector("#screen-form:not([hidden])")
+
+    assert page.is_checked("fieldset[data-code=signboard] input[value=damaged]")
+    assert page.input_value("#notes") == "公示牌被风吹倒"
+    assert page.is_visible("fieldset[data-code=signboard] .photo-for")
+
+
 def test_a_revoked_token_asks_to_sign_in_again_and_then_sends(phone, patroller):
     from knox.models import AuthToken
 
