@@ -329,6 +329,21 @@
     savePatrol().then(showForm);
   });
 
+  /* A patrol started by mistake: its track and answers are deleted on the patroller's confirmation. */
+  function discardPatrol() {
+    if (!window.confirm(t("confirm.discard"))) return;
+    stopWatching();
+    state.photos.forEach(function (ph) { if (ph.url) URL.revokeObjectURL(ph.url); });
+    state.patrol = null; state.points = []; state.answers = {}; state.actions = []; state.photos = [];
+    $("notes").value = "";
+    Promise.all([O.kv.del("patrol"), O.kv.del("draft"), O.clear("points")]).then(function () {
+      location.hash = "#today";
+      route();
+    });
+  }
+  $("discard-patrol").addEventListener("click", discardPatrol);
+  $("discard-form").addEventListener("click", discardPatrol);
+
   // --- the log form ------------------------------------------------------------------------------------------------
 
   function showForm() {

@@ -238,6 +238,12 @@ def test_a_walk_and_the_answers_given_survive_a_reload(phone, patroller):
     assert page.input_value("#notes") == "公示牌被风吹倒"
     assert page.is_visible("fieldset[data-code=signboard] .photo-for")
 
+    page.click("#discard-form")  # a patrol started by mistake: gone after a confirmation, nothing sent
+    page.wait_for_selector("#screen-today:not([hidden])")
+    page.reload()
+    page.wait_for_selector("#start:visible")
+    assert PatrolLog.objects.count() == 0
+
 
 def test_a_revoked_token_asks_to_sign_in_again_and_then_sends(phone, patroller):
     from knox.models import AuthToken
