@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test install migrate demo serve lint messages clean bench
+.PHONY: run test install migrate demo serve lint messages clean bench vendor
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,12 @@ clean:
 
 bench: install
 	$(BIN)/python bench/ingest.py
+
+# Browser libraries of the phone app, vendored under static/vendor/ with their licence (pinned in package.json and
+# package-lock.json). Needs Node.js and npm; `make run` and `make test` never do.
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/exifr
+	cp node_modules/exifr/dist/mini.umd.js static/vendor/exifr/mini.umd.js
+	cp node_modules/exifr/LICENSE static/vendor/exifr/LICENSE
+	node -e 'console.log("exifr " + require("./node_modules/exifr/package.json").version)' > static/vendor/exifr/VERSION

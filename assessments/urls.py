@@ -1,5 +1,6 @@
 """API routes of the assessments app, included under /api/v1/ by config/urls.py (pages: page_urls.py)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import (
@@ -9,6 +10,7 @@ from assessments.api import (
     SpotCheckViewSet,
     SupervisionReportViewSet,
 )
+from assessments.api_my_month import my_month_view
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -18,4 +20,7 @@ router.register("dismissal-flags", DismissalFlagViewSet, basename="dismissal-fla
 router.register("corrections", CorrectionViewSet, basename="correction")
 router.register("supervision-reports", SupervisionReportViewSet, basename="supervision-report")
 
-api_urlpatterns = router.urls
+api_urlpatterns = [
+    path("me/month/", my_month_view, name="me-month"),
+    *router.urls,
+]

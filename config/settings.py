@@ -168,6 +168,8 @@ SPECTACULAR_SETTINGS = {
         "CheckEnum": "patrol.rules.CHECK_CHOICES",
         "ActionEnum": "patrol.rules.ACTION_CODES",
         "LocalCheckKindEnum": "patrol.models.LocalCheck.Kind",
+
+        "PhotoEvidenceSourceEnum": "patrol.models.Photo.Source",
     },
 }
 

@@ -8,6 +8,7 @@ from assessments.urls import api_urlpatterns as assessments_api_urls
 from patrol.api_local_checks import LocalCheckViewSet
 from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
+from patrol.urls import mobile_urlpatterns
 from rivers.api import SegmentViewSet, WaterBodyViewSet
 from staffing.api import (
     PatrollerViewSet,
@@ -48,6 +49,7 @@ urlpatterns = [
     path("", include("rivers.urls")),
     path("staffing/", include("staffing.urls")),
     path("patrol/", include("patrol.urls")),
+    path("m/", include(mobile_urlpatterns)),
     path("assessments/", include("assessments.page_urls")),
 ]
 

@@ -86,6 +86,7 @@ class PhotoUploadView(APIView):
                 client_uuid=body.validated_data["client_uuid"],
                 data=upload.read(),
                 check=body.validated_data["check"],
+                reported=body.validated_data["reported"],
             )
         except PhotoTooLarge as exc:
             raise PayloadTooLarge({"file": [exc.message]}) from None

@@ -95,7 +95,15 @@ def photo_thumbnail_path(instance: "Photo", filename: str) -> str:
 
 
 class Photo(models.Model):
-    """Evidence attached to a log: the private original, a thumbnail, its hashes, and EXIF time and place."""
+    """Evidence attached to a log: the private original, a thumbnail, its hashes, and its capture time and place.
+
+    Capture time and place come from the file's own EXIF when it has them, else from what the phone reported with
+    the upload (read from the original before it downscaled it, or its clock and GPS at capture); the `*_source`
+    columns say which (patrol.photo_evidence has the precedence rule)."""
+
+    class Source(models.TextChoices):
+        FILE = "file", _("照片文件EXIF")
+        PHONE = "phone", _("手机报告")
 
     log = models.ForeignKey(PatrolLog, on_delete=models.CASCADE, related_name="photos", verbose_name=_("巡查日志"))
     client_uuid = models.UUIDField(_("客户端编号"))
@@ -107,6 +115,11 @@ class Photo(models.Model):
     taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
+    # Where taken_at and the position came from (empty when there is none).
+    taken_at_source = models.CharField(_("拍摄时间来源"), max_length=8, choices=Source.choices, blank=True)
+    location_source = models.CharField(_("拍摄地点来源"), max_length=8, choices=Source.choices, blank=True)
+    # The accuracy (metres) of a phone-reported position; a file's EXIF position has none.
+    location_accuracy = models.FloatField(_("定位精度(米)"), null=True, blank=True)
     width = models.PositiveIntegerField(_("宽度"), default=0)
     height = models.PositiveIntegerField(_("高度"), default=0)
     # The API field `check` (a model field cannot be named so: Model.check() is Django's system check): a fixed
@@ -134,6 +147,21 @@ class Photo(models.Model):
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="photo_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(taken_at__isnull=True, taken_at_source="")
+                | Q(taken_at__isnull=False, taken_at_source__in=["file", "phone"]),
+                name="photo_taken_at_source_iff_taken_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, location_source="")
+                | Q(latitude__isnull=False, location_source__in=["file", "phone"]),
+                name="photo_location_source_iff_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_accuracy__isnull=True)
+                | Q(location_accuracy__gte=0, latitude__isnull=False, location_source="phone"),
+                name="photo_accuracy_of_phone_location",
             ),
         ]
         indexes = [

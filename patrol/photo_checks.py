@@ -11,7 +11,9 @@
 - `far_from_segment`: EXIF position more than PHOTO_FAR_M metres from the segment's geometry, measured in UTM 49N
   (patrol.rules.project), never in degrees. No geometry or no position: nothing to measure, no flag. One point
   against the segment: work linear in the geometry's vertices, whatever the log's track.
-- `no_exif`: no capture time in the file (a screenshot, an edited or forwarded picture).
+- `no_exif`: no capture time known — none in the file and none reported by the phone (a screenshot, an edited or
+  forwarded picture). Time and place are the file's EXIF or, where it has none, the phone's report
+  (patrol.photo_evidence has the precedence rule); the checks read whichever was kept.
 """
 
 from datetime import datetime, timedelta

@@ -27,9 +27,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from patrol import rules
+from patrol import photo_evidence, rules
 from patrol.models import PatrolLog, Photo
 from patrol.photo_checks import photo_flags
+from patrol.photo_evidence import NOTHING_REPORTED, Reported
 from patrol.photos import process_photo
 from patrol.services import IdempotencyConflict, patrol_log_refresh_flags
 
@@ -44,14 +45,26 @@ def require_may_add_photo(*, log: PatrolLog, by) -> None:
         raise PermissionDenied(_("只有提交该巡查日志的巡察员本人可以上传照片。"))
 
 
-def _replay(*, client_uuid: uuid_module.UUID, log: PatrolLog, sha256: str, check: str) -> Photo | None:
-    """The stored photo when `client_uuid` is taken by the same upload (same log, same bytes, same check);
-    IdempotencyConflict when it was used for anything else."""
+def _replay(
+    *, client_uuid: uuid_module.UUID, log: PatrolLog, sha256: str, check: str, reported: Reported
+) -> Photo | None:
+    """The stored photo when `client_uuid` is taken by the same upload (same log, same bytes, same check, the same
+    phone-reported evidence); IdempotencyConflict when it was used for anything else."""
     existing = Photo.objects.filter(client_uuid=client_uuid).first()
     if existing is None:
         return None
     if existing.log_id != log.pk or existing.sha256 != sha256 or existing.check_code != check:
         raise IdempotencyConflict(_("该编号(client_uuid)已用于另一张照片。"))
+    if not photo_evidence.same_report(
+        taken_at=existing.taken_at,
+        taken_at_source=existing.taken_at_source,
+        latitude=existing.latitude,
+        longitude=existing.longitude,
+        location_source=existing.location_source,
+        location_accuracy=existing.location_accuracy,
+        reported=reported,
+    ):
+        raise IdempotencyConflict(_("该编号(client_uuid)已用于同一张照片，但报告的拍摄时间或地点不同。"))
     return existing
 
 
@@ -74,8 +87,19 @@ def _delete(photo: Photo) -> None:
             field.storage.delete(field.name)
 
 
-def photo_add(*, log: PatrolLog, by, client_uuid: uuid_module.UUID, data: bytes, check: str = "") -> tuple[Photo, bool]:
+def photo_add(
+    *,
+    log: PatrolLog,
+    by,
+    client_uuid: uuid_module.UUID,
+    data: bytes,
+    check: str = "",
+    reported: Reported = NOTHING_REPORTED,
+) -> tuple[Photo, bool]:
     """Attach an uploaded photo to `log`; `(photo, created)`.
+
+    `reported`: the capture time and place the phone sent with the upload, used where the file itself has no
+    EXIF value (patrol.photo_evidence: the precedence rule).
 
     The same `client_uuid` with the same bytes, log and check again returns the stored photo (created False,
     nothing written); with anything else raises IdempotencyConflict. Raises PermissionDenied unless `by` is the
@@ -91,19 +115,30 @@ def photo_add(*, log: PatrolLog, by, client_uuid: uuid_module.UUID, data: bytes,
         raise ValidationError({"check": [_("该日志没有检查项“%(code)s”。") % {"code": check}]})
     river = settings.RIVER
     # A retry gets its answer without decoding anything; the unique constraint below decides real races.
-    existing = _replay(client_uuid=client_uuid, log=log, sha256=hashlib.sha256(data).hexdigest(), check=check)
+    existing = _replay(
+        client_uuid=client_uuid, log=log, sha256=hashlib.sha256(data).hexdigest(), check=check, reported=reported
+    )
     if existing is not None:
         return existing, False
 
     processed = process_photo(data, max_bytes=river["PHOTO_MAX_BYTES"], max_pixels=river["PHOTO_MAX_PIXELS"])
+    evidence = photo_evidence.resolve(
+        file_taken_at=processed.taken_at,
+        file_latitude=processed.latitude,
+        file_longitude=processed.longitude,
+        reported=reported,
+    )
     photo = Photo(
         log=log,
         client_uuid=client_uuid,
         sha256=processed.sha256,
         phash=processed.phash,
-        taken_at=processed.taken_at,
-        latitude=processed.latitude,
-        longitude=processed.longitude,
+        taken_at=evidence.taken_at,
+        taken_at_source=evidence.taken_at_source,
+        latitude=evidence.latitude,
+        longitude=evidence.longitude,
+        location_source=evidence.location_source,
+        location_accuracy=evidence.location_accuracy,
         width=processed.width,
         height=processed.height,
         check_code=check,
@@ -115,9 +150,9 @@ def photo_add(*, log: PatrolLog, by, client_uuid: uuid_module.UUID, data: bytes,
         log=log,
         sha256=processed.sha256,
         phash=processed.phash,
-        taken_at=processed.taken_at,
-        latitude=processed.latitude,
-        longitude=processed.longitude,
+        taken_at=evidence.taken_at,
+        latitude=evidence.latitude,
+        longitude=evidence.longitude,
     )
     try:
         photo.file.save(f"original{processed.extension}", ContentFile(data), save=False)
@@ -131,7 +166,7 @@ def photo_add(*, log: PatrolLog, by, client_uuid: uuid_module.UUID, data: bytes,
             patrol_log_refresh_flags(log=log)
     except IntegrityError:
         _delete(photo)
-        existing = _replay(client_uuid=client_uuid, log=log, sha256=processed.sha256, check=check)
+        existing = _replay(client_uuid=client_uuid, log=log, sha256=processed.sha256, check=check, reported=reported)
         if existing is None:
             raise
         return existing, False

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from patrol import api, api_local_checks, api_photos, views
+from patrol.views import mobile
 
 api_urlpatterns = [
     path("patrol-logs/", api.log_list, name="patrol-log-list"),
@@ -20,4 +21,12 @@ urlpatterns = [
     path("local-checks/", views.local_check_list, name="patrol-local-checks"),
     path("local-checks/new/", views.local_check_create, name="patrol-local-check-new"),
     path("local-checks/<int:pk>/retire/", views.local_check_retire, name="patrol-local-check-retire"),
+]
+
+# The patroller's phone app, mounted under /m/ by config/urls.py (the service worker's scope is /m/).
+mobile_urlpatterns = [
+    path("", mobile.app, name="mobile-app"),
+    path("sw.js", mobile.service_worker, name="mobile-sw"),
+    path("manifest.webmanifest", mobile.manifest, name="mobile-manifest"),
+    path("token/", mobile.session_token, name="mobile-token"),
 ]

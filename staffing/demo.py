@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from rivers import demo as register
-from rivers.models import Segment, Township, Village
+from rivers.models import Segment, Township, Village, WaterBody
 from staffing import rules, selectors
 from staffing.models import Applicant, Assignment, Contract, Patroller, RosterChange, RosterFiling, Vacancy
 
@@ -110,6 +110,13 @@ def _force_every_status(segments: list[Segment], targets: dict[int, int]) -> Non
             break
 
 
+def _not_a_river_line(segment: Segment) -> bool:
+    geometry = segment.geometry or {}
+    return not (
+        segment.water_body.kind == WaterBody.Kind.RIVER and geometry.get("type") in ("LineString", "MultiLineString")
+    )
+
+
 def seed_roster(*, stdout, password: str) -> None:
     """Add the demo roster once. `password` is unused: the demo logins are seed_demo's."""
     if Patroller.objects.filter(is_demo=True).exists():
@@ -152,7 +159,9 @@ def seed_roster(*, stdout, password: str) -> None:
         if not own:
             continue
         through_village = [s for s in own if demo_village and demo_village.pk in segment_villages.get(s.pk, [])]
-        segment = (through_village or own)[0]
+        # A river stretch with a drawn line first: the phone app draws it, and the track's coverage is measured
+        # against a line (a lake's polygon has none).
+        segment = sorted(through_village or own, key=_not_a_river_line)[0]
         reserved.setdefault(segment.pk, []).append(user)
         targets[segment.pk] = max(targets[segment.pk], len(reserved[segment.pk]))
 

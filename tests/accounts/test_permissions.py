@@ -196,6 +196,9 @@ ROWS += problem_report_rows(Row)  # the problem-report endpoints (issue 4)
 ROWS += photo_rows(Row)  # the photo upload and thumbnail endpoints (issue 4)
 ROWS += local_check_rows(Row)  # the checklist and the local check items (issue 9, 第八条)
 
+# The patroller's own month for the phone app (issue 12): patrollers only, whatever their scope.
+ROWS.append(Row("my month", "me-month", lambda get: "/api/v1/me/month/", allowed=frozenset({"patroller"})))
+
 # Routes outside the matrix: open to everyone on purpose (login, the schema and its docs page).
 PUBLIC_ROUTES = {"auth-token", "schema", "docs"}
 

@@ -54,6 +54,11 @@ def test_the_demo_logins_patrol_their_townships_and_the_demo_township_has_work_w
         assert assignment is not None, username
         assert assignment.segment.township_id == user.township_id
         townships.add(user.township_id)
+    # demo_patroller walks a river with a drawn line: the phone app draws it, the track's coverage is measured on it.
+    segment = selectors.assignment_on(
+        patroller=selectors.patroller_of(User.objects.get(username="demo_patroller")), on=today
+    ).segment
+    assert (segment.water_body.kind, segment.geometry["type"]) == ("river", "LineString")
     assert len(townships) == 2
 
     office = User.objects.get(username="demo_township")
