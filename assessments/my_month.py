@@ -157,7 +157,7 @@ def _problem(report: ProblemReport) -> dict[str, Any]:
     return {
         "id": report.pk,
         "category": report.category,
-        "category_label": str(report.get_category_display()),
+        "category_label": report.category_label,
         "status": report.status,
         "status_label": str(report.get_status_display()),
         "date": report.log.date.isoformat(),
@@ -264,7 +264,7 @@ def my_month(*, user, month: date, today: date) -> dict[str, Any]:
             Q(log__date__gte=period.start, log__date__lte=period.last)
             | ~Q(status=ProblemReport.Status.CLOSED) & Q(log__date__lte=period.last)
         )
-        .select_related("log", "segment")
+        .select_related("log", "segment", "local_check")
         .order_by("-created_at", "-id")
     )
     answer.update(
