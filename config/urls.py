@@ -50,5 +50,6 @@ urlpatterns = [
 ]
 
 # Unknown /api/ paths and server errors answer phones in the API error shape (config/api.py).
+handler400 = "config.api.bad_request"
 handler404 = "config.api.not_found"
 handler500 = "config.api.server_error"
