@@ -148,7 +148,21 @@ ROWS = [
         data=lambda w: {"scores": {"records": 11}, "reasons": {"records": "补录照片"}, "reason": "复核"},
     ),
     # --- spot checks -----------------------------------------------------------------------------------------
-    Row("spot-check draws", "spot-check-list", lambda w: "/api/v1/spot-checks/", allowed=OFFICES),
+    # A township office reads no draws, its own county's included (the seed and the county's risk weights are the
+    # county's; the 县级抽考 page and its .xlsx answer 403 alike).
+    Row(
+        "spot-check draws: county and city offices",
+        "spot-check-list",
+        lambda w: "/api/v1/spot-checks/",
+        allowed=frozenset({"county_office", "other_county_office", "city_office"}),
+    ),
+    Row(
+        "the home county's spot-check draws",
+        "spot-check-list",
+        lambda w: f"/api/v1/spot-checks/?county={w['patroller'].township.county_id}&month={w['month']}",
+        allowed=frozenset({"county_office", "city_office"}),
+        hidden=frozenset({"other_county_office"}),
+    ),
     Row(
         "draw one's own county's sample",
         "spot-check-draw",
