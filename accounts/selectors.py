@@ -30,3 +30,20 @@ def patroller_summary(*, user) -> dict[str, Any] | None:
     segment = assignment.segment if assignment else staffing.current_segment(patroller)
     brief = {"id": segment.pk, "name": segment.name, "water_body": segment.water_body.name} if segment else None
     return {"id": patroller.pk, "name": patroller.name, "segment": brief}
+
+
+def devices_of(*, user) -> list:
+    """The caller's signed-in devices: their API tokens not yet expired, newest first (created, expiry)."""
+    from django.db.models import Q
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    live = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+    return list(AuthToken.objects.filter(live, user=user).only("created", "expiry").order_by("-created"))
+
+
+def last_sign_out(*, user):
+    """The latest time all of `user`'s devices were signed out (who, when, why), or None."""
+    from accounts.models import TokenRevocation
+
+    return TokenRevocation.objects.filter(user=user).select_related("by").first()

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import LogoutView, MeView, TokenLoginView
+from accounts.api import LogoutAllView, LogoutView, MeView, TokenLoginView
 from assessments.urls import api_urlpatterns as assessments_api_urls
 from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
@@ -29,6 +29,7 @@ router.register("problem-reports", ProblemReportViewSet, basename="problem-repor
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     path("me/", MeView.as_view(), name="me"),
     path("staffing/", StaffingReportView.as_view(), name="staffing"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

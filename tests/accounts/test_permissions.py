@@ -79,6 +79,14 @@ ROWS = [
         method="post",
         ok=204,
     ),
+    Row(
+        "logout-all revokes every token of one's own, with or without a role",
+        "auth-logout-all",
+        lambda get: "/api/v1/auth/logout-all/",
+        allowed=EVERY_ROLE | {"outsider"},
+        method="post",
+        ok=204,
+    ),
     # --- rivers: water bodies (offices only) ------------------------------------------------------------
     Row("water bodies", "water-body-list", lambda get: "/api/v1/water-bodies/", allowed=OFFICES),
     Row(
