@@ -3,7 +3,6 @@ resignation, and registering a new candidate."""
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,12 +20,13 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import Role, TokenRevocation
 from accounts.scope import MAX_ID
+from config import xlsx
 from rivers.models import Segment, Village
 from rivers.selectors import segments_visible_to, townships_visible_to
 from staffing import exports, rules, selectors, services
 from staffing import forms as roster_forms
 from staffing.models import Patroller, Vacancy
-from staffing.views.common import ROSTER_PAGE_SIZE, XLSX_CONTENT_TYPE, failures_of, in_range, roster_offices_only
+from staffing.views.common import ROSTER_PAGE_SIZE, failures_of, in_range, roster_offices_only
 
 
 def _may_add_patroller(user) -> bool:
@@ -101,12 +101,7 @@ def roster_xlsx(request: HttpRequest) -> FileResponse:
     today = timezone.localdate()
     rows = [_roster_row(user, p, today) for p in patrollers]
     name = _("巡察员花名册-%(date)s.xlsx") % {"date": today.isoformat()}
-    return FileResponse(
-        BytesIO(exports.roster_list_xlsx(rows=rows, on=today)),
-        as_attachment=True,
-        filename=name,
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return xlsx.xlsx_response(exports.roster_list_xlsx(rows=rows, on=today), name)
 
 
 def _segments_for(user, patroller: Patroller):
