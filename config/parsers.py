@@ -6,7 +6,8 @@ RecursionError; a body just shallow enough to parse can still overflow the stack
 serialises it again deeper down the call stack. So nesting is bounded here, well below either: no body of API.md
 nests deeper than five levels. Numbers are bounded too: `1e999999` parses as infinity and an integer of thousands
 of digits costs quadratic time to convert and overflows a float later (a track point's latitude), so a number
-that no field can hold is refused with the rest of the body. NaN and Infinity are not JSON (DRF's strict mode).
+that no field can hold is refused with the rest of the body. NaN and Infinity are not JSON (DRF's strict mode), nor
+is half a UTF-16 surrogate pair ("\\ud800").
 """
 
 import json
@@ -46,7 +47,7 @@ def _refuse_constant(name: str) -> None:
 
 def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether arrays and objects nest deeper than `limit`, walked level by level (no recursion of our own)."""
-    level = [data]
+    level = [data] if isinstance(data, (dict, list)) else []
     for _depth in range(limit):
         below = []
         for node in level:
@@ -80,7 +81,19 @@ def loads(raw: bytes, encoding: str = "utf-8") -> Any:
     # Only a body with more brackets than the limit can nest deeper than it: most bodies skip the walk.
     if text.count("[") + text.count("{") > MAX_DEPTH and too_deep(data):
         raise ParseError(_("JSON 嵌套层数过多(最多%(depth)d层)。") % {"depth": MAX_DEPTH})
+    # A "\ud800" escape without its pair is no character: stored in a JSONField it would break every page and
+    # export that shows it. Only an escape can make one (UTF-8 text cannot), so only such bodies are checked.
+    if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(data):
+        raise ParseError(_("JSON 中有无效的字符(不成对的 UTF-16 代理项)。"))
     return data
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class JSONParser(parsers.JSONParser):

@@ -1,20 +1,22 @@
 """The one writer of the service's .xlsx workbooks: every value that reaches a cell, rows, the titled table of the
 office layout, local times, the finished bytes and the download response.
 
-Text is always text. Much of what the workbooks show was typed by people outside the offices (supervision reports
-by village chiefs and volunteers, patrol notes, names, reasons): openpyxl would store a text starting with "=" as a
+Text is always text. Much of what the workbooks show was typed by people outside the offices (supervision reports by
+village chiefs and volunteers, patrol notes, names, reasons): openpyxl would store a text starting with "=" as a
 live formula (`=HYPERLINK(…)`, `=cmd|…` and the like run when an office opens the file) and a text such as "#N/A" as
 an error value. So, following OWASP's guidance on formula injection, `put` stores every str as a string cell, and
 one that starts with "=", "+", "-", "@", a tab or a carriage return also carries Excel's quote prefix (the leading
 apostrophe one types by hand), so that editing the cell in Excel or WPS does not turn it into a formula either. The
 text itself is not altered: searching, sorting and the register's export → import round trip see what was typed.
-Characters XML cannot hold (control characters) become U+FFFD instead of failing the whole export, and a text is cut
-at Excel's 32,767 characters. Numbers, dates, booleans and empty cells are stored as they are.
+Characters XML cannot hold (control characters, half a surrogate pair) become U+FFFD instead of failing the whole
+export, and a text is cut at Excel's 32,767 characters. Numbers, dates, booleans and empty cells are stored as they
+are.
 
 Every export writes through `append` (or `table`, or `put` for a single cell); tests/test_xlsx_exports.py opens
 every workbook the service produces with hostile text in every field a user can write and finds no formula.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from io import BytesIO
@@ -33,6 +35,8 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 # What spreadsheet programs read as the start of a formula (OWASP CSV injection: = + - @ tab CR).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+# Half a UTF-16 surrogate pair is no character: it cannot be written as UTF-8 XML.
+SURROGATES_RE = re.compile("[\ud800-\udfff]")
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
@@ -51,7 +55,7 @@ def put(cell: Cell, value: Any) -> Cell:
     if isinstance(value, Promise):  # a lazily translated label
         value = str(value)
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL_CHARS]
+        text = SURROGATES_RE.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))[:MAX_CELL_CHARS]
         cell.value = text
         cell.data_type = "s"  # openpyxl reads "=…" as a formula and "#N/A" as an error: it is neither
         if text.startswith(FORMULA_STARTS):

@@ -9,6 +9,7 @@ from config.parsers import MAX_DEPTH, MAX_INTEGER_DIGITS
 
 NESTING = "JSON 嵌套层数过多(最多32层)。"
 NUMBER = "JSON 中有超出范围的数字(不能是 NaN、Infinity 或超过20位的整数)。"
+SURROGATE = "JSON 中有无效的字符(不成对的 UTF-16 代理项)。"
 assert str(MAX_DEPTH) in NESTING and str(MAX_INTEGER_DIGITS) in NUMBER  # the messages track the limits
 
 # (what it is, body, the message of the 400)
@@ -19,6 +20,7 @@ BODIES = [
     ("a number beyond any float", '{"note": 1e999999}', NUMBER),
     ("NaN", '{"note": NaN}', NUMBER),
     ("an integer of 30 digits", '{"note": ' + "9" * 30 + "}", NUMBER),
+    ("half a surrogate pair", '{"note": "\\ud800", "reasons": {"records": "\\udc00x"}}', SURROGATE),
 ]
 
 

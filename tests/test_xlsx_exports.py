@@ -368,3 +368,17 @@ def test_every_export_url_is_walked():
     for export in EXPORTS:
         walked.add(resolve(export.url(fake).split("?")[0]).url_name)
     assert _xlsx_routes(get_resolver().url_patterns) <= walked
+
+
+def test_a_cell_replaces_what_xml_cannot_hold_and_stops_at_excels_limit():
+    from openpyxl import Workbook
+
+    from config.xlsx import MAX_CELL_CHARS, append, workbook_bytes
+
+    book = Workbook()
+    append(book.active, ["a\x01b\ud800c", "=" + "x" * (MAX_CELL_CHARS + 10), 7, 2.5, None, True])
+
+    row = next(openpyxl.load_workbook(io.BytesIO(workbook_bytes(book))).active.iter_rows())
+    assert row[0].value == "a\ufffdb\ufffdc"
+    assert len(row[1].value) == MAX_CELL_CHARS and row[1].data_type == "s" and row[1].quotePrefix
+    assert [cell.value for cell in row[2:]] == [7, 2.5, None, True]
