@@ -276,3 +276,20 @@ def test_the_city_office_sees_no_sign_out_button(web, cast, patroller_login):
 
     assert page.status_code == 200
     assert revoke_url(patroller_login) not in page.content.decode()
+
+
+def test_the_admins_own_password_link_leads_to_the_account_page_and_changes_nothing(client, cast, admin_user):
+    """Django's admin has its own "change password" view, which would bypass the sign-out: it is the account page."""
+    device = phone(admin_user)
+    client.force_login(admin_user)
+
+    assert client.get(reverse("admin:password_change"))["Location"] == reverse("account")
+    response = client.post(
+        reverse("admin:password_change"),
+        {"old_password": "password", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    admin_user.refresh_from_db()
+    assert not admin_user.check_password(NEW_PASSWORD)
+    assert signed_in(device)
