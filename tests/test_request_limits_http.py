@@ -46,13 +46,14 @@ def server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{workdir / 'unused.sqlite3'}",
     }
     log = workdir / "gunicorn.log"
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter running gunicorn, fixed arguments
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter running gunicorn, fixed arguments
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", "1"],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
