@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminPasswordChangeForm, admin_acting_user
 from accounts.models import Role, User
 from accounts.scope import scope_filter, sees_everything
 
@@ -95,6 +96,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     scope = {"county": "county_id", "township": "township_id", "village": "village_id"}
     form = UserPlaceChangeForm
     add_form = UserPlaceCreationForm
+    change_password_form = AdminPasswordChangeForm  # saves through accounts.services: every device signed out
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("角色与所属地"), {"fields": PLACE_FIELDS}),
@@ -114,6 +116,13 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
     def own_rows(self, user) -> Q | None:
         return Q(pk=user.pk)
+
+    def user_change_password(self, request, id, form_url=""):
+        acting = admin_acting_user.set(request.user)  # who changes the password, for the audit record
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            admin_acting_user.reset(acting)
 
     def get_queryset(self, request) -> QuerySet:
         users = super().get_queryset(request)

@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors
+from accounts import selectors, services
 from accounts.lockout import lockout_message
+from accounts.models import TokenRevocation
 from accounts.permissions import ANY_ROLE, ANY_USER
 from accounts.serializers import LoginSerializer, MeSerializer, TokenSerializer
 from config.api import ErrorsSerializer
@@ -72,6 +73,20 @@ class LogoutView(APIView):
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
         else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    """Revokes every token of the caller: all their devices, this one too (API.md). With a browser session, the
+    session ends as well."""
+
+    roles = ANY_USER
+
+    @extend_schema(request=None, responses={204: None}, summary="退出所有设备 / revoke every token of the caller")
+    def post(self, request: Request) -> Response:
+        services.user_tokens_revoke(user=request.user, by=request.user, reason=TokenRevocation.Reason.LOGOUT_ALL)
+        if not isinstance(request.auth, AuthToken):
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -80,3 +80,31 @@ class User(AbstractUser):
             raise ValidationError({"village": _("村不属于所选乡镇。")})
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
             raise ValidationError({"township": _("乡镇不属于所选县(市、区)。")})
+
+
+class TokenRevocation(models.Model):
+    """A sign-out of every device of one user: all their API tokens revoked at once (audit: who, when, why, how
+    many). Written by accounts.services only: a password change, "log out all devices", or an office for a lost
+    phone."""
+
+    class Reason(models.TextChoices):
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        LOGOUT_ALL = "logout_all", _("本人退出所有设备")
+        OFFICE = "office", _("河长办注销设备")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_revocations", verbose_name=_("用户"))
+    # Empty when the password was changed on the command line (manage.py changepassword).
+    by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.CharField(_("原因"), max_length=32, choices=Reason.choices)
+    tokens = models.PositiveIntegerField(_("注销的设备数"))
+
+    class Meta:
+        verbose_name = _("设备注销记录")
+        verbose_name_plural = _("设备注销记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.reason} {self.at:%Y-%m-%d %H:%M}"

@@ -44,6 +44,10 @@ from staffing.models import Patroller
 
 TOWNSHIP_OFFICE = frozenset({Role.TOWNSHIP_OFFICE})
 COUNTY_OFFICE = frozenset({Role.COUNTY_OFFICE})
+# The spot-check draw is the county's record: its seed and every county patroller's risk weight (how each one is
+# seen). The county and city offices read it, as on the 县级抽考 page; a township office learns which of its
+# patrollers were drawn from the county-level assessments it sees, and gets 403 here like on the page.
+SPOT_CHECK_READERS = frozenset({Role.COUNTY_OFFICE, Role.CITY_OFFICE})
 LOCAL_OFFICES = TOWNSHIP_OFFICE | COUNTY_OFFICE
 REPORTERS = frozenset({Role.SUPERVISOR, Role.VILLAGE_CHIEF})
 
@@ -174,7 +178,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     list=extend_schema(parameters=[SpotCheckFilters], summary="县级抽考抽样记录 / spot-check draws"),
 )
 class SpotCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    roles = {"list": OFFICES, "draw": COUNTY_OFFICE}
+    roles = {"list": SPOT_CHECK_READERS, "draw": COUNTY_OFFICE}
     serializer_class = SpotCheckDrawListSerializer
     queryset = SpotCheckDraw.objects.none()
 

@@ -15,6 +15,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.scope import MAX_ID
+from config import limits
 
 
 class Pagination(PageNumberPagination):
@@ -29,6 +30,20 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "conflict"
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "payload too large"
+    default_code = "payload_too_large"
+
+
+class RequestRefused(exceptions.APIException):
+    """A request-size limit Django enforced while reading (config.limits.reading_error), with its own status."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        self.status_code = status_code
+        super().__init__(message)
 
 
 class ErrorsSerializer(serializers.Serializer):
@@ -94,6 +109,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("未找到，或不在您的管辖范围内。"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif (refused := limits.reading_error(exc)) is not None:
+        exc = RequestRefused(*refused)
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -119,6 +136,18 @@ def _as_lists(errors):
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (Django's answer to a SuspiciousOperation raised outside DRF's views): the API error shape for
+    /api/ paths, with 413 for a body over the limit; pages keep the HTML page."""
+    refused = limits.reading_error(exception)
+    if _is_api(request):
+        status_code, message = refused or (400, _("请求无效。"))
+        return limits.error_response(request, status_code, message)
+    if refused is not None:
+        return limits.error_response(request, *refused)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

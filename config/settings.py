@@ -21,6 +21,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # First: its `changepassword` command replaces django.contrib.auth's (the first app to define a command wins).
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -33,7 +35,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    "accounts",
     "rivers",
     "staffing",
     "patrol",
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: no length, too long a body or query string (config/limits.py).
+    "config.limits.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,6 +94,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2id (argon2-cffi) at OWASP's parameters (accounts/hashers.py) for new and changed passwords: a login costs
+# a tenth of PBKDF2's million rounds (docs/benchmarks.md, bench/login.py). PBKDF2 stays after it so that the hashes
+# stored before still verify; Django rehashes each with Argon2 at its owner's next successful login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -135,6 +146,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.RolePermission"],
+    # JSON bounded in nesting and numbers (config/parsers.py); forms and files as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -260,4 +277,13 @@ RIVER = {
 # memory; few files per request. The photo endpoint refuses an oversize Content-Length before reading the body.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Request limits (config/limits.py), each refused before the body is read, in the API error shape:
+# a body that is not multipart (JSON, a form) — a 20,000-point track is about 1.6 MB — else 413;
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# fields of a form or query string, else 400;
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# a multipart body: a photo or the register spreadsheets (20 MB, rivers.admin), with room for the framing, else 413;
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", max(RIVER["PHOTO_MAX_BYTES"], 20 * 1024 * 1024) + 1024 * 1024)
+# the query string (the web server bounds the whole request line: gunicorn.conf.py), else 414.
+QUERY_STRING_MAX_BYTES = env_int("QUERY_STRING_MAX_BYTES", 4096)
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"

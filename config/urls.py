@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import LogoutView, MeView, TokenLoginView
+from accounts.api import LogoutAllView, LogoutView, MeView, TokenLoginView
 from assessments.urls import api_urlpatterns as assessments_api_urls
 from patrol.api_local_checks import LocalCheckViewSet
 from patrol.api_problems import ProblemReportViewSet
@@ -32,6 +33,7 @@ router.register("local-checks", LocalCheckViewSet, basename="local-check")
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     path("me/", MeView.as_view(), name="me"),
     path("staffing/", StaffingReportView.as_view(), name="staffing"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -43,6 +45,9 @@ api_v1 = [
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    # One's own password is changed on the account page, through accounts.services (every device signed out),
+    # also from the admin's "change password" link.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="account"), name="admin-own-password"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
@@ -54,5 +59,6 @@ urlpatterns = [
 ]
 
 # Unknown /api/ paths and server errors answer phones in the API error shape (config/api.py).
+handler400 = "config.api.bad_request"
 handler404 = "config.api.not_found"
 handler500 = "config.api.server_error"

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import ANY_ROLE
 from accounts.scope import MAX_ID
-from config.api import Conflict, ErrorsSerializer
+from config.api import Conflict, ErrorsSerializer, PayloadTooLarge
 from patrol import photo_services, selectors
 from patrol.models import Photo
 from patrol.photos import PhotoRejected, PhotoTooLarge, too_large_message
@@ -29,12 +29,6 @@ from patrol.services import IdempotencyConflict
 
 # Room for the multipart framing and the small fields around the file when judging Content-Length.
 MULTIPART_OVERHEAD = 16 * 1024
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "payload too large"
-    default_code = "payload_too_large"
 
 
 def _too_large() -> PayloadTooLarge:

@@ -1,22 +1,20 @@
 """The township review as an .xlsx workbook (SPEC §8: every table is exportable): the period's logs with their
 flags, who has not logged, and the open problem reports. No ID numbers or phones: names only."""
 
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from config import xlsx
 from patrol import problems
 
 if TYPE_CHECKING:
     from patrol.views import Review
 
-HEADER_FONT = Font(bold=True)
 FLAG_FILL = PatternFill(fill_type="solid", start_color="FEF3F2", end_color="FEF3F2")  # --bad, light
 PERCENT = "0%"
 
@@ -30,14 +28,10 @@ def review_workbook(review: "Review") -> Workbook:
 
 
 def review_xlsx_bytes(review: "Review") -> bytes:
-    buffer = BytesIO()
-    review_workbook(review).save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook_bytes(review_workbook(review))
 
 
-def _local(moment) -> Any:
-    """openpyxl cannot store aware datetimes: local (Zhengzhou) wall-clock time without the zone."""
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+_local = xlsx.local_time  # local (Zhengzhou) wall-clock time without the zone
 
 
 def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
@@ -60,7 +54,8 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
     for row in review.logs:
         log = row.log
         flags = row.all_flags
-        sheet.append(
+        line = xlsx.append(
+            sheet,
             [
                 log.date,
                 log.patroller.name,
@@ -78,9 +73,8 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
                 len(row.photos),
                 _("、").join(label for _code, label in flags),
                 log.notes,
-            ]
+            ],
         )
-        line = sheet.max_row
         sheet.cell(row=line, column=1).number_format = "yyyy-mm-dd"
         for column in (4, 5):
             sheet.cell(row=line, column=column).number_format = "yyyy-mm-dd hh:mm"
@@ -93,14 +87,15 @@ def _attendance_sheet(sheet: Worksheet, review: "Review") -> None:
     columns = [(_("巡察员"), 12), (_("河段"), 22), (_("在岗天数"), 10), (_("已提交天数"), 11), (_("未提交日期"), 60)]
     _header(sheet, columns)
     for row in review.attendance:
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 row.patroller.name,
                 row.segment_name,
                 row.contract_days,
                 row.logged_days,
                 _("、").join(day.isoformat() for day in row.missing),
-            ]
+            ],
         )
 
 
@@ -120,7 +115,8 @@ def _problems_sheet(sheet: Worksheet, review: "Review") -> None:
     today = timezone.localdate()
     for report in review.problems:
         overdue = problems.is_overdue(status=report.status, deadline=report.deadline, today=today)
-        sheet.append(
+        line = xlsx.append(
+            sheet,
             [
                 report.log.date,
                 report.category_label,
@@ -131,16 +127,12 @@ def _problems_sheet(sheet: Worksheet, review: "Review") -> None:
                 report.deadline,
                 _("是") if overdue else "",
                 report.resolution_note,
-            ]
+            ],
         )
-        line = sheet.max_row
         for column in (1, 7):
             sheet.cell(row=line, column=column).number_format = "yyyy-mm-dd"
 
 
 def _header(sheet: Worksheet, columns: list[tuple[Any, int]]) -> None:
-    sheet.append([str(title) for title, _width in columns])
-    for index, (_title, width) in enumerate(columns, start=1):
-        sheet.cell(row=1, column=index).font = HEADER_FONT
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    xlsx.header(sheet, columns)
     sheet.freeze_panes = "A2"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedAdminMixin
 from accounts.scope import sees_everything
+from config import xlsx
 from rivers.models import County, Segment, Township, Village, WaterBody
 from rivers.services import REGISTER_MODELS, RegisterInvalid, register_export, register_import
 
@@ -133,7 +134,7 @@ class WaterBodyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not can_manage_register(request.user):
             raise PermissionDenied
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(content_type=xlsx.CONTENT_TYPE)
         filename = f"register-{timezone.localdate():%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         try:

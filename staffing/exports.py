@@ -1,6 +1,5 @@
 """The staffing report as an .xlsx workbook (SPEC §8: every table is exportable): 河段, 乡镇, 县区, 全市."""
 
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -8,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from config import xlsx
 from staffing import rules
 from staffing.selectors import PlaceTotals, StaffingReport, Totals, township_roster
 
@@ -21,7 +20,6 @@ STATUS_COLOURS = {
     rules.Status.MEETS_STANDARD: "067647",
     rules.Status.UNDETERMINED: "475467",
 }
-HEADER_FONT = Font(bold=True)
 STATUS_FONT = Font(bold=True, color="FFFFFF")
 LENGTH_FORMAT = "0.00"
 
@@ -36,9 +34,7 @@ def staffing_workbook(report: StaffingReport) -> Workbook:
 
 
 def staffing_xlsx_bytes(report: StaffingReport) -> bytes:
-    buffer = BytesIO()
-    staffing_workbook(report).save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook_bytes(staffing_workbook(report))
 
 
 def write_staffing_xlsx(report: StaffingReport, path: str | Path) -> None:
@@ -65,7 +61,8 @@ def _segments_sheet(sheet: Worksheet, report: StaffingReport) -> None:
     _header(sheet, columns)
     for line in report.lines:
         segment = line.segment
-        sheet.append(
+        row = xlsx.append(
+            sheet,
             [
                 segment.code,
                 segment.name,
@@ -80,9 +77,8 @@ def _segments_sheet(sheet: Worksheet, report: StaffingReport) -> None:
                 line.standard,
                 line.actual,
                 str(line.status_label),
-            ]
+            ],
         )
-        row = sheet.max_row
         sheet.cell(row=row, column=7).number_format = LENGTH_FORMAT
         _colour(sheet.cell(row=row, column=len(columns)), line.status)
 
@@ -107,22 +103,19 @@ def _places_sheet(sheet: Worksheet, places: list[PlaceTotals], *, with_county: b
     _colour_status_headers(sheet, first_status_column=len(leading) + 5)
     for entry in places:
         names = [entry.place.name, entry.place.county.name] if with_county else [entry.place.name]
-        sheet.append(names + _totals_cells(entry.totals))
+        xlsx.append(sheet, names + _totals_cells(entry.totals))
 
 
 def _city_sheet(sheet: Worksheet, report: StaffingReport) -> None:
     leading = [(_("范围"), 18), (_("日期"), 12)]
     _header(sheet, leading + _totals_columns())
     _colour_status_headers(sheet, first_status_column=len(leading) + 5)
-    sheet.append([report.scope_label, report.on, *_totals_cells(report.totals)])
+    xlsx.append(sheet, [report.scope_label, report.on, *_totals_cells(report.totals)])
     sheet.cell(row=2, column=2).number_format = "yyyy-mm-dd"
 
 
 def _header(sheet: Worksheet, columns: list[tuple[Any, int]]) -> None:
-    sheet.append([str(title) for title, _width in columns])
-    for index, (_title, width) in enumerate(columns, start=1):
-        sheet.cell(row=1, column=index).font = HEADER_FONT
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    xlsx.header(sheet, columns)
     sheet.freeze_panes = "A2"
 
 
@@ -144,26 +137,18 @@ def _colour(cell, status: rules.Status) -> None:
 # upward, to an office that does not manage the people, so its ID numbers and phones are always masked.
 # ---------------------------------------------------------------------------------------------------------
 
-TITLE_FONT = Font(bold=True, size=14)
-DATE_FORMAT = "yyyy-mm-dd"
-
 
 def _titled_sheet(sheet: Worksheet, title: str, columns: list[tuple[Any, int]]) -> None:
     """A title row over a bold header row; the panes freeze below the header so it stays in view."""
-    sheet.append([title])
-    sheet.cell(row=1, column=1).font = TITLE_FONT
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    sheet.append([str(heading) for heading, _width in columns])
-    for index, (_heading, width) in enumerate(columns, start=1):
-        sheet.cell(row=2, column=index).font = HEADER_FONT
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    xlsx.title_row(sheet, title, width=len(columns))
+    xlsx.header(sheet, columns)
     sheet.freeze_panes = "A3"
 
 
 def _date_columns(sheet: Worksheet, *columns: int) -> None:
     for row in sheet.iter_rows(min_row=3):
         for column in columns:
-            row[column - 1].number_format = DATE_FORMAT
+            row[column - 1].number_format = xlsx.DATE_FORMAT
 
 
 def _yes(value: bool) -> str:
@@ -195,7 +180,8 @@ def roster_list_workbook(*, rows: list, on) -> Workbook:
     for row in rows:
         person = row.patroller
         segment = row.segment
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 person.name,
                 str(person.get_sex_display()),
@@ -210,15 +196,13 @@ def roster_list_workbook(*, rows: list, on) -> Workbook:
                 str(person.get_status_display()),
                 _yes(person.poverty_relief),
                 str(person.get_hiring_level_display()),
-            ]
+            ],
         )
     return book
 
 
 def roster_list_xlsx(*, rows: list, on) -> bytes:
-    buffer = BytesIO()
-    roster_list_workbook(rows=rows, on=on).save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook_bytes(roster_list_workbook(rows=rows, on=on))
 
 
 def roster_filing_workbook(*, filing) -> Workbook:
@@ -252,7 +236,8 @@ def roster_filing_workbook(*, filing) -> Workbook:
     for number, person in enumerate(township_roster(township=township, on=filed_on), start=1):
         assignment = person.active_assignments[0]
         contract = assignment.contract
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 number,
                 person.name,
@@ -266,7 +251,7 @@ def roster_filing_workbook(*, filing) -> Workbook:
                 contract.start,
                 contract.last_day,
                 _yes(person.poverty_relief),
-            ]
+            ],
         )
     _date_columns(sheet, 10, 11)
 
@@ -287,7 +272,8 @@ def roster_filing_workbook(*, filing) -> Workbook:
     )
     for change in covered:
         contract = change.contract
-        changes.append(
+        xlsx.append(
+            changes,
             [
                 change.date,
                 str(change.get_kind_display()),
@@ -295,7 +281,7 @@ def roster_filing_workbook(*, filing) -> Workbook:
                 contract.segment.name if contract else "",
                 contract.start if contract else None,
                 contract.last_day if contract else None,
-            ]
+            ],
         )
     _date_columns(changes, 1, 5, 6)
     return book
@@ -303,6 +289,4 @@ def roster_filing_workbook(*, filing) -> Workbook:
 
 def roster_filing_xlsx(*, filing) -> bytes:
     """The hook `services.roster_file` calls inside its transaction to store the filed workbook."""
-    buffer = BytesIO()
-    roster_filing_workbook(filing=filing).save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook_bytes(roster_filing_workbook(filing=filing))

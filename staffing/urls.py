@@ -12,6 +12,7 @@ urlpatterns = [
     path("patrollers/<int:pk>/", views.patroller_detail, name="staffing-patroller"),
     path("patrollers/<int:pk>/contract/", views.patroller_contract, name="staffing-patroller-contract"),
     path("patrollers/<int:pk>/resign/", views.patroller_resign, name="staffing-patroller-resign"),
+    path("patrollers/<int:pk>/devices/revoke/", views.patroller_revoke_devices, name="staffing-patroller-revoke"),
     path("vacancies/", views.vacancy_list, name="staffing-vacancies"),
     path("vacancies/open-below-standard/", views.vacancy_open_below_standard, name="staffing-vacancies-open"),
     path("vacancies/<int:pk>/", views.vacancy_detail, name="staffing-vacancy"),

@@ -3,11 +3,10 @@
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +19,6 @@ from rivers.models import County, Township
 from rivers.selectors import counties_visible_to, townships_visible_to
 
 PAGE_SIZE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require(allowed: bool) -> None:
@@ -97,10 +95,6 @@ def default_month() -> date:
 def cleaned(form) -> dict:
     form.is_valid()  # an invalid field is shown and left out; the valid ones still apply
     return form.cleaned_data
-
-
-def xlsx_response(content: bytes, filename: str) -> FileResponse:
-    return FileResponse(BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def url_with(name: str, **params) -> str:

@@ -34,8 +34,8 @@ from assessments.views.common import (
     month_text,
     other_townships,
     require,
-    xlsx_response,
 )
+from config.xlsx import xlsx_response
 from staffing.models import Patroller
 
 DECISIONS = ("approve", "reject")

@@ -27,8 +27,8 @@ from assessments.views.common import (
     label_text,
     other_townships,
     require,
-    xlsx_response,
 )
+from config.xlsx import xlsx_response
 
 
 @dataclass

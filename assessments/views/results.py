@@ -29,10 +29,10 @@ from assessments.views.common import (
     percent,
     require,
     township_for,
-    xlsx_response,
 )
 from assessments.views.corrections import Refused, request_correction, request_forms
 from assessments.views.flags import FlagRow, flag_row
+from config.xlsx import xlsx_response
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
 from staffing import rules as staffing_rules

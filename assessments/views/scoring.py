@@ -31,8 +31,8 @@ from assessments.views.common import (
     require,
     township_for,
     url_with,
-    xlsx_response,
 )
+from config.xlsx import xlsx_response
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
 

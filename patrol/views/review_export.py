@@ -1,11 +1,10 @@
 """The review as an .xlsx download: the same filters as the page, every log rather than one page of them."""
 
-from io import BytesIO
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 
+from config import xlsx
 from patrol import exports
 from patrol.views.common import review_request
 from patrol.views.review_page import build_review
@@ -19,9 +18,4 @@ def review_xlsx(request: HttpRequest) -> FileResponse:
         "township": township.name,
         "period": period.first.strftime("%Y-%m") if period.month else period.first.isoformat(),
     }
-    return FileResponse(
-        BytesIO(exports.review_xlsx_bytes(data)),
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx.xlsx_response(exports.review_xlsx_bytes(data), name)

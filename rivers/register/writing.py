@@ -7,6 +7,7 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from config import xlsx
 from rivers.register.layout import LAYOUT, SHEET_ORDER
 
 
@@ -22,11 +23,12 @@ def write_workbook(rows: dict[str, Iterable[Sequence[Any]]], output: IO[bytes]) 
     for key in SHEET_ORDER:
         worksheet = workbook.create_sheet(key)
         columns = LAYOUT[key]
-        worksheet.append([column.header for column in columns])
+        xlsx.append(worksheet, [column.header for column in columns])
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
         for values in rows.get(key, ()):
-            worksheet.append([None if value == "" else value for value in values])
+            # Text stays text (config/xlsx.py): a name typed as "=…" reads back as typed, never as a formula.
+            xlsx.append(worksheet, [None if value == "" else value for value in values])
         for index, column in enumerate(columns, start=1):
             letter = get_column_letter(index)
             worksheet.column_dimensions[letter].width = 40 if column.key == "geometry" else 16

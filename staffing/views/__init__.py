@@ -16,6 +16,7 @@ from staffing.views.patrollers import (
     patroller_create,
     patroller_detail,
     patroller_resign,
+    patroller_revoke_devices,
     roster_list,
     roster_xlsx,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "patroller_create",
     "patroller_detail",
     "patroller_resign",
+    "patroller_revoke_devices",
     "roster_changes",
     "roster_file",
     "roster_filing_download",

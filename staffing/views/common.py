@@ -1,4 +1,4 @@
-"""What the roster pages share: who may open them, ids from the URL, the page size and .xlsx content type, the
+"""What the roster pages share: who may open them, ids from the URL, the page size, the
 eligibility failures box, and the township a posted action is for."""
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +11,6 @@ from rivers.selectors import townships_visible_to
 from staffing import forms as roster_forms
 
 ROSTER_PAGE_SIZE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def roster_offices_only(user) -> None:

@@ -1,7 +1,5 @@
 """Roster changes not yet filed, filing them upward (备案) and the workbook each filing sent."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scope import MAX_ID
+from config import xlsx
 from rivers.selectors import townships_visible_to
 from staffing import exports, selectors, services
 from staffing import forms as roster_forms
-from staffing.views.common import XLSX_CONTENT_TYPE, in_range, roster_offices_only, township_posted
+from staffing.views.common import in_range, roster_offices_only, township_posted
 
 
 @login_required
@@ -69,5 +68,6 @@ def roster_filing_download(request: HttpRequest, pk: int) -> FileResponse:
     filing = get_object_or_404(selectors.roster_filings(user=request.user), pk=in_range(pk))
     stamp = timezone.localtime(filing.filed_at).strftime("%Y%m%d-%H%M")
     name = _("巡察员花名册备案-%(township)s-%(stamp)s.xlsx") % {"township": filing.township.name, "stamp": stamp}
-    content = filing.file.open("rb") if filing.file else BytesIO(exports.roster_filing_xlsx(filing=filing))
-    return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    if filing.file:  # as filed: its cells were written through config.xlsx then
+        return FileResponse(filing.file.open("rb"), as_attachment=True, filename=name, content_type=xlsx.CONTENT_TYPE)
+    return xlsx.xlsx_response(exports.roster_filing_xlsx(filing=filing), name)

@@ -3,7 +3,6 @@ resignation, and registering a new candidate."""
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,15 +14,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts import selectors as account_selectors
+from accounts import services as account_services
+from accounts.models import Role, TokenRevocation
 from accounts.scope import MAX_ID
+from config import xlsx
 from rivers.models import Segment, Village
 from rivers.selectors import segments_visible_to, townships_visible_to
 from staffing import exports, rules, selectors, services
 from staffing import forms as roster_forms
 from staffing.models import Patroller, Vacancy
-from staffing.views.common import ROSTER_PAGE_SIZE, XLSX_CONTENT_TYPE, failures_of, in_range, roster_offices_only
+from staffing.views.common import ROSTER_PAGE_SIZE, failures_of, in_range, roster_offices_only
 
 
 def _may_add_patroller(user) -> bool:
@@ -98,12 +101,7 @@ def roster_xlsx(request: HttpRequest) -> FileResponse:
     today = timezone.localdate()
     rows = [_roster_row(user, p, today) for p in patrollers]
     name = _("巡察员花名册-%(date)s.xlsx") % {"date": today.isoformat()}
-    return FileResponse(
-        BytesIO(exports.roster_list_xlsx(rows=rows, on=today)),
-        as_attachment=True,
-        filename=name,
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return xlsx.xlsx_response(exports.roster_list_xlsx(rows=rows, on=today), name)
 
 
 def _segments_for(user, patroller: Patroller):
@@ -137,6 +135,7 @@ def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     active = getattr(patroller, "active_assignments", [])
+    login = patroller.user if _may_revoke_devices(user) else None
     context = {
         "patroller": patroller,
         "id_number": selectors.id_number_for(user, patroller),
@@ -147,8 +146,35 @@ def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manages": selectors.manages(user, patroller),
         "check": check,
         "check_result": check_result,
+        "login": login,
+        "devices": account_selectors.devices_of(user=login) if login else [],
+        "last_sign_out": account_selectors.last_sign_out(user=login) if login else None,
     }
     return render(request, "staffing/patroller_detail.html", context)
+
+
+def _may_revoke_devices(user) -> bool:
+    # A lost phone is urgent: the township office and the county office above it, whoever hired the patroller.
+    return user.role in (Role.TOWNSHIP_OFFICE, Role.COUNTY_OFFICE)
+
+
+@login_required
+@require_POST
+def patroller_revoke_devices(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the patroller's login out of every phone (a lost phone): 404 outside scope, 403 for other roles."""
+    user = request.user
+    roster_offices_only(user)
+    patroller = selectors.patroller_get(user=user, pk=in_range(pk))
+    if not _may_revoke_devices(user):
+        raise PermissionDenied
+    if patroller.user is None:
+        messages.error(request, _("该巡察员没有登录账号。"))
+    else:
+        count = account_services.user_tokens_revoke(user=patroller.user, by=user, reason=TokenRevocation.Reason.OFFICE)
+        messages.success(
+            request, _("已退出%(name)s在%(count)d台手机上的登录。") % {"name": patroller.name, "count": count}
+        )
+    return redirect("staffing-patroller", pk=patroller.pk)
 
 
 def _managed_patroller(request: HttpRequest, pk: int) -> Patroller:

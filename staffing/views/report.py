@@ -1,6 +1,5 @@
 """The staffing report (SPEC §3) and its .xlsx download."""
 
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django import forms
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.scope import MAX_ID, sees_everything
+from config import xlsx
 from rivers.models import Township
 from rivers.selectors import counties_visible_to, townships_visible_to
 from staffing import exports, rules, selectors
@@ -85,9 +85,4 @@ def staffing_report_xlsx(request: HttpRequest) -> FileResponse:
     _office_only(request.user)
     report, _filters = _report_for(request)
     name = _("巡察员配备情况-%(scope)s-%(date)s.xlsx") % {"scope": report.scope_label, "date": report.on.isoformat()}
-    return FileResponse(
-        BytesIO(exports.staffing_xlsx_bytes(report)),
-        as_attachment=True,
-        filename=name.replace(" ", "-"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx.xlsx_response(exports.staffing_xlsx_bytes(report), name.replace(" ", "-"))

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from tests.hostile_json import BODILESS_ROUTES, assert_refused
 from tests.patrol.local_check_matrix import local_check_rows
 from tests.patrol.log_matrix import patrol_log_rows
 from tests.patrol.photo_matrix import photo_rows
@@ -75,6 +76,14 @@ ROWS = [
         "logout revokes one's own token, with or without a role",
         "auth-logout",
         lambda get: "/api/v1/auth/logout/",
+        allowed=EVERY_ROLE | {"outsider"},
+        method="post",
+        ok=204,
+    ),
+    Row(
+        "logout-all revokes every token of one's own, with or without a role",
+        "auth-logout-all",
+        lambda get: "/api/v1/auth/logout-all/",
         allowed=EVERY_ROLE | {"outsider"},
         method="post",
         ok=204,
@@ -243,3 +252,22 @@ def test_every_api_endpoint_has_a_row():
     routes = _api_routes(get_resolver().url_patterns) - PUBLIC_ROUTES
     missing = routes - {row.route for row in [*ROWS, *ASSESSMENT_ROWS]}
     assert not missing, f"add rows for {sorted(missing)} to tests/accounts/test_permissions.py"
+
+
+WRITES = [row for row in ROWS if row.method in ("post", "patch", "put")]
+
+
+@pytest.mark.parametrize("row", WRITES, ids=[row.name for row in WRITES])
+def test_a_hostile_json_body_is_a_400_in_the_error_shape_never_a_500(row, request, api, cast, segments):
+    """Deep nesting, numbers beyond any field, NaN: to every endpoint taking a body, as a caller allowed there."""
+    url = row.path(request.getfixturevalue)
+    client = api.as_user(cast[sorted(row.allowed)[0]])
+    if row.route in BODILESS_ROUTES:
+        response = getattr(client, row.method)(url, "[" * 2000 + "]" * 2000, content_type="application/json")
+        assert response.status_code == row.ok
+        return
+    assert_refused(client, row.method, url)
+
+
+def test_the_unauthenticated_token_login_refuses_a_hostile_body_with_a_400(api, cast):
+    assert_refused(api, "post", "/api/v1/auth/token/")

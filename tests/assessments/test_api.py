@@ -191,6 +191,21 @@ def test_drawing_answers_the_seed_and_the_patrollers_and_the_same_again(client_f
     assert [(d["seed"], d["patrollers"]) for d in listed] == [(body["seed"], body["patrollers"])]
 
 
+def test_a_township_office_reads_no_spot_check_draw_not_even_its_own_countys(client_for, cast, hire):
+    """The draw lists every county patroller's risk weight and the other townships' sample: the county's record."""
+    hire(start=date(2026, 1, 1))
+    client_for(cast["county_office"]).post("/api/v1/spot-checks/draw/", {"month": MARCH}, format="json")
+
+    for who in ("township_office", "other_township_office"):
+        response = client_for(cast[who]).get(f"/api/v1/spot-checks/?month={MARCH}")
+
+        assert response.status_code == 403
+        assert list(response.json()) == ["errors"]
+        assert b"weight" not in response.content
+    city = client_for(cast["city_office"]).get(f"/api/v1/spot-checks/?month={MARCH}").json()["results"]
+    assert len(city) == 1 and city[0]["weights"]
+
+
 # --- dismissal flags -----------------------------------------------------------------------------------------
 
 

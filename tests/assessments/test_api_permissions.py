@@ -21,6 +21,7 @@ from assessments import rules, services
 from assessments.models import Assessment
 from tests.accounts.test_permissions import CAST, OFFICES, WHO, _api_routes
 from tests.assessments.conftest import FAILING
+from tests.hostile_json import BODILESS_ROUTES, assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,21 @@ ROWS = [
         data=lambda w: {"scores": {"records": 11}, "reasons": {"records": "补录照片"}, "reason": "复核"},
     ),
     # --- spot checks -----------------------------------------------------------------------------------------
-    Row("spot-check draws", "spot-check-list", lambda w: "/api/v1/spot-checks/", allowed=OFFICES),
+    # A township office reads no draws, its own county's included (the seed and the county's risk weights are the
+    # county's; the 县级抽考 page and its .xlsx answer 403 alike).
+    Row(
+        "spot-check draws: county and city offices",
+        "spot-check-list",
+        lambda w: "/api/v1/spot-checks/",
+        allowed=frozenset({"county_office", "other_county_office", "city_office"}),
+    ),
+    Row(
+        "the home county's spot-check draws",
+        "spot-check-list",
+        lambda w: f"/api/v1/spot-checks/?county={w['patroller'].township.county_id}&month={w['month']}",
+        allowed=frozenset({"county_office", "city_office"}),
+        hidden=frozenset({"other_county_office"}),
+    ),
     Row(
         "draw one's own county's sample",
         "spot-check-draw",
@@ -271,3 +286,19 @@ def test_every_assessments_endpoint_has_a_row():
     routes = {name for name in _api_routes(get_resolver().url_patterns) if name.startswith(ASSESSMENT_ROUTES)}
     missing = routes - {row.route for row in ROWS}
     assert not missing, f"add rows for {sorted(missing)}"
+
+
+WRITES = [row for row in ROWS if row.method in ("post", "patch", "put")]
+
+
+@pytest.mark.parametrize("row", WRITES, ids=[row.name for row in WRITES])
+def test_a_hostile_json_body_is_a_400_in_the_error_shape_never_a_500(row, api, cast, world):
+    """Deep nesting, numbers beyond any field, NaN: to every endpoint taking a body, as a caller allowed there."""
+    client = api.as_user(cast[sorted(row.allowed)[0]])
+    if row.route in BODILESS_ROUTES:
+        response = getattr(client, row.method)(
+            row.path(world), "[" * 2000 + "]" * 2000, content_type="application/json"
+        )
+        assert response.status_code == row.ok
+        return
+    assert_refused(client, row.method, row.path(world))
