@@ -130,12 +130,14 @@ def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET if asked else None, segments=segments, initial={"start": today, "segment": current}
     )
     check_result = None
+    check_notices: list[tuple[str, str]] = []
     if asked and check.is_valid():
         check_result = failures_of(
             selectors.eligibility(
                 patroller=patroller, segment=check.cleaned_data["segment"], start=check.cleaned_data["start"]
             )
         )
+        check_notices = selectors.eligibility_notices(patroller=patroller, start=check.cleaned_data["start"])
     active = getattr(patroller, "active_assignments", [])
     context = {
         "patroller": patroller,
@@ -147,6 +149,7 @@ def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manages": selectors.manages(user, patroller),
         "check": check,
         "check_result": check_result,
+        "check_notices": check_notices,
     }
     return render(request, "staffing/patroller_detail.html", context)
 
