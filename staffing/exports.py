@@ -88,7 +88,7 @@ def _segments_sheet(sheet: Worksheet, report: StaffingReport) -> None:
                 line.actual,
                 str(line.status_label),
                 line.segment_actual,
-                line.reservoir.water_body.name if line.reservoir else "",
+                line.reservoir.water_body.name if line.reservoir else None,
                 line.counted_in.name,
             ]
         )
