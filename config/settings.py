@@ -166,6 +166,7 @@ SPECTACULAR_SETTINGS = {
         "SupervisionReportStatusEnum": "assessments.models.SupervisionReport.Status",
         "ProblemReportStatusEnum": "patrol.models.ProblemReport.Status",
         "CheckEnum": "patrol.rules.CHECK_CHOICES",
+        "StaffingStatusEnum": "staffing.rules.STATUS_VALUES",
     },
 }
 

@@ -70,7 +70,7 @@ class SegmentLineSerializer(serializers.Serializer):
     floor = serializers.IntegerField(allow_null=True, help_text=_("底线人数；小型水库的河段为整座水库的底线(每座2名)"))
     standard = serializers.IntegerField(allow_null=True, help_text=_("标准人数；小型水库的河段为整座水库的标准"))
     actual = serializers.IntegerField(help_text=_("实有人数；小型水库的河段为整座水库各河段的人数之和"))
-    status = serializers.ChoiceField(choices=[status.value for status in rules.Status])
+    status = serializers.ChoiceField(choices=rules.STATUS_VALUES)
     status_label = serializers.CharField()
     segment_actual = serializers.IntegerField(help_text=_("本河段自身的实有人数"))
     reservoir = serializers.IntegerField(
@@ -101,7 +101,7 @@ class ReservoirLineSerializer(serializers.Serializer):
     floor = serializers.IntegerField()
     standard = serializers.IntegerField()
     actual = serializers.IntegerField(help_text=_("各河段实有人数之和"))
-    status = serializers.ChoiceField(choices=[status.value for status in rules.Status])
+    status = serializers.ChoiceField(choices=rules.STATUS_VALUES)
     status_label = serializers.CharField()
 
     def get_segments(self, line) -> list[int]:

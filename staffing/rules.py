@@ -28,6 +28,9 @@ STATUS_LABELS = {
     Status.UNDETERMINED: _("待核定"),
 }
 
+# The status codes as the API lists them (the OpenAPI schema names their enum from this list).
+STATUS_VALUES = [status.value for status in Status]
+
 SMALL_RESERVOIR_PATROLLERS = 2
 SMALL_RESERVOIR_CLASSES = ("small_1", "small_2")
 
