@@ -191,7 +191,14 @@ def patroller_contract(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"start": contract.start.isoformat(), "end": contract.end.isoformat()},
             )
             return redirect("staffing-patroller", pk=patroller.pk)
-    context = {"patroller": patroller, "form": form, "failures": failures, "latest": latest}
+    checked_start = form.cleaned_data["start"] if form.is_bound and "start" in form.cleaned_data else start
+    context = {
+        "patroller": patroller,
+        "form": form,
+        "failures": failures,
+        "latest": latest,
+        "notices": selectors.eligibility_notices(patroller=patroller, start=checked_start),
+    }
     return render(request, "staffing/contract_form.html", context, status=400 if form.errors or failures else 200)
 
 
