@@ -452,12 +452,40 @@ def weighted_draw(candidates: Iterable[Candidate], *, size: int, seed: int) -> l
 # --- "excellent" incumbents (SPEC §4) --------------------------------------------------------------------------
 
 
-def is_excellent(month_totals: Sequence[tuple[date, int, bool]], *, average: int | None = None) -> bool:
-    """Over the last 12 assessed months (month, prevailing final total, passed), any order: no failing month and
-    an average total ≥ the setting (85). No assessed month at all is not excellent."""
+EXCELLENCE_WINDOW_MONTHS = 12
+
+
+def excellence_window(before: date) -> list[date]:
+    """The 12 calendar months before the month of `before` (the month a renewal starts), oldest first."""
+    months = [previous_month(month_start(before))]
+    while len(months) < EXCELLENCE_WINDOW_MONTHS:
+        months.append(previous_month(months[-1]))
+    return months[::-1]
+
+
+def is_excellent(
+    month_totals: Sequence[tuple[date, int, bool]],
+    *,
+    before: date | None = None,
+    average: int | None = None,
+    min_months: int | None = None,
+) -> bool:
+    """ "Excellent" performance (第四条(二), SPEC §4) from (month, prevailing final total, passed) rows, any order.
+
+    Over the 12 calendar months before the month of `before` (by default the month after the latest row): at
+    least `min_months` of them assessed (setting EXCELLENT_MIN_MONTHS, 10 — one good month is not a year's
+    record), no failing month among them and an average total ≥ `average` (setting EXCELLENT_AVERAGE, 85).
+    Months not assessed are neither good nor bad; months outside the window do not count.
+    """
     average = int(_river("EXCELLENT_AVERAGE", 85)) if average is None else average
-    recent = sorted(month_totals, key=lambda row: row[0], reverse=True)[:12]
-    if not recent or not all(row[2] for row in recent):
+    min_months = int(_river("EXCELLENT_MIN_MONTHS", 10)) if min_months is None else min_months
+    if not month_totals:
+        return False
+    if before is None:
+        before = next_month(max(month_start(row[0]) for row in month_totals))
+    window = set(excellence_window(before))
+    recent = [row for row in month_totals if month_start(row[0]) in window]
+    if len(recent) < max(1, min_months) or not all(row[2] for row in recent):
         return False
     return Decimal(sum(row[1] for row in recent)) / len(recent) >= average
 

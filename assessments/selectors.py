@@ -30,6 +30,8 @@ from assessments.models import (
 )
 from patrol import rules as patrol_rules
 from patrol.models import PatrolLog, Photo
+from staffing import rules as staffing_rules
+from staffing import selectors as staffing_selectors
 from staffing.models import Contract, Patroller
 
 # --- the month's population and facts --------------------------------------------------------------------------
@@ -48,11 +50,10 @@ class MonthRow:
 def contracts_in_month(*, month: date, through: date) -> QuerySet[Contract]:
     """Contracts in force on at least one day from the 1st of `month` to `through` (≤ the month's end).
 
-    A contract cancelled before it began (terminated_on < start) covers no day and is left out.
+    The roster's "in force" rule (`staffing.selectors.contract_covers_q`): a contract ended early on day D is in
+    force up to D − 1; one cancelled before it began covers no day and is left out.
     """
-    return Contract.objects.filter(start__lte=through, end__gte=month).filter(
-        Q(terminated_on__isnull=True) | (Q(terminated_on__gte=month) & Q(terminated_on__gte=F("start")))
-    )
+    return Contract.objects.filter(staffing_selectors.contract_covers_q(month, through))
 
 
 def _json_has(field: str, code: str) -> Q:
@@ -185,7 +186,7 @@ def month_facts(
     for row in contract_rows:
         patroller_id, start, end, terminated_on = row[:4]
         first_day = max(start, month)
-        last_day = min(terminated_on or end, last)
+        last_day = min(staffing_rules.last_day_in_force(end=end, terminated_on=terminated_on), last)
         if last_day >= first_day:
             days[patroller_id] += (last_day - first_day).days + 1
         current = latest.get(patroller_id)
@@ -260,11 +261,13 @@ def month_outcomes(*, patroller: Patroller) -> dict[date, rules.Outcome]:
 
 
 def is_excellent(*, patroller: Patroller, on: date) -> bool:
-    """SPEC §4: no failing month and an average final score ≥ EXCELLENT_AVERAGE over the previous 12 assessed
-    months (months before the month of `on`; not-assessed months are skipped)."""
-    results = month_results(patroller_ids=[patroller.pk], before=rules.month_start(on)).get(patroller.pk, {})
+    """SPEC §4 (`rules.is_excellent`): over the 12 calendar months before the month of `on`, at least
+    EXCELLENT_MIN_MONTHS (10) assessed, no failing month and an average final score ≥ EXCELLENT_AVERAGE."""
+    before = rules.month_start(on)
+    window = rules.excellence_window(before)
+    results = month_results(patroller_ids=[patroller.pk], since=window[0], before=before).get(patroller.pk, {})
     rows = [(r.month, r.total, r.outcome == rules.Outcome.PASS) for r in results.values()]
-    return rules.is_excellent(rows)
+    return rules.is_excellent(rows, before=before)
 
 
 # --- assessments -----------------------------------------------------------------------------------------------

@@ -185,8 +185,8 @@ SPECTACULAR_SETTINGS = {
         "CheckEnum": "patrol.rules.CHECK_CHOICES",
         "ActionEnum": "patrol.rules.ACTION_CODES",
         "LocalCheckKindEnum": "patrol.models.LocalCheck.Kind",
-
         "PhotoEvidenceSourceEnum": "patrol.models.Photo.Source",
+        "StaffingStatusEnum": "staffing.rules.STATUS_VALUES",
     },
 }
 
@@ -267,8 +267,15 @@ RIVER = {
     # County spot check: at least this share of the county's active patrollers (rounded up), a Decimal so
     # that 10% of 30 is exactly 3.
     "SPOT_CHECK_SHARE": env_decimal("RIVER_SPOT_CHECK_SHARE", "0.10"),
-    # "Excellent" incumbent (SPEC §4): no failing month and at least this average over the last 12 assessed months.
+    # "Excellent" incumbent (SPEC §4): over the 12 calendar months before the month the renewal starts, at least
+    # EXCELLENT_MIN_MONTHS of them assessed, no failing month and an average of at least EXCELLENT_AVERAGE.
     "EXCELLENT_AVERAGE": env_int("RIVER_EXCELLENT_AVERAGE", 85),
+    "EXCELLENT_MIN_MONTHS": env_int("RIVER_EXCELLENT_MIN_MONTHS", 10),
+    # Recruitment (第六条): 总成绩 = 笔试 × exam% + 面试 × interview%, whole percentages adding up to 100.
+    "APPLICANT_WEIGHTS": {
+        "exam": env_int("RIVER_APPLICANT_WEIGHT_EXAM", 50),
+        "interview": env_int("RIVER_APPLICANT_WEIGHT_INTERVIEW", 50),
+    },
     # Pay-rise recommendation (第十条): this share of the year's assessed patrollers (rounded up), best averages of
     # those with no failing month and an average ≥ EXCELLENT_AVERAGE (assessments.rules.pay_rise_ranking).
     "PAY_RISE_SHARE": env_decimal("RIVER_PAY_RISE_SHARE", "0.20"),

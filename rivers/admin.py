@@ -88,6 +88,7 @@ class WaterBodyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "kind", "size_class", "basin", "length_km", "is_demo")
     list_filter = ("kind", "size_class", "basin", "is_demo")
     search_fields = ("code", "name")
+    autocomplete_fields = ("dam_township",)
 
     def scope_queryset(self, queryset: QuerySet, user) -> QuerySet:
         # Water bodies have no place of their own: an office sees those with a segment in its scope.

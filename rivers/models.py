@@ -94,6 +94,20 @@ class WaterBody(models.Model):
     size_class = models.CharField(_("规模"), max_length=16, choices=SizeClass.choices, blank=True)
     basin = models.CharField(_("流域"), max_length=16, choices=Basin.choices, blank=True)
     length_km = models.DecimalField(_("长度(公里)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    # A small reservoir needs 2 patrollers in all (第三条 "小型水库按每个2名配备"), however many townships its
+    # segments lie in: the requirement counts in the township that holds its dam (SPEC §3, docs/staffing.md).
+    # No index: nothing looks water bodies up by it but the PROTECT check on deleting a township, over a table of a
+    # few hundred rows.
+    dam_township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("坝址所在乡镇(街道)"),
+        help_text=_("水库大坝所在的乡镇(街道)。跨乡镇的小型水库按每座2名配备，计入坝址所在乡镇。"),
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
@@ -113,6 +127,10 @@ class WaterBody(models.Model):
             models.CheckConstraint(
                 condition=Q(length_km__isnull=True) | Q(length_km__gt=0),
                 name="water_body_length_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(dam_township__isnull=True) | Q(kind="reservoir"),
+                name="water_body_dam_township_only_for_reservoirs",
             ),
         ]
 
@@ -136,6 +154,8 @@ class WaterBody(models.Model):
                 errors["basin"] = _("河流必须填写流域(黄河或淮河)。")
         if self.length_km is not None and self.length_km <= 0:
             errors["length_km"] = _("长度必须大于0。")
+        if self.dam_township_id is not None and self.kind != self.Kind.RESERVOIR:
+            errors["dam_township"] = _("只有水库有坝址。")
         if errors:
             raise ValidationError(errors)
 

@@ -93,7 +93,10 @@ class _Place:
 _COUNTY_COLUMNS = {"code": "county_code", "name": "county_name", "kind": "county_kind"}
 _TOWNSHIP_COLUMNS = {"code": "township_code", "name": "township_name", "county": "county_code"}
 _VILLAGE_COLUMNS = {"code": "village_code", "name": "village_name", "township": "township_code"}
-_WATER_BODY_COLUMNS = {key: key for key in ("code", "name", "kind", "size_class", "basin", "length_km")}
+_WATER_BODY_COLUMNS = {
+    **{key: key for key in ("code", "name", "kind", "size_class", "basin", "length_km")},
+    "dam_township": "dam_township_code",
+}
 _SEGMENT_COLUMNS = {
     "code": "code",
     "name": "name",
@@ -112,6 +115,7 @@ class _Importer:
         self.parsed = parsed
         self.errors: list[RegisterError] = list(parsed.errors)
         self.summary = RegisterImportSummary()
+        self.dams: list[tuple[int, WaterBody]] = []  # (row, reservoir) whose dam township the files give
         self.known: dict[type[models.Model], dict[str, Any]] = {}
         # Codes whose rows were refused: rows that refer to them are skipped without a second message.
         self.failed: dict[type[models.Model], set[str]] = {model: set() for model in REGISTER_MODELS}
@@ -136,6 +140,7 @@ class _Importer:
         self.import_places()
         self.import_water_bodies()
         self.import_segments()
+        self.check_dams()
 
     # -- helpers
 
@@ -275,7 +280,18 @@ class _Importer:
             body, before = self.existing_or_new(WaterBody, r.code)
             body.name, body.kind, body.size_class, body.basin = r.name, r.kind, r.size_class, r.basin
             body.length_km = r.length_km
-            self.save(body, sheet=WATER_BODIES, row=r.row, columns=_WATER_BODY_COLUMNS, before=before)
+            valid = True
+            if r.dam_township_code:
+                dam = self.resolve(Township, r.dam_township_code, WATER_BODIES, r.row, "dam_township_code")
+                valid = dam is not None
+                body.dam_township = dam
+            elif r.dam_township_code == "":
+                body.dam_township = None
+            saved = self.save(
+                body, sheet=WATER_BODIES, row=r.row, columns=_WATER_BODY_COLUMNS, before=before, valid=valid
+            )
+            if saved and r.dam_township_code:
+                self.dams.append((r.row, body))
 
     def import_segments(self) -> None:
         rows_by_code: dict[str, int] = {}
@@ -315,6 +331,21 @@ class _Importer:
             )
             if saved:
                 segment.villages.set(villages)
+
+    def check_dams(self) -> None:
+        """A dam township given in these files must hold a segment of its reservoir, once the segments are in
+        (a file may move a segment and the dam together)."""
+        if not self.dams:
+            return
+        holding = set(
+            Segment.objects.filter(water_body__in=[body for _row, body in self.dams]).values_list(
+                "water_body_id", "township_id"
+            )
+        )
+        for row, body in self.dams:
+            if (body.pk, body.dam_township_id) not in holding:
+                message = _("坝址乡镇“%(township)s”内没有该水库的河段。") % {"township": body.dam_township.name}
+                self.error(WATER_BODIES, row, message, "dam_township_code")
 
     def duplicate(self, rows_by_code: dict[str, int], sheet: str, row: int, code: str) -> bool:
         if code in rows_by_code:
@@ -359,8 +390,9 @@ def _water_body_rows() -> list[list[Any]]:
             register.label_of(register.SIZE_CLASSES, body.size_class),
             register.label_of(register.BASINS, body.basin),
             body.length_km,
+            body.dam_township.code if body.dam_township else "",
         ]
-        for body in WaterBody.objects.order_by("code")
+        for body in WaterBody.objects.select_related("dam_township").order_by("code")
     ]
 
 

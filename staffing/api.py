@@ -67,11 +67,48 @@ class SegmentLineSerializer(serializers.Serializer):
     segment_name = serializers.CharField(source="segment.name")
     water_body = serializers.CharField(source="segment.water_body.name")
     township = serializers.IntegerField(source="segment.township_id")
-    floor = serializers.IntegerField(allow_null=True)
-    standard = serializers.IntegerField(allow_null=True)
-    actual = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=[status.value for status in rules.Status])
+    floor = serializers.IntegerField(allow_null=True, help_text=_("底线人数；小型水库的河段为整座水库的底线(每座2名)"))
+    standard = serializers.IntegerField(allow_null=True, help_text=_("标准人数；小型水库的河段为整座水库的标准"))
+    actual = serializers.IntegerField(help_text=_("实有人数；小型水库的河段为整座水库各河段的人数之和"))
+    status = serializers.ChoiceField(choices=rules.STATUS_VALUES)
     status_label = serializers.CharField()
+    segment_actual = serializers.IntegerField(help_text=_("本河段自身的实有人数"))
+    reservoir = serializers.IntegerField(
+        source="reservoir.water_body.pk",
+        allow_null=True,
+        default=None,
+        help_text=_("所属小型水库(河湖库编号)，其配备见 reservoirs；其他河段为空"),
+    )
+    counted_in = serializers.IntegerField(
+        source="counted_in.pk", help_text=_("配备人数计入的乡镇(街道)：小型水库计入坝址所在乡镇，其他河段为本乡镇")
+    )
+
+
+class ReservoirLineSerializer(serializers.Serializer):
+    """A small reservoir counted once (第三条 "小型水库按每个2名配备"), in the township that holds its dam."""
+
+    water_body = serializers.IntegerField(source="water_body.pk")
+    code = serializers.CharField(source="water_body.code")
+    name = serializers.CharField(source="water_body.name")
+    size_class = serializers.CharField(source="water_body.size_class")
+    segments = serializers.SerializerMethodField(help_text=_("该水库的全部河段(含报表范围以外的)"))
+    townships = serializers.SerializerMethodField(help_text=_("河段所在的乡镇(街道)"))
+    counted_in = serializers.IntegerField(source="counted_in.pk", help_text=_("计入的乡镇(街道)：坝址所在乡镇"))
+    counted_in_name = serializers.CharField(source="counted_in.name")
+    dam_recorded = serializers.BooleanField(
+        help_text=_("false：水库跨乡镇但登记册未填写坝址所在乡镇，暂计入第一个河段所在乡镇")
+    )
+    floor = serializers.IntegerField()
+    standard = serializers.IntegerField()
+    actual = serializers.IntegerField(help_text=_("各河段实有人数之和"))
+    status = serializers.ChoiceField(choices=rules.STATUS_VALUES)
+    status_label = serializers.CharField()
+
+    def get_segments(self, line) -> list[int]:
+        return [part.segment.pk for part in line.parts]
+
+    def get_townships(self, line) -> list[int]:
+        return [township.pk for township in line.townships]
 
 
 class PlaceTotalsSerializer(serializers.Serializer):
@@ -89,6 +126,7 @@ class StaffingReportSerializer(serializers.Serializer):
     townships = PlaceTotalsSerializer(source="by_township", many=True)
     counties = PlaceTotalsSerializer(source="by_county", many=True)
     segments = SegmentLineSerializer(source="lines", many=True)
+    reservoirs = ReservoirLineSerializer(many=True)
 
     def get_totals(self, report) -> TotalsSerializer:
         return report.totals.as_dict()
@@ -227,9 +265,15 @@ class PatrollerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         segment = segments_visible_to(request.user).filter(pk=query.validated_data["segment"]).first()
         if segment is None:
             raise Http404
-        failures = selectors.eligibility(patroller=patroller, segment=segment, start=query.validated_data["start"])
+        start = query.validated_data["start"]
+        failures = selectors.eligibility(patroller=patroller, segment=segment, start=start)
+        notices = selectors.eligibility_notices(patroller=patroller, start=start)
         return Response(
-            {"eligible": not failures, "failures": [{"code": code, "message": msg} for code, msg in failures]}
+            {
+                "eligible": not failures,
+                "failures": [{"code": code, "message": msg} for code, msg in failures],
+                "notices": [{"code": code, "message": msg} for code, msg in notices],
+            }
         )
 
     @extend_schema(
@@ -316,7 +360,13 @@ class VacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         applicant = vacancy.applicants.select_related("patroller").filter(pk=body["applicant"]).first()
         if applicant is None:
             raise ValidationError({"applicant": [_("不是该岗位的应聘人员。")]})
-        contract = services.applicant_hire(applicant=applicant, start=body["start"], end=body["end"], by=request.user)
+        contract = services.applicant_hire(
+            applicant=applicant,
+            start=body["start"],
+            end=body["end"],
+            by=request.user,
+            passed_over={item["applicant"]: item["reason"] for item in body["passed_over"]},
+        )
         return Response(ContractSerializer(contract).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: VacancyDetailSerializer, 400: ERRORS_400}, summary="取消岗位")

@@ -235,6 +235,7 @@ def seed_roster(*, stdout, password: str) -> None:
             end=year_end,
             previous=previous_of.get(p.pk),
             status=Contract.Status.ACTIVE,
+            origin=Contract.Origin.RENEWAL if p.pk in previous_of else Contract.Origin.EXISTING_RECORD,
         )
         for p, person in zip(patrollers, people, strict=True)
     ]
@@ -296,11 +297,12 @@ def _demo_township_story(township: Township, *, today: date, villages: dict[int,
     RosterChange.objects.bulk_create(january)
 
     # Not filed yet: a resignation three weeks ago and two hires this month.
-    last_day = max(year_start, today - timedelta(days=20))
     contract = max(leaver.contracts.all(), key=lambda c: c.start)
-    contract.status, contract.terminated_on, contract.termination_reason = "terminated", last_day, "个人原因辞职"
+    # The day of the resignation; the last day on duty was the day before (rules.last_day_in_force).
+    left_on = max(year_start, contract.start, today - timedelta(days=20)) + timedelta(days=1)
+    contract.status, contract.terminated_on, contract.termination_reason = "terminated", left_on, "个人原因辞职"
     contract.save()
-    leaver.assignments.filter(end__isnull=True).update(end=last_day)
+    leaver.assignments.filter(end__isnull=True).update(end=left_on - timedelta(days=1))
     leaver.status = Patroller.Status.RESIGNED
     leaver.save()
     RosterChange.objects.create(
@@ -308,12 +310,12 @@ def _demo_township_story(township: Township, *, today: date, villages: dict[int,
         kind=RosterChange.Kind.RESIGNATION,
         patroller=leaver,
         contract=contract,
-        date=last_day,
+        date=left_on,
         created_by=office,
     )
     resignation = Vacancy.objects.create(
         segment=contract.segment,
-        opened_on=last_day,
+        opened_on=left_on,
         reason=Vacancy.Reason.RESIGNATION,
         vacated_by=leaver,
         opened_by=office,
@@ -321,7 +323,7 @@ def _demo_township_story(township: Township, *, today: date, villages: dict[int,
     # Two people joined this month: their contract (a new hire, not a renewal) starts on its first day.
     for patroller in joiners:
         contract = max(patroller.contracts.all(), key=lambda c: c.start)
-        contract.start, contract.previous = recent, None
+        contract.start, contract.previous, contract.origin = recent, None, Contract.Origin.EXISTING_RECORD
         contract.save()
         contract.assignments.update(start=recent)
         RosterChange.objects.create(

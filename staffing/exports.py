@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from config import xlsx
 from staffing import rules
+from staffing.models import Applicant, RosterChange
 from staffing.selectors import PlaceTotals, StaffingReport, Totals, township_roster
 
 # The colours of the status badges in static/css/site.css (--bad, --warn, --ok, --unk).
@@ -30,6 +31,7 @@ def staffing_workbook(report: StaffingReport) -> Workbook:
     _places_sheet(book.create_sheet(_("乡镇")), report.by_township, with_county=True)
     _places_sheet(book.create_sheet(_("县区")), report.by_county, with_county=False)
     _city_sheet(book.create_sheet(_("全市")), report)
+    _reservoirs_sheet(book.create_sheet(_("小型水库")), report)
     return book
 
 
@@ -57,8 +59,13 @@ def _segments_sheet(sheet: Worksheet, report: StaffingReport) -> None:
         (_("标准人数"), 9),
         (_("实有人数"), 9),
         (_("状态"), 16),
+        # Small reservoirs (第三条 "按每个2名"): the columns before are the whole reservoir's, these the segment's.
+        (_("本河段实有人数"), 12),
+        (_("所属小型水库"), 16),
+        (_("计入乡镇(街道)"), 16),
     ]
     _header(sheet, columns)
+    status_column = 13
     for line in report.lines:
         segment = line.segment
         row = xlsx.append(
@@ -77,10 +84,13 @@ def _segments_sheet(sheet: Worksheet, report: StaffingReport) -> None:
                 line.standard,
                 line.actual,
                 str(line.status_label),
+                line.segment_actual,
+                line.reservoir.water_body.name if line.reservoir else None,
+                line.counted_in.name,
             ],
         )
         sheet.cell(row=row, column=7).number_format = LENGTH_FORMAT
-        _colour(sheet.cell(row=row, column=len(columns)), line.status)
+        _colour(sheet.cell(row=row, column=status_column), line.status)
 
 
 def _totals_cells(totals: Totals) -> list[int]:
@@ -112,6 +122,43 @@ def _city_sheet(sheet: Worksheet, report: StaffingReport) -> None:
     _colour_status_headers(sheet, first_status_column=len(leading) + 5)
     xlsx.append(sheet, [report.scope_label, report.on, *_totals_cells(report.totals)])
     sheet.cell(row=2, column=2).number_format = "yyyy-mm-dd"
+
+
+def _reservoirs_sheet(sheet: Worksheet, report: StaffingReport) -> None:
+    """Each small reservoir once: 2 in all, the patrollers of all its segments, the township it counts in."""
+    columns = [
+        (_("河湖库编码"), 12),
+        (_("水库"), 18),
+        (_("规模"), 10),
+        (_("河段数"), 8),
+        (_("河段所在乡镇(街道)"), 26),
+        (_("计入乡镇(街道)"), 16),
+        (_("计入依据"), 26),
+        (_("底线人数"), 9),
+        (_("标准人数"), 9),
+        (_("实有人数"), 9),
+        (_("状态"), 16),
+    ]
+    _header(sheet, columns)
+    for line in report.reservoirs:
+        body = line.water_body
+        row = xlsx.append(
+            sheet,
+            [
+                body.code,
+                body.name,
+                str(body.get_size_class_display()),
+                len(line.parts),
+                _("、").join(township.name for township in line.townships),
+                line.counted_in.name,
+                line.counted_in_reason,
+                line.floor,
+                line.standard,
+                line.actual,
+                str(line.status_label),
+            ],
+        )
+        _colour(sheet.cell(row=row, column=len(columns)), line.status)
 
 
 def _header(sheet: Worksheet, columns: list[tuple[Any, int]]) -> None:
@@ -263,8 +310,13 @@ def roster_filing_workbook(*, filing) -> Workbook:
         (_("河段"), 24),
         (_("合同开始日期"), 13),
         (_("合同结束日期"), 13),
+        # 第六条 公开、平等、择优、竞争: how each hire came about, its rank, and why better-ranked ones were not hired.
+        (_("聘用方式"), 14),
+        (_("招聘排名"), 9),
+        (_("未按排名聘用的说明"), 48),
     ]
-    covered = filing.changes.select_related("patroller", "contract__segment").order_by("date", "id")
+    covered = list(filing.changes.select_related("patroller", "contract__segment").order_by("date", "id"))
+    ranks, passed_over = _recruitment_of(covered)
     _titled_sheet(
         changes,
         _("本次备案包含的花名册变动(共 %(n)d 条)") % {"n": filing.change_count},
@@ -272,6 +324,8 @@ def roster_filing_workbook(*, filing) -> Workbook:
     )
     for change in covered:
         contract = change.contract
+        hired = contract is not None and change.kind in (RosterChange.Kind.HIRE, RosterChange.Kind.RENEWAL)
+        vacancy_id = contract.vacancy_id if hired else None
         xlsx.append(
             changes,
             [
@@ -281,10 +335,32 @@ def roster_filing_workbook(*, filing) -> Workbook:
                 contract.segment.name if contract else "",
                 contract.start if contract else None,
                 contract.last_day if contract else None,
+                str(contract.get_origin_display()) if hired else "",
+                ranks.get((vacancy_id, change.patroller_id)) if vacancy_id else None,
+                _("；").join(passed_over.get(vacancy_id, [])) if vacancy_id else "",
             ],
         )
     _date_columns(changes, 1, 5, 6)
     return book
+
+
+def _recruitment_of(changes: list) -> tuple[dict[tuple[int, int], int | None], dict[int, list[str]]]:
+    """For the hires from a vacancy among `changes`: {(vacancy, patroller): rank} and {vacancy: ["第1名 甲：理由"…]}
+    of the better-ranked applicants passed over. One query."""
+    vacancy_ids = {c.contract.vacancy_id for c in changes if c.contract is not None and c.contract.vacancy_id}
+    ranks: dict[tuple[int, int], int | None] = {}
+    passed_over: dict[int, list[str]] = {}
+    if not vacancy_ids:
+        return ranks, passed_over
+    applicants = Applicant.objects.filter(vacancy_id__in=vacancy_ids).select_related("patroller")
+    for applicant in applicants.order_by("vacancy_id", "rank", "id"):
+        ranks[(applicant.vacancy_id, applicant.patroller_id)] = applicant.rank
+        if applicant.passed_over_reason:
+            passed_over.setdefault(applicant.vacancy_id, []).append(
+                _("第%(rank)s名 %(name)s：%(reason)s")
+                % {"rank": applicant.rank, "name": applicant.patroller.name, "reason": applicant.passed_over_reason}
+            )
+    return ranks, passed_over
 
 
 def roster_filing_xlsx(*, filing) -> bytes:

@@ -152,7 +152,9 @@ class ContractForm(forms.Form):
 
 
 class ResignForm(forms.Form):
-    date = forms.DateField(label=_("最后在岗日"), widget=DateInput())
+    date = forms.DateField(
+        label=_("辞职日期"), widget=DateInput(), help_text=_("自该日起不再在岗，最后在岗日为前一天。")
+    )
     reason = forms.CharField(required=False, max_length=500, label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, data=None, *, initial: dict | None = None) -> None:
@@ -194,11 +196,35 @@ class ApplicantScoreForm(forms.Form):
 
 
 class HireForm(forms.Form):
+    """The contract dates, and a reason for each applicant ranked above the one hired (第六条 择优): the service
+    asks for those who could have been hired; the others are passed over with the system's reason."""
+
     start = forms.DateField(label=_("合同开始日期"), widget=DateInput())
     end = forms.DateField(label=_("合同结束日期"), widget=DateInput(), help_text=_("每年一聘：最长一年。"))
 
-    def __init__(self, data=None, *, initial: dict | None = None) -> None:
+    def __init__(self, data=None, *, initial: dict | None = None, ranked_above=()) -> None:
         super().__init__(data, initial=initial)
+        for other in ranked_above:
+            self.fields[f"reason_{other.pk}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label=_("未聘用排名第%(rank)d的%(name)s的理由") % {"rank": other.rank, "name": other.patroller.name},
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def passed_over(self) -> dict[int, str]:
+        """{applicant id: reason} as typed (blank ones left out)."""
+        return {
+            int(name.removeprefix("reason_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("reason_") and value.strip()
+        }
+
+    def add_passed_over_errors(self, error: ValidationError) -> None:
+        """The service's `passed_over` errors next to the reason field of the applicant each one names."""
+        for item in getattr(error, "error_dict", {}).get("passed_over", []):
+            field = f"reason_{(item.params or {}).get('applicant')}"
+            self.add_error(field if field in self.fields else None, item.messages)
 
 
 class VacancyFilterForm(forms.Form):

@@ -148,6 +148,15 @@ class Contract(models.Model):
         ENDED = "ended", _("已到期")
         TERMINATED = "terminated", _("已终止")
 
+    class Origin(models.TextChoices):
+        """How the contract came about (第六条 公开、平等、择优、竞争)."""
+
+        RECRUITMENT = "recruitment", _("公开招聘")  # hired from a vacancy's ranking (`vacancy`)
+        RENEWAL = "renewal", _("续聘")  # the day after the previous contract ends
+        # A hire entered without a vacancy: an office keying in people hired before the system.
+        EXISTING_RECORD = "existing_record", _("既有聘用录入")
+        REINSTATEMENT = "reinstatement", _("恢复聘用")  # a dismissal undone
+
     patroller = models.ForeignKey(
         Patroller, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("巡察员")
     )
@@ -166,7 +175,21 @@ class Contract(models.Model):
         verbose_name=_("续签自"),
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    terminated_on = models.DateField(_("终止日期(最后在岗日)"), null=True, blank=True)
+    origin = models.CharField(_("聘用方式"), max_length=16, choices=Origin.choices, default=Origin.EXISTING_RECORD)
+    # The vacancy whose ranking the person was hired from (origin "recruitment"). No index: read from the contract
+    # (the filing workbook); a vacancy finds its hire through `filled_by`.
+    vacancy = models.ForeignKey(
+        "Vacancy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("招聘岗位"),
+    )
+    # The day of the dismissal or resignation: from that day on the person is no longer counted (SPEC §6), so the
+    # contract's last day in force is the day before (`last_day`, `rules.last_day_in_force`).
+    terminated_on = models.DateField(_("终止日期(辞退或辞职之日，当日起不再在岗)"), null=True, blank=True)
     termination_reason = models.TextField(_("终止原因"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -186,10 +209,19 @@ class Contract(models.Model):
                 | (~Q(status="terminated") & Q(terminated_on__isnull=True)),
                 name="contract_terminated_iff_termination_date",
             ),
-            # No lower bound: a contract cancelled before it starts has terminated_on < start (covers no day).
+            # No lower bound: a contract cancelled before it starts has terminated_on ≤ start (covers no day).
             models.CheckConstraint(
                 condition=Q(terminated_on__isnull=True) | Q(terminated_on__lte=F("end")),
                 name="contract_termination_not_after_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=["recruitment", "renewal", "existing_record", "reinstatement"]),
+                name="contract_origin_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin="recruitment", vacancy__isnull=False)
+                | (~Q(origin="recruitment") & Q(vacancy__isnull=True)),
+                name="contract_vacancy_iff_recruitment",
             ),
         ]
         indexes = [
@@ -204,8 +236,8 @@ class Contract(models.Model):
 
     @property
     def last_day(self):
-        """The last day the contract is in force: the termination date if ended early."""
-        return self.terminated_on or self.end
+        """The last day the contract is in force: the day before the termination date if ended early."""
+        return rules.last_day_in_force(end=self.end, terminated_on=self.terminated_on)
 
     def clean(self) -> None:
         if self.start and self.end:
@@ -330,6 +362,9 @@ class Applicant(models.Model):
     total = models.DecimalField(_("总成绩"), max_digits=5, decimal_places=2, null=True, blank=True)
     # Competition ranking (1, 2, 2, 4) by total; poverty-relief applicants first among equal totals.
     rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+    # Why a better-ranked applicant was not the one hired (第六条 择优): the office's written reason, or the
+    # system's when they could not be hired (not eligible on the start day, already on duty). Set at the hire.
+    passed_over_reason = models.TextField(_("未按排名聘用的理由"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

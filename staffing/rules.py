@@ -1,9 +1,9 @@
 """Pure staffing rules (SPEC §3, 第三条). No ORM here: plain values in, plain values out."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,9 @@ STATUS_LABELS = {
     Status.MEETS_STANDARD: _("达标"),
     Status.UNDETERMINED: _("待核定"),
 }
+
+# The status codes as the API lists them (the OpenAPI schema names their enum from this list).
+STATUS_VALUES = [status.value for status in Status]
 
 SMALL_RESERVOIR_PATROLLERS = 2
 SMALL_RESERVOIR_CLASSES = ("small_1", "small_2")
@@ -96,6 +99,26 @@ def requirement(
     if required < 1:
         raise ValueError("the number set by the office is at least 1")
     return Requirement(floor=required, standard=required)
+
+
+def reservoir_township(*, dam_township_id: int | None, segment_township_ids: Sequence[int]) -> tuple[int, bool]:
+    """The township a small reservoir's requirement of 2 counts in, and whether the register settles it.
+
+    A small reservoir needs 2 patrollers in all (第三条 "小型水库按每个2名配备"), not 2 per segment: its segments
+    are counted together, and the reservoir counts once, in the township that holds its dam (属地管理: the dam's
+    township answers for the reservoir). `segment_township_ids`: the townships of its segments in register order
+    (segment code). A reservoir whose segments all lie in one township counts there. One split across townships
+    whose dam township is not recorded (or holds none of its segments) counts, provisionally, in the township of
+    its first segment, and is not settled: the report lists it for the office to record the dam.
+    """
+    townships = list(dict.fromkeys(segment_township_ids))
+    if not townships:
+        raise ValueError("a reservoir in the report has at least one segment")
+    if len(townships) == 1:
+        return townships[0], True
+    if dam_township_id in townships:
+        return dam_township_id, True
+    return townships[0], False
 
 
 def status(req: Requirement, actual: int) -> Status:
@@ -268,16 +291,63 @@ def contract_overlap_problem(*, start: date, end: date, others: Iterable[tuple[d
     return None
 
 
+def last_day_in_force(*, end: date, terminated_on: date | None) -> date:
+    """The last day a contract is in force: its agreed end, or the day before it was ended early.
+
+    `terminated_on` is the day of the dismissal or resignation (D): from that day on the person is no longer staff
+    (SPEC §6), so the contract's last day is D − 1. A contract ended on or before its start covers no day (its last
+    day falls before its start). Every "in force" rule reads this, or `selectors.contract_in_force_q`, its form
+    for database queries.
+    """
+    return terminated_on - timedelta(days=1) if terminated_on is not None else end
+
+
 def is_renewal(*, previous_end: date, start: date) -> bool:
     """A renewal is a new contract starting the day after the previous one ends."""
     return start == previous_end + timedelta(days=1)
 
 
-def applicant_total(exam: Decimal | None, interview: Decimal | None) -> Decimal | None:
-    """总成绩 = 笔试 × 50% + 面试 × 50%, to two decimals; None until both scores are in."""
+DEFAULT_APPLICANT_WEIGHTS = (50, 50)  # exam, interview: percent of the total (setting RIVER["APPLICANT_WEIGHTS"])
+
+
+def applicant_weights_problem(exam_weight: object, interview_weight: object) -> str | None:
+    """Why (exam, interview) weights are unusable, or None: whole percentages from 0 to 100 adding up to 100."""
+    weights = (exam_weight, interview_weight)
+    if not all(isinstance(w, int) and not isinstance(w, bool) and 0 <= w <= 100 for w in weights):
+        return "the exam and interview weights are whole percentages from 0 to 100"
+    if exam_weight + interview_weight != 100:
+        return f"the exam and interview weights must add up to 100, not {exam_weight + interview_weight}"
+    return None
+
+
+def applicant_total(
+    exam: Decimal | None,
+    interview: Decimal | None,
+    *,
+    exam_weight: int = DEFAULT_APPLICANT_WEIGHTS[0],
+    interview_weight: int = DEFAULT_APPLICANT_WEIGHTS[1],
+) -> Decimal | None:
+    """总成绩 = 笔试 × exam_weight% + 面试 × interview_weight% (50/50 by default), rounded half up (四舍五入) to two
+    decimals; None until both scores are in."""
+    problem = applicant_weights_problem(exam_weight, interview_weight)
+    if problem:
+        raise ValueError(problem)
     if exam is None or interview is None:
         return None
-    return ((Decimal(exam) + Decimal(interview)) / 2).quantize(Decimal("0.01"))
+    weighted = Decimal(exam) * exam_weight + Decimal(interview) * interview_weight
+    return (weighted / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def ranks_above(rank: int | None, other: int | None) -> bool:
+    """Whether an applicant ranked `rank` stands before one ranked `other` (None: not ranked yet, after everyone
+    ranked). Equal ranks (a tie, 1, 2, 2, 4) stand together: neither is above the other."""
+    return rank is not None and (other is None or rank < other)
+
+
+def dismissed_recently(*, dismissed_on: date, on: date) -> bool:
+    """Whether a dismissal on `dismissed_on` lies within the 12 months up to `on` (a year earlier counts): the
+    eligibility check then notes it (`previously_dismissed`) without blocking the hire."""
+    return anniversary(on, -1) <= dismissed_on <= on
 
 
 def rank_applicants(rows: Iterable[tuple[int, Decimal | None, bool]]) -> dict[int, int | None]:

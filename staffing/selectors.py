@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -51,12 +52,21 @@ def actual_patrollers(*, segment_ids: list[int], on: date) -> dict[int, int]:
 
 @dataclass
 class SegmentLine:
+    """One segment of the report.
+
+    `floor`, `standard`, `actual` and `status` are those of the staffing unit the segment belongs to: the segment
+    itself, or — for a segment of a small reservoir — the whole reservoir (`reservoir`), whose 2 patrollers may
+    work on any of its segments (第三条 "小型水库按每个2名配备"). `segment_actual` counts this segment's own.
+    """
+
     segment: Segment
     village_count: int
     floor: int | None
     standard: int | None
     actual: int
     status: rules.Status
+    segment_actual: int = 0
+    reservoir: "ReservoirLine | None" = None
 
     @property
     def status_label(self) -> str:
@@ -80,21 +90,100 @@ class SegmentLine:
             return str(_("小型水库(每座2名)"))
         return str(_("河长办核定"))
 
+    @property
+    def counted_in(self) -> Township:
+        """The township whose sums hold this segment's requirement and patrollers."""
+        return self.reservoir.counted_in if self.reservoir is not None else self.segment.township
+
+    @property
+    def is_unit(self) -> bool:
+        """Whether the segment is a staffing unit of its own (not a part of a small reservoir's)."""
+        return self.reservoir is None
+
+
+@dataclass
+class ReservoirPart:
+    """One segment of a small reservoir with the patrollers on it; `in_report`: inside the report's scope."""
+
+    segment: Segment
+    actual: int
+    in_report: bool
+
+
+@dataclass
+class ReservoirLine:
+    """A small reservoir, counted once with its requirement of 2 and the patrollers of all its segments, in the
+    township that holds its dam (`rules.reservoir_township`)."""
+
+    water_body: WaterBody
+    parts: list[ReservoirPart]
+    counted_in: Township
+    dam_recorded: bool  # False: split across townships and the dam's township not recorded (provisional)
+    floor: int
+    standard: int
+    actual: int
+    status: rules.Status
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def kind_label(self) -> str:
+        return f"{self.water_body.get_kind_display()}({self.water_body.get_size_class_display()})"
+
+    @property
+    def basis_label(self) -> str:
+        return str(_("小型水库(每座2名)"))
+
+    @property
+    def townships(self) -> list[Township]:
+        """The townships its segments lie in, in register order."""
+        return list({part.segment.township_id: part.segment.township for part in self.parts}.values())
+
+    @property
+    def shared(self) -> bool:
+        """Split across townships: the case the dam's township decides."""
+        return len(self.townships) > 1
+
+    @property
+    def counted_in_reason(self) -> str:
+        """Why the reservoir counts in `counted_in`."""
+        if not self.shared:
+            return str(_("水库在一个乡镇(街道)内"))
+        if self.dam_recorded:
+            return str(_("坝址所在乡镇(街道)"))
+        return str(_("坝址未登记，暂计入第一个河段所在乡镇(街道)"))
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [part.segment for part in self.parts]
+
+    @property
+    def is_unit(self) -> bool:
+        return True
+
 
 @dataclass
 class Totals:
+    """Sums of a place. `floor`, `standard`, `actual` and `by_status` count staffing units (a segment; a small
+    reservoir once, in the township holding its dam); `segments` counts the place's own segments."""
+
     floor: int = 0
     standard: int = 0
     actual: int = 0
     segments: int = 0
     by_status: Counter = field(default_factory=Counter)
 
-    def add(self, line: SegmentLine) -> None:
+    def add(self, line: "SegmentLine | ReservoirLine") -> None:
+        """Add a staffing unit's numbers (not its segments: `add_segment`)."""
         self.floor += line.floor or 0
         self.standard += line.standard or 0
         self.actual += line.actual
-        self.segments += 1
         self.by_status[line.status] += 1
+
+    def add_segment(self) -> None:
+        self.segments += 1
 
     def status_counts(self) -> list[tuple[rules.Status, int]]:
         """Every status in a fixed order, zeros included (tables need the same columns on every row)."""
@@ -127,6 +216,7 @@ class StaffingReport:
     by_county: list[PlaceTotals]
     county: County | None = None  # the place the report is narrowed to, if any
     township: Township | None = None
+    reservoirs: list[ReservoirLine] = field(default_factory=list)  # every small reservoir with a segment here
 
     @property
     def scope_label(self) -> str:
@@ -140,6 +230,38 @@ class StaffingReport:
     def undetermined(self) -> list[SegmentLine]:
         """Segments waiting for their office to set a number (lakes, large and medium reservoirs)."""
         return [line for line in self.lines if line.status == rules.Status.UNDETERMINED]
+
+    @property
+    def units(self) -> list["SegmentLine | ReservoirLine"]:
+        """The report's staffing units in display order: each segment, a small reservoir once (where its first
+        segment in the report stands)."""
+        units: list[SegmentLine | ReservoirLine] = []
+        shown: set[int] = set()
+        for line in self.lines:
+            if line.reservoir is None:
+                units.append(line)
+            elif line.reservoir.water_body.pk not in shown:
+                shown.add(line.reservoir.water_body.pk)
+                units.append(line.reservoir)
+        return units
+
+    @property
+    def shared_reservoirs(self) -> list[ReservoirLine]:
+        """Small reservoirs split across townships (counted once, in the township of the dam)."""
+        return [reservoir for reservoir in self.reservoirs if reservoir.shared]
+
+    @property
+    def dam_missing(self) -> list[ReservoirLine]:
+        """Small reservoirs split across townships whose dam township the register does not say yet."""
+        return [reservoir for reservoir in self.reservoirs if not reservoir.dam_recorded]
+
+    def counts_here(self, township: Township) -> bool:
+        """Whether a unit counted in `township` belongs to this report's sums."""
+        if self.township is not None:
+            return township.pk == self.township.pk
+        if self.county is not None:
+            return township.county_id == self.county.pk
+        return True
 
 
 def requirement_of(segment: Segment, village_count: int) -> rules.Requirement:
@@ -204,11 +326,61 @@ def _village_count() -> Coalesce:
     return Coalesce(Subquery(per_segment), 0)
 
 
+def _small_reservoir_segments(body_ids: set[int]) -> list[Segment]:
+    """Every segment of these small reservoirs, in and out of the report: their patrollers count together.
+
+    One query. A long list (a city report) reads every small reservoir's segments instead, so that the query never
+    runs into the database's limit on parameters."""
+    segments = Segment.objects.select_related("water_body", "township__county").defer("geometry").order_by("code")
+    if len(body_ids) <= 500:
+        return list(segments.filter(water_body_id__in=body_ids))
+    return [
+        segment
+        for segment in segments.filter(
+            water_body__kind=WaterBody.Kind.RESERVOIR, water_body__size_class__in=WaterBody.SMALL_RESERVOIR_CLASSES
+        )
+        if segment.water_body_id in body_ids
+    ]
+
+
+def _reservoir_lines(
+    rows: list[Segment], every_segment: list[Segment], actual: dict[int, int]
+) -> dict[int, ReservoirLine]:
+    """One line per small reservoir with a segment in `rows`: 2 in all, the patrollers of all its segments
+    (`every_segment`: those of `_small_reservoir_segments`)."""
+    in_report = {segment.pk for segment in rows}
+    bodies = {segment.water_body_id: segment.water_body for segment in rows if segment.water_body.is_small_reservoir}
+    parts: dict[int, list[ReservoirPart]] = {pk: [] for pk in bodies}
+    for segment in every_segment:
+        parts[segment.water_body_id].append(ReservoirPart(segment, actual.get(segment.pk, 0), segment.pk in in_report))
+    lines = {}
+    for pk, body in bodies.items():
+        township_id, recorded = rules.reservoir_township(
+            dam_township_id=body.dam_township_id,
+            segment_township_ids=[part.segment.township_id for part in parts[pk]],
+        )
+        counted_in = next(part.segment.township for part in parts[pk] if part.segment.township_id == township_id)
+        req = rules.requirement(kind=body.kind, size_class=body.size_class)
+        total = sum(part.actual for part in parts[pk])
+        lines[pk] = ReservoirLine(
+            water_body=body,
+            parts=parts[pk],
+            counted_in=counted_in,
+            dam_recorded=recorded,
+            floor=req.floor,
+            standard=req.standard,
+            actual=total,
+            status=rules.status(req, total),
+        )
+    return lines
+
+
 def _build_report(
     segments: QuerySet[Segment], *, on: date, county: County | None, township: Township | None
 ) -> StaffingReport:
     """The numbers, in one code path for every caller, in a fixed number of queries whatever the size: the
-    segments with their water bodies, places and village counts, then the actual patrollers of those segments."""
+    segments with their water bodies, places and village counts; when small reservoirs are among them, every
+    segment of those reservoirs (some may lie outside the report); then the actual patrollers of all of them."""
     # Geometry can be large and no form of the report shows it.
     segments = segments.select_related("water_body", "township__county").defer("geometry")
     if county is not None:
@@ -218,44 +390,82 @@ def _build_report(
     rows = list(
         segments.annotate(village_count=_village_count()).order_by("township__county__code", "township__code", "code")
     )
-    actual = actual_patrollers(segment_ids=[s.pk for s in rows], on=on)
+    small = {segment.water_body_id for segment in rows if segment.water_body.is_small_reservoir}
+    reservoir_segments = _small_reservoir_segments(small) if small else []
+    actual = actual_patrollers(segment_ids=list({*(s.pk for s in rows), *(s.pk for s in reservoir_segments)}), on=on)
+    reservoirs = _reservoir_lines(rows, reservoir_segments, actual)
 
-    totals = Totals()
+    report = StaffingReport(
+        on=on, lines=[], totals=Totals(), by_township=[], by_county=[], county=county, township=township
+    )
     by_township: dict[int, PlaceTotals] = {}
     by_county: dict[int, PlaceTotals] = {}
-    lines = []
-    for segment in rows:
-        req = requirement_of(segment, segment.village_count)
-        count = actual.get(segment.pk, 0)
-        line = SegmentLine(segment, segment.village_count, req.floor, req.standard, count, rules.status(req, count))
-        lines.append(line)
-        totals.add(line)
+
+    def place_totals(place: Township) -> tuple[Totals, Totals]:
         # Rows come ordered by county and township code, so insertion order is the display order.
-        township_place, county_place = segment.township, segment.township.county
-        by_township.setdefault(township_place.pk, PlaceTotals(township_place, Totals())).totals.add(line)
-        by_county.setdefault(county_place.pk, PlaceTotals(county_place, Totals())).totals.add(line)
-    return StaffingReport(
-        on=on,
-        lines=lines,
-        totals=totals,
-        by_township=list(by_township.values()),
-        by_county=list(by_county.values()),
-        county=county,
-        township=township,
-    )
+        township_totals = by_township.setdefault(place.pk, PlaceTotals(place, Totals())).totals
+        county_totals = by_county.setdefault(place.county_id, PlaceTotals(place.county, Totals())).totals
+        return township_totals, county_totals
+
+    for segment in rows:
+        own = actual.get(segment.pk, 0)
+        reservoir = reservoirs.get(segment.water_body_id)
+        if reservoir is not None:
+            line = SegmentLine(
+                segment, segment.village_count, reservoir.floor, reservoir.standard, reservoir.actual,
+                reservoir.status, segment_actual=own, reservoir=reservoir,
+            )  # fmt: skip
+        else:
+            req = requirement_of(segment, segment.village_count)
+            line = SegmentLine(
+                segment, segment.village_count, req.floor, req.standard, own, rules.status(req, own), segment_actual=own
+            )
+        report.lines.append(line)
+        for totals in (report.totals, *place_totals(segment.township)):
+            totals.add_segment()
+        if line.is_unit:
+            for totals in (report.totals, *place_totals(segment.township)):
+                totals.add(line)
+    for reservoir in reservoirs.values():
+        if report.counts_here(reservoir.counted_in):
+            for totals in (report.totals, *place_totals(reservoir.counted_in)):
+                totals.add(reservoir)
+    report.reservoirs = list(reservoirs.values())
+    report.by_township = list(by_township.values())
+    report.by_county = list(by_county.values())
+    return report
 
 
 # --- the roster (SPEC §4) ----------------------------------------------------------------------------------------
 
 
+def contract_in_force_q(on: date, *, prefix: str = "") -> Q:
+    """Contracts in force on `on`: started, not past their end, and not ended early on or before that day.
+
+    The one "in force" rule of the roster, in its database form (`rules.last_day_in_force` is the same rule for a
+    contract in hand): a person dismissed or resigning on day D (`terminated_on` = D) is in force up to D − 1 and
+    not on D — not counted as staff, no log accepted for D. `prefix` reaches the contract through a relation
+    ("contract__" from an assignment).
+    """
+    return Q(**{f"{prefix}start__lte": on, f"{prefix}end__gte": on}) & (
+        Q(**{f"{prefix}terminated_on__isnull": True}) | Q(**{f"{prefix}terminated_on__gt": on})
+    )
+
+
+def contract_covers_q(first: date, last: date, *, prefix: str = "") -> Q:
+    """Contracts in force on at least one day from `first` to `last` (the same rule as `contract_in_force_q`).
+
+    A contract ended on or before its start (a renewal cancelled by a dismissal) covers no day and is left out.
+    """
+    return Q(**{f"{prefix}start__lte": last, f"{prefix}end__gte": first}) & (
+        Q(**{f"{prefix}terminated_on__isnull": True})
+        | (Q(**{f"{prefix}terminated_on__gt": first}) & Q(**{f"{prefix}terminated_on__gt": F(f"{prefix}start")}))
+    )
+
+
 def _in_force_on(on: date) -> Q:
     """Assignments covering `on` under a contract in force that day (started, not past its end, not ended early)."""
-    return (
-        Q(start__lte=on)
-        & (Q(end__isnull=True) | Q(end__gte=on))
-        & Q(contract__start__lte=on, contract__end__gte=on)
-        & (Q(contract__terminated_on__isnull=True) | Q(contract__terminated_on__gte=on))
-    )
+    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on)) & contract_in_force_q(on, prefix="contract__")
 
 
 def manages(user, patroller: Patroller) -> bool:
@@ -375,12 +585,8 @@ def assignment_on(*, patroller: Patroller, on: date) -> Assignment | None:
 
 
 def contract_in_force(*, patroller: Patroller, on: date) -> Contract | None:
-    return (
-        patroller.contracts.filter(start__lte=on, end__gte=on)
-        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=on))
-        .select_related("segment__township")
-        .first()
-    )
+    """The contract of `patroller` in force on `on` (`contract_in_force_q`), or None."""
+    return patroller.contracts.filter(contract_in_force_q(on)).select_related("segment__township").first()
 
 
 def is_excellent_incumbent(patroller: Patroller, on: date) -> bool:
@@ -419,6 +625,65 @@ def eligibility(*, patroller: Patroller, segment: Segment, start: date) -> list[
     )
 
 
+def recent_dismissals(*, patroller_ids: list[int], on: date) -> dict[int, date]:
+    """{patroller id: their latest dismissal day} for those dismissed within the 12 months up to `on`
+    (`rules.dismissed_recently`). One query."""
+    if not patroller_ids:
+        return {}
+    rows = RosterChange.objects.filter(
+        patroller_id__in=patroller_ids,
+        kind=RosterChange.Kind.DISMISSAL,
+        date__gte=rules.anniversary(on, -1),
+        date__lte=on,
+    ).values_list("patroller_id", "date")
+    found: dict[int, date] = {}
+    for patroller_id, day in rows:
+        if rules.dismissed_recently(dismissed_on=day, on=on):
+            found[patroller_id] = max(day, found.get(patroller_id, day))
+    return found
+
+
+def previously_dismissed_message(day: date) -> str:
+    return str(_("该人员于%(day)s被辞退(近12个月内)，请在聘用前核实原因。")) % {"day": day.isoformat()}
+
+
+def eligibility_notices(*, patroller: Patroller, start: date) -> list[tuple[str, str]]:
+    """Notes on a hire from `start` that do not block it, as (code, message): `previously_dismissed` for someone
+    dismissed within the 12 months before the start (SPEC §4 with 第六条 择优: the office weighs it)."""
+    dismissed = recent_dismissals(patroller_ids=[patroller.pk], on=start).get(patroller.pk)
+    return [("previously_dismissed", previously_dismissed_message(dismissed))] if dismissed else []
+
+
+def recruitment_weights() -> tuple[int, int]:
+    """(exam, interview) weights of an applicant's total, in percent, from RIVER["APPLICANT_WEIGHTS"] (50/50)."""
+    weights = settings.RIVER.get("APPLICANT_WEIGHTS", {})
+    exam = weights.get("exam", rules.DEFAULT_APPLICANT_WEIGHTS[0])
+    interview = weights.get("interview", rules.DEFAULT_APPLICANT_WEIGHTS[1])
+    problem = rules.applicant_weights_problem(exam, interview)
+    if problem:
+        raise ImproperlyConfigured(f'RIVER["APPLICANT_WEIGHTS"]: {problem}')
+    return exam, interview
+
+
+def why_not_hireable(applicant: Applicant, *, segment: Segment, start: date) -> str:
+    """Why an applicant cannot be hired onto `segment` from `start` (already on duty, or not eligible under 第四条
+    that day), or "" when they can. Passing over such an applicant needs no reason from the office."""
+    if applicant.patroller.status == Patroller.Status.ACTIVE:
+        return str(_("已在岗，不能聘用。"))
+    failures = eligibility(patroller=applicant.patroller, segment=segment, start=start)
+    if failures:
+        joined = str(_("；")).join(message for _code, message in failures)
+        return str(_("不符合聘用条件：%(failures)s")) % {"failures": joined}
+    return ""
+
+
+def applicants_ranked_above(applicant: Applicant) -> list[Applicant]:
+    """The vacancy's applicants ranked before `applicant` (ties stand together), best first."""
+    others = applicant.vacancy.applicants.select_related("patroller__residence_village").exclude(pk=applicant.pk)
+    above = [other for other in others if rules.ranks_above(other.rank, applicant.rank)]
+    return sorted(above, key=lambda other: (other.rank, other.pk))
+
+
 def vacancies_visible_to(user) -> QuerySet[Vacancy]:
     return scope_filter(
         Vacancy.objects.all(), user, county="segment__township__county_id", township="segment__township_id"
@@ -448,9 +713,13 @@ def vacancy_get(*, user, pk: int) -> Vacancy:
         raise Http404 from None
 
 
-def vacancy_ranking(*, vacancy: Vacancy) -> list[Applicant]:
-    """Ranked applicants first (1, 2, 2, 4 …), then those still waiting for a score."""
-    applicants = vacancy.applicants.select_related("patroller__residence_village")
+def vacancy_ranking(*, vacancy: Vacancy, on: date | None = None) -> list[Applicant]:
+    """Ranked applicants first (1, 2, 2, 4 …), then those still waiting for a score. Each carries `dismissed_on`:
+    the day of a dismissal within the 12 months up to `on` (default today), else None. Two queries."""
+    applicants = list(vacancy.applicants.select_related("patroller__residence_village"))
+    dismissed = recent_dismissals(patroller_ids=[a.patroller_id for a in applicants], on=on or timezone.localdate())
+    for applicant in applicants:
+        applicant.dismissed_on = dismissed.get(applicant.patroller_id)
     return sorted(applicants, key=lambda a: (a.rank is None, a.rank or 0, a.pk))
 
 
@@ -493,6 +762,11 @@ def township_roster(*, township: Township, on: date) -> list[Patroller]:
         )
         .order_by("name", "id")
     )
+
+
+def vacancy_history(*, vacancy: Vacancy) -> QuerySet[AuditEntry]:
+    """What was done with a vacancy (the hire, with every better-ranked applicant passed over and why)."""
+    return audit_entries(entity="vacancy", entity_id=vacancy.pk)
 
 
 def audit_entries(*, entity: str, entity_id: int) -> QuerySet[AuditEntry]:

@@ -137,6 +137,9 @@ class PatrollerWriteSerializer(serializers.Serializer):
 class ContractSerializer(serializers.ModelSerializer):
     segment_name = serializers.CharField(source="segment.name", read_only=True)
     water_body = serializers.CharField(source="segment.water_body.name", read_only=True)
+    last_day = serializers.DateField(
+        read_only=True, help_text=_("最后在岗日：结束日期，提前终止的为终止日期(辞退或辞职之日)的前一天")
+    )
 
     class Meta:
         model = Contract
@@ -150,8 +153,11 @@ class ContractSerializer(serializers.ModelSerializer):
             "end",
             "previous",
             "status",
+            "origin",
+            "vacancy",
             "terminated_on",
             "termination_reason",
+            "last_day",
             "created_at",
         ]
 
@@ -172,13 +178,21 @@ class FailureSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class NoticeSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["previously_dismissed"])
+    message = serializers.CharField()
+
+
 class EligibilitySerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     failures = FailureSerializer(many=True)
+    notices = NoticeSerializer(many=True, help_text=_("提示，不影响聘用资格：previously_dismissed 近12个月内被辞退"))
 
 
 class ResignSerializer(serializers.Serializer):
-    date = serializers.DateField(label=_("离岗日期(最后在岗日)"))
+    date = serializers.DateField(
+        label=_("辞职日期"), help_text=_("自该日起不再在岗(不计入配备人数，不能再提交巡河日志)；最后在岗日为前一天")
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label=_("原因"))
 
 
@@ -194,6 +208,12 @@ class ApplicantSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="patroller.name", read_only=True)
     id_number = serializers.SerializerMethodField()
     poverty_relief = serializers.BooleanField(source="patroller.poverty_relief", read_only=True)
+    passed_over_reason = serializers.CharField(
+        read_only=True, help_text=_("排名靠前但未被聘用的理由(聘用时记录)；空为未跳过")
+    )
+    previously_dismissed_on = serializers.SerializerMethodField(
+        help_text=_("近12个月内被辞退的日期(提示，不影响资格)；否则为空")
+    )
 
     class Meta:
         model = Applicant
@@ -207,10 +227,19 @@ class ApplicantSerializer(serializers.ModelSerializer):
             "interview_score",
             "total",
             "rank",
+            "passed_over_reason",
+            "previously_dismissed_on",
         ]
 
     def get_id_number(self, obj: Applicant) -> str:
         return selectors.id_number_for(self.context["request"].user, obj.patroller)
+
+    def get_previously_dismissed_on(self, obj: Applicant) -> date | None:
+        if hasattr(obj, "dismissed_on"):  # read for the whole ranking at once (selectors.vacancy_ranking)
+            return obj.dismissed_on
+        return selectors.recent_dismissals(patroller_ids=[obj.patroller_id], on=timezone.localdate()).get(
+            obj.patroller_id
+        )
 
 
 class VacancySerializer(serializers.ModelSerializer):
@@ -260,16 +289,30 @@ class ApplicantCreateSerializer(serializers.Serializer):
     interview_score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
 
 
+class PassedOverSerializer(serializers.Serializer):
+    applicant = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("排名靠前的应聘人员"))
+    reason = serializers.CharField(max_length=500, label=_("未聘用的理由"))
+
+
 class HireSerializer(serializers.Serializer):
     applicant = serializers.IntegerField(min_value=1, label=_("应聘人员"))
     start = serializers.DateField(label=_("开始日期"))
     end = serializers.DateField(label=_("结束日期"))
+    passed_over = PassedOverSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text=_(
+            "第六条 择优：排名在所聘人员之前、且可以聘用的每一名应聘人员都须写明未聘用的理由，否则 400(passed_over)"
+        ),
+    )
 
 
 class RosterChangeSerializer(serializers.ModelSerializer):
     patroller_name = serializers.CharField(source="patroller.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
     segment = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField()
     filed = serializers.SerializerMethodField()
 
     class Meta:
@@ -283,6 +326,7 @@ class RosterChangeSerializer(serializers.ModelSerializer):
             "patroller_name",
             "contract",
             "segment",
+            "origin",
             "date",
             "filing",
             "filed",
@@ -291,6 +335,11 @@ class RosterChangeSerializer(serializers.ModelSerializer):
 
     def get_segment(self, obj: RosterChange) -> int | None:
         return obj.contract.segment_id if obj.contract_id else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Contract.Origin.choices, allow_null=True))
+    def get_origin(self, obj: RosterChange) -> str | None:
+        """How the contract of a hire or renewal came about; `existing_record`: a hire keyed in without a vacancy."""
+        return obj.contract.origin if obj.contract_id else None
 
     def get_filed(self, obj: RosterChange) -> bool:
         return obj.filing_id is not None

@@ -300,11 +300,11 @@ def _renewals(patrollers: list[Patroller], history: dict, *, today: date) -> lis
         if contract is None:
             continue
         start = contract.end + timedelta(days=1)
-        before = [r for month, r in history.get(patroller.pk, {}).items() if month < rules.month_start(start)]
-        rows = [(r.month, r.total, r.outcome == rules.Outcome.PASS) for r in before]
-        if not rules.is_excellent(rows):
+        window = set(rules.excellence_window(start))
+        recent = [r for month, r in history.get(patroller.pk, {}).items() if month in window]
+        rows = [(r.month, r.total, r.outcome == rules.Outcome.PASS) for r in recent]
+        if not rules.is_excellent(rows, before=start):
             continue
-        recent = sorted(before, key=lambda r: r.month, reverse=True)[:12]
         found.append(
             Renewal(
                 patroller=patroller,
@@ -394,6 +394,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "counties": list(counties_visible_to(user).order_by("code")) if sees_everything(user) else [],
         "export_query": urlencode({k: v for k, v in query.items() if v}),
         "excellent_average": settings.RIVER.get("EXCELLENT_AVERAGE", 85),
+        "excellent_min_months": settings.RIVER.get("EXCELLENT_MIN_MONTHS", 10),
         "share_percent": percent(data.share),
     }
     return render(request, "assessments/results.html", context)

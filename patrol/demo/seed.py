@@ -22,6 +22,7 @@ from patrol.demo.tracks import tracks_of
 from patrol.models import LocalCheck, PatrolLog, ProblemReport
 from rivers import demo as register
 from rivers.models import County, Township
+from staffing import selectors as staffing_selectors
 from staffing.models import Assignment, Patroller
 
 DAYS = 92  # about three months, today included
@@ -97,11 +98,9 @@ def _posts(first: date, last: date) -> list[Post]:
             patroller__is_demo=True,
             patroller__township__county__code__in=LOG_COUNTIES,
             start__lte=last,
-            contract__start__lte=last,
-            contract__end__gte=first,
         )
         .filter(Q(end__isnull=True) | Q(end__gte=first))
-        .filter(Q(contract__terminated_on__isnull=True) | Q(contract__terminated_on__gte=first))
+        .filter(staffing_selectors.contract_covers_q(first, last, prefix="contract__"))
         .select_related("patroller__user", "segment__township", "contract")
         .order_by("patroller__township__code", "patroller__name", "patroller_id", "start")
     )

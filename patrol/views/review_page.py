@@ -19,6 +19,7 @@ from patrol.models import LocalCheck, PatrolLog, Photo, ProblemReport
 from patrol.views.common import Period, review_request
 from rivers.models import Township
 from rivers.selectors import townships_visible_to
+from staffing import selectors as staffing_selectors
 from staffing.models import Assignment, Patroller
 
 LOGS_PER_PAGE = 100
@@ -141,10 +142,9 @@ def attendance(*, township: Township, first: date, last: date, today: date) -> l
     if last < first:
         return []
     assignments = (
-        Assignment.objects.filter(patroller__township=township, start__lte=last, contract__start__lte=last)
+        Assignment.objects.filter(patroller__township=township, start__lte=last)
         .filter(Q(end__isnull=True) | Q(end__gte=first))
-        .filter(contract__end__gte=first)
-        .filter(Q(contract__terminated_on__isnull=True) | Q(contract__terminated_on__gte=first))
+        .filter(staffing_selectors.contract_covers_q(first, last, prefix="contract__"))
         .select_related("patroller", "segment", "contract")
         .order_by("patroller__name", "patroller_id", "start")
     )

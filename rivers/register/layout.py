@@ -13,6 +13,8 @@ class Column:
     key: str  # English key: accepted as a header, used in code
     header: str  # Chinese header written on export
     aliases: tuple[str, ...] = ()  # further headers accepted on import
+    # A column added after files were already in use: a file without it imports, leaving the field as it is.
+    optional: bool = False
 
 
 PLACES = "places"
@@ -36,6 +38,7 @@ LAYOUT: dict[str, tuple[Column, ...]] = {
         Column("size_class", "规模"),
         Column("basin", "流域"),
         Column("length_km", "长度(公里)", aliases=("长度",)),
+        Column("dam_township_code", "坝址乡镇编码", aliases=("坝址所在乡镇编码", "坝址乡镇"), optional=True),
     ),
     SEGMENTS: (
         Column("code", "编码"),

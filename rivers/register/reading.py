@@ -127,7 +127,7 @@ def _table(
             errors.append(RegisterError(label, 1, _("列“%(column)s”重复。") % {"column": text}))
         else:
             columns[index] = column_key
-    missing = [column.header for column in LAYOUT[key] if column.key not in columns.values()]
+    missing = [column.header for column in LAYOUT[key] if not column.optional and column.key not in columns.values()]
     if missing:
         errors.append(RegisterError(label, 1, _("缺少列：%(columns)s。") % {"columns": _("、").join(missing)}))
     if errors:
@@ -139,7 +139,9 @@ def _table(
             # A note typed beside the table: the row is refused, the other rows are still checked.
             table.row_errors.append(RegisterError(label, number, _("表头以外的列有内容。")))
             continue
-        table.rows.append((number, {columns[i]: v for i, v in enumerate(values) if i in columns}))
+        # Every column of the header is in the row (a short CSV row leaves its last cells empty): a key is missing
+        # only when the file has no such column (an optional one), which leaves the field as it is.
+        table.rows.append((number, {key: values[i] if i < len(values) else None for i, key in columns.items()}))
     return table, errors
 
 

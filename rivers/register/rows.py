@@ -46,6 +46,7 @@ class WaterBodyRow:
     size_class: str
     basin: str
     length_km: Decimal | None
+    dam_township_code: str | None = None  # None: the file has no such column (the field stays as it is)
 
 
 @dataclass
@@ -225,6 +226,7 @@ def _water_body_row(cells: _Cells) -> WaterBodyRow:
         size_class=cells.choice("size_class", SIZE_CLASSES),
         basin=cells.choice("basin", BASINS),
         length_km=cells.decimal("length_km"),
+        dam_township_code=cells.code("dam_township_code") if "dam_township_code" in cells.values else None,
     )
     if not row.code:
         cells.error("code", _("必须填写编码。"))

@@ -19,7 +19,15 @@ def write_workbook(rows: dict[str, Iterable[Sequence[Any]]], output: IO[bytes]) 
     """Write the three sheets (rows in LAYOUT column order) as an .xlsx workbook that import reads back."""
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
-    code_columns = {"county_code", "township_code", "village_code", "code", "water_body_code", "village_codes"}
+    code_columns = {
+        "county_code",
+        "township_code",
+        "village_code",
+        "code",
+        "water_body_code",
+        "village_codes",
+        "dam_township_code",
+    }
     for key in SHEET_ORDER:
         worksheet = workbook.create_sheet(key)
         columns = LAYOUT[key]

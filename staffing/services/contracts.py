@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,8 @@ def _contract_snapshot(contract: Contract) -> dict[str, Any]:
         "start": contract.start.isoformat(),
         "end": contract.end.isoformat(),
         "status": contract.status,
+        "origin": contract.origin,
+        "vacancy": contract.vacancy_id,
         "terminated_on": contract.terminated_on.isoformat() if contract.terminated_on else None,
         "termination_reason": contract.termination_reason,
     }
@@ -52,13 +55,26 @@ def _roster_change(*, kind: str, patroller: Patroller, on: date, by, contract: C
 
 @transaction.atomic
 def contract_create(
-    *, patroller: Patroller, segment: Segment, start: date, end: date, by, today: date | None = None
+    *,
+    patroller: Patroller,
+    segment: Segment,
+    start: date,
+    end: date,
+    by,
+    today: date | None = None,
+    origin: str | None = None,
+    vacancy: Vacancy | None = None,
 ) -> Contract:
     """A yearly contract on `segment` (第九条) after the eligibility checks of 第四条; creates the assignment.
 
     Errors (ValidationError): eligibility codes `age`, `residence`, `criminal_record`, `health`; `end` for the
     term (end before start, longer than one year); `non_field_errors` for an overlap; `segment` when the segment
     is not on the patroller's township roster. Contracts wholly in the past are accepted (existing records).
+
+    `origin` (Contract.Origin) says how the contract came about; by default it follows from the rest: hired from
+    `vacancy` (given by `applicant_hire` only), a renewal (the day after the previous contract), otherwise a hire
+    without a vacancy — an existing record keyed in (第六条: every new hire goes through recruitment, so any
+    other is listed as such).
     """
     today = today or timezone.localdate()
     patroller = lock(patroller)
@@ -90,6 +106,11 @@ def contract_create(
         ),
         None,
     )
+    if origin is None:
+        if vacancy is not None:
+            origin = Contract.Origin.RECRUITMENT
+        else:
+            origin = Contract.Origin.RENEWAL if previous else Contract.Origin.EXISTING_RECORD
     contract = Contract(
         patroller=patroller,
         segment=segment,
@@ -97,6 +118,8 @@ def contract_create(
         end=end,
         previous=previous,
         status=Contract.Status.ENDED if end < today else Contract.Status.ACTIVE,
+        origin=origin,
+        vacancy=vacancy,
         created_by=actor(by),
     )
     save(contract)
@@ -129,7 +152,9 @@ def contract_create(
 
 
 def _end_service(*, contract: Contract, on: date, reason: str, by, kind: str) -> Termination:
-    """End the contract in force early on `on` (its last day), cancel later ones, open a vacancy."""
+    """End the contract early on `on`, the day of the dismissal or resignation: its last day in force is the day
+    before (`rules.last_day_in_force`), from `on` the person no longer counts. Later contracts are cancelled and
+    a vacancy opens."""
     patroller = lock(contract.patroller)
     contract = Contract.objects.select_for_update().select_related("segment__township").get(pk=contract.pk)
     if contract.status == Contract.Status.TERMINATED:
@@ -166,9 +191,13 @@ def _end_service(*, contract: Contract, on: date, reason: str, by, kind: str) ->
             new=_contract_snapshot(later),
             reason=reason,
         )
-    patroller.assignments.filter(start__gt=on).delete()
-    for assignment in patroller.assignments.filter(start__lte=on).exclude(end__lt=on):
-        assignment.end = on
+    # Assignments end with the contract's last day; one starting on `on` or later would cover no day at all.
+    last_day = on - timedelta(days=1)
+    patroller.assignments.filter(start__gte=on).delete()
+    for assignment in patroller.assignments.filter(start__lte=last_day).filter(
+        Q(end__isnull=True) | Q(end__gt=last_day)
+    ):
+        assignment.end = last_day
         save(assignment)
 
     patroller.status = Patroller.Status.DISMISSED if kind == RosterChange.Kind.DISMISSAL else Patroller.Status.RESIGNED
@@ -186,7 +215,8 @@ def _end_service(*, contract: Contract, on: date, reason: str, by, kind: str) ->
 
 @transaction.atomic
 def contract_terminate(*, contract: Contract, on: date, reason: str, by) -> Termination:
-    """Dismissal (辞退, 第九条): end the contract on `on`, end the assignment, open a vacancy for backfill.
+    """Dismissal (辞退, 第九条) on `on`: the contract and assignment end the day before (from `on` the person is
+    not counted), a vacancy opens for backfill.
 
     No role check here: the dismissal service decides who may confirm a dismissal; `by` is recorded.
     """
@@ -195,7 +225,7 @@ def contract_terminate(*, contract: Contract, on: date, reason: str, by) -> Term
 
 @transaction.atomic
 def patroller_resign(*, patroller: Patroller, on: date, by, reason: str = "") -> Termination:
-    """The patroller leaves on `on` (their last day): managing office only."""
+    """The patroller leaves on `on`: their last day on duty is the day before. Managing office only."""
     patroller = lock(patroller)
     require_manager(by, patroller)
     contract = selectors.contract_in_force(patroller=patroller, on=on)

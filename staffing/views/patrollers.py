@@ -128,12 +128,14 @@ def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET if asked else None, segments=segments, initial={"start": today, "segment": current}
     )
     check_result = None
+    check_notices: list[tuple[str, str]] = []
     if asked and check.is_valid():
         check_result = failures_of(
             selectors.eligibility(
                 patroller=patroller, segment=check.cleaned_data["segment"], start=check.cleaned_data["start"]
             )
         )
+        check_notices = selectors.eligibility_notices(patroller=patroller, start=check.cleaned_data["start"])
     active = getattr(patroller, "active_assignments", [])
     login = patroller.user if _may_revoke_devices(user) else None
     context = {
@@ -149,6 +151,7 @@ def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "login": login,
         "devices": account_selectors.devices_of(user=login) if login else [],
         "last_sign_out": account_selectors.last_sign_out(user=login) if login else None,
+        "check_notices": check_notices,
     }
     return render(request, "staffing/patroller_detail.html", context)
 
@@ -214,7 +217,14 @@ def patroller_contract(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"start": contract.start.isoformat(), "end": contract.end.isoformat()},
             )
             return redirect("staffing-patroller", pk=patroller.pk)
-    context = {"patroller": patroller, "form": form, "failures": failures, "latest": latest}
+    checked_start = form.cleaned_data["start"] if form.is_bound and "start" in form.cleaned_data else start
+    context = {
+        "patroller": patroller,
+        "form": form,
+        "failures": failures,
+        "latest": latest,
+        "notices": selectors.eligibility_notices(patroller=patroller, start=checked_start),
+    }
     return render(request, "staffing/contract_form.html", context, status=400 if form.errors or failures else 200)
 
 

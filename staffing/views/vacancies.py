@@ -1,6 +1,8 @@
 """Vacancies and their applicants: the list (and opening every post below standard), a vacancy with its ranking,
 registering and scoring applicants, hiring one."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,7 @@ from accounts.models import Role
 from rivers.selectors import townships_visible_to
 from staffing import forms as roster_forms
 from staffing import selectors, services
-from staffing.models import Patroller, Vacancy
+from staffing.models import Applicant, Patroller, Vacancy
 from staffing.views.common import ROSTER_PAGE_SIZE, failures_of, in_range, roster_offices_only, township_posted
 
 
@@ -51,14 +53,17 @@ def vacancy_open_below_standard(request: HttpRequest) -> HttpResponse:
 
 
 def _candidates_for(user, vacancy: Vacancy, ranking: list) -> QuerySet[Patroller]:
-    """People who may still apply: on the vacancy's township roster, not on duty, not applied yet."""
-    return (
+    """People who may still apply: on the vacancy's township roster, not on duty, not applied yet, and not the
+    person whose dismissal opened it."""
+    candidates = (
         selectors.patrollers_visible_to(user)
         .filter(township_id=vacancy.segment.township_id)
         .exclude(status=Patroller.Status.ACTIVE)
         .exclude(pk__in=[a.patroller_id for a in ranking])
-        .order_by("name", "id")
     )
+    if vacancy.reason == Vacancy.Reason.DISMISSAL and vacancy.vacated_by_id:
+        candidates = candidates.exclude(pk=vacancy.vacated_by_id)
+    return candidates.order_by("name", "id")
 
 
 def _vacancy_page(
@@ -73,6 +78,7 @@ def _vacancy_page(
             add_form.initial["patroller"] = request.GET["add-patroller"]
     if score_form is None:
         score_form = roster_forms.ApplicantScoreForm(applicants=vacancy.applicants.select_related("patroller"))
+    exam_weight, interview_weight = selectors.recruitment_weights()
     context = {
         "vacancy": vacancy,
         "ranking": ranking,
@@ -80,6 +86,9 @@ def _vacancy_page(
         "may_hire": may_act and vacancy.status == Vacancy.Status.OPEN,
         "add_form": add_form,
         "score_form": score_form,
+        "exam_weight": exam_weight,
+        "interview_weight": interview_weight,
+        "history": selectors.vacancy_history(vacancy=vacancy),
     }
     return render(request, "staffing/vacancy_detail.html", context, status=status)
 
@@ -138,25 +147,43 @@ def vacancy_applicant_score(request: HttpRequest, pk: int) -> HttpResponse:
     return _vacancy_page(request, vacancy, score_form=form, status=400)
 
 
+@dataclass
+class RankedAbove:
+    """An applicant ranked before the one being hired, with the system's reason when they cannot be hired."""
+
+    applicant: Applicant
+    automatic_reason: str
+
+
 @login_required
 def vacancy_hire(request: HttpRequest, pk: int, applicant_pk: int) -> HttpResponse:
-    """Hire one ranked applicant: the service runs eligibility and the contract rules, then fills the vacancy."""
+    """Hire one ranked applicant: the service runs eligibility and the contract rules, asks a written reason for
+    each better-ranked applicant passed over (第六条 择优), then fills the vacancy."""
     user = request.user
     vacancy = _vacancy_to_act_on(request, pk)
     applicant = get_object_or_404(vacancy.applicants.select_related("patroller", "vacancy"), pk=in_range(applicant_pk))
     start, end = roster_forms.default_contract_dates(latest_end=None, today=timezone.localdate())
+    above = selectors.applicants_ranked_above(applicant)
     form = roster_forms.HireForm(
-        request.POST if request.method == "POST" else None, initial={"start": start, "end": end}
+        request.POST if request.method == "POST" else None, initial={"start": start, "end": end}, ranked_above=above
     )
     failures: list = []
     preview = False
     if request.method == "POST":
         if form.is_valid():
+            start = form.cleaned_data["start"]
             try:
-                contract = services.applicant_hire(applicant=applicant, by=user, **form.cleaned_data)
+                contract = services.applicant_hire(
+                    applicant=applicant,
+                    by=user,
+                    start=start,
+                    end=form.cleaned_data["end"],
+                    passed_over=form.passed_over(),
+                )
             except ValidationError as error:
                 failures = roster_forms.eligibility_failures_of(error)
-                roster_forms.add_service_errors(form, error, skip=roster_forms.ELIGIBILITY_CODES)
+                form.add_passed_over_errors(error)
+                roster_forms.add_service_errors(form, error, skip={*roster_forms.ELIGIBILITY_CODES, "passed_over"})
             else:
                 messages.success(
                     request,
@@ -170,6 +197,17 @@ def vacancy_hire(request: HttpRequest, pk: int, applicant_pk: int) -> HttpRespon
             selectors.eligibility(patroller=applicant.patroller, segment=vacancy.segment, start=start)
         )
         preview = bool(failures)
-    context = {"vacancy": vacancy, "applicant": applicant, "form": form, "failures": failures, "preview": preview}
+    context = {
+        "vacancy": vacancy,
+        "applicant": applicant,
+        "form": form,
+        "failures": failures,
+        "preview": preview,
+        "notices": selectors.eligibility_notices(patroller=applicant.patroller, start=start),
+        "ranked_above": [
+            RankedAbove(other, selectors.why_not_hireable(other, segment=vacancy.segment, start=start))
+            for other in above
+        ],
+    }
     status = 400 if request.method == "POST" and (form.errors or failures) else 200
     return render(request, "staffing/hire_form.html", context, status=status)

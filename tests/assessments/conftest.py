@@ -77,6 +77,23 @@ def renew(cast):
 
 
 @pytest.fixture
+def up_for_renewal(hire, assess):
+    """up_for_renewal(months=10, failing=()) → (patroller, renewal start). An incumbent whatever the day the suite
+    runs: a one-year contract ending with this month, so that the renewal starts on the 1st of next month, with the
+    oldest `months` of the 12 months before it assessed (100 points; the n-th oldest failed for n in `failing`) —
+    all of them months long over."""
+
+    def make(months: int = 10, failing=()) -> tuple:
+        renewal_start = rules.next_month(rules.month_start(timezone.localdate()))
+        patroller = hire(start=staffing_rules.anniversary(renewal_start, -1), end=renewal_start - timedelta(days=1))
+        for n, month in enumerate(rules.excellence_window(renewal_start)[:months], start=1):
+            assess(patroller, month, passed=n not in failing)
+        return patroller, renewal_start
+
+    return make
+
+
+@pytest.fixture
 def last_year() -> int:
     """The calendar year before today's: its months are all over, so they can all be assessed and finalized."""
     return timezone.localdate().year - 1

@@ -268,7 +268,8 @@ def test_confirming_ends_contract_and_assignment_opens_a_vacancy_and_a_roster_ch
     contract = Contract.objects.get(patroller=patroller)
     assert (contract.status, contract.terminated_on) == ("terminated", date(2026, 6, 10))
     assert "连续2个月考核不合格" in contract.termination_reason
-    assert list(patroller.assignments.values_list("end", flat=True)) == [date(2026, 6, 10)]
+    # Not counted from the dismissal day on: the assignment's last day is the day before.
+    assert list(patroller.assignments.values_list("end", flat=True)) == [date(2026, 6, 9)]
     assert Patroller.objects.get(pk=patroller.pk).status == "dismissed"
     vacancy = Vacancy.objects.get(vacated_by=patroller)
     assert (vacancy.reason, vacancy.status, vacancy.segment, vacancy.opened_on) == (
@@ -281,9 +282,9 @@ def test_confirming_ends_contract_and_assignment_opens_a_vacancy_and_a_roster_ch
     assert change.filing is None  # waiting to be filed
     assert (flag.contract, flag.vacancy) == (contract, vacancy)
     assert result.termination.vacancy == vacancy
-    # Staffing "actual" counts the patroller through their last day, not after.
-    assert staffing_selectors.actual_patrollers(segment_ids=[segment.pk], on=date(2026, 6, 10)) == {segment.pk: 1}
-    assert staffing_selectors.actual_patrollers(segment_ids=[segment.pk], on=date(2026, 6, 11)) == {}
+    # Staffing "actual" counts the patroller up to the day before the dismissal, not on the dismissal day.
+    assert staffing_selectors.actual_patrollers(segment_ids=[segment.pk], on=date(2026, 6, 9)) == {segment.pk: 1}
+    assert staffing_selectors.actual_patrollers(segment_ids=[segment.pk], on=date(2026, 6, 10)) == {}
 
 
 def test_the_county_office_may_confirm_too(flagged, cast):

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from assessments import rules as assessment_rules
 from assessments import services
 from assessments.models import Assessment, DismissalFlag
 from staffing import services as staffing_services
@@ -225,14 +226,23 @@ def test_the_results_page_lists_every_patroller_month_by_month(cast, year, web):
     assert '<td class="num fail">40</td>' in page  # slipped's failing March
 
 
-def test_excellent_incumbents_are_listed_for_renewal_and_a_failing_month_is_not(cast, year, web):
-    page = text(web(cast["township_office"]).get(RESULTS, {"year": year["year"]}))
+def test_excellent_incumbents_are_listed_for_renewal_and_a_failing_month_or_too_few_months_are_not(
+    cast, up_for_renewal, web
+):
+    star, renewal_start = up_for_renewal(months=10)
+    slipped, _start = up_for_renewal(months=10, failing=(4,))
+    too_few, _start = up_for_renewal(months=9)
+    first_month = assessment_rules.excellence_window(renewal_start)[0]
+
+    page = text(web(cast["township_office"]).get(RESULTS, {"year": first_month.year}))
 
     renewals = page.split('id="renewals"')[1].split('id="pay-rises"')[0]
-    assert year["star"].name in renewals and year["steady"].name in renewals
-    assert year["slipped"].name not in renewals
-    # The renewal would start the day after the contract in force today (this year's) ends.
-    assert f"{year['year'] + 2}-01-01" in renewals
+    assert star.name in renewals
+    assert slipped.name not in renewals  # a failing month among the 12
+    assert too_few.name not in renewals  # 9 of the 12 months assessed: not a year's record
+    # The renewal would start the day after the contract in force today ends.
+    assert renewal_start.isoformat() in renewals
+    assert "至少 10 个月已考核" in page
 
 
 def test_the_pay_rise_list_takes_the_best_average_within_the_share(cast, year, web, settings):

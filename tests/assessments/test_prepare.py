@@ -48,7 +48,7 @@ def test_a_patroller_dismissed_mid_month_is_assessed_for_the_days_under_contract
 
     (row,) = prepare(cast, places)
 
-    assert row.facts["days_under_contract"] == 10
+    assert row.facts["days_under_contract"] == 9  # 1–9 May: from the dismissal day on, no longer under contract
 
 
 def test_suggestions_come_from_the_months_logs_with_their_explanations(cast, places, hire, log):

@@ -78,15 +78,17 @@ def test_a_day_before_the_contract_is_refused(cast, places, hire_patroller, subm
     assert "合同期" in errors(response)["date"][0]
 
 
-def test_a_day_after_a_dismissal_is_refused(cast, patroller, submit, log_body, today):
+def test_the_dismissal_day_itself_is_refused_and_the_day_before_accepted(cast, patroller, submit, log_body, today):
     contract = patroller.contracts.get()
+    dismissed_on = today - timedelta(days=1)
     staffing_services.contract_terminate(
-        contract=contract, on=today - timedelta(days=2), reason="连续两月考核不合格", by=cast["township_office"]
+        contract=contract, on=dismissed_on, reason="连续两月考核不合格", by=cast["township_office"]
     )
-    assert submit(cast["patroller"], log_body(day=today - timedelta(days=2))).status_code == 201
-    response = submit(cast["patroller"], log_body(day=today - timedelta(days=1)))
-    assert response.status_code == 400
-    assert "合同期" in errors(response)["date"][0]
+    assert submit(cast["patroller"], log_body(day=dismissed_on - timedelta(days=1))).status_code == 201
+    for day in (dismissed_on, today):
+        response = submit(cast["patroller"], log_body(day=day))
+        assert response.status_code == 400
+        assert "合同期" in errors(response)["date"][0]
 
 
 def test_a_segment_not_assigned_to_the_patroller_is_refused(cast, patroller, segments, submit, log_body):

@@ -182,7 +182,8 @@ def test_actual_counts_a_patroller_only_while_assignment_and_contract_cover_the_
 
     assert selectors.actual_patrollers(segment_ids=[home], on=date(2026, 2, 28)) == {}
     assert selectors.actual_patrollers(segment_ids=[home], on=date(2026, 3, 1)) == {home: 1}
-    services.contract_terminate(contract=contract, on=date(2026, 6, 30), reason="连续2个月考核不合格", by=office)
+    # Dismissed on 1 July: counted up to 30 June, not on the dismissal day itself (SPEC §6).
+    services.contract_terminate(contract=contract, on=date(2026, 7, 1), reason="连续2个月考核不合格", by=office)
     assert selectors.actual_patrollers(segment_ids=[home], on=date(2026, 6, 30)) == {home: 1}
     assert selectors.actual_patrollers(segment_ids=[home], on=date(2026, 7, 1)) == {}
 
@@ -252,7 +253,7 @@ def test_dismissal_ends_contract_and_assignment_opens_a_vacancy_and_a_roster_cha
 
     assert (result.contract.status, result.contract.terminated_on) == ("terminated", date(2026, 5, 31))
     assert person.status == "dismissed"
-    assert Assignment.objects.get().end == date(2026, 5, 31)
+    assert Assignment.objects.get().end == date(2026, 5, 30)  # not on duty from the dismissal day on
     assert (result.vacancy.reason, result.vacancy.status, result.vacancy.vacated_by) == ("dismissal", "open", person)
     assert (result.change.kind, result.change.date, result.change.filing) == ("dismissal", date(2026, 5, 31), None)
     assert AuditEntry.objects.filter(entity="contract", entity_id=contract.pk, action="dismissal").exists()

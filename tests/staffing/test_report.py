@@ -292,7 +292,7 @@ def test_command_refuses_a_township_outside_the_given_county(segments, places):
         run_command("--county", places["county"].code, "--township", places["far"].code)
 
 
-def test_command_writes_the_workbook_with_four_sheets(segments, lake, tmp_path, assigned):
+def test_command_writes_the_workbook_with_five_sheets(segments, lake, tmp_path, assigned):
     assigned.update({segments["home"].pk: 4})
     target = tmp_path / "staffing.xlsx"
 
@@ -300,7 +300,7 @@ def test_command_writes_the_workbook_with_four_sheets(segments, lake, tmp_path, 
 
     assert f"已写入 {target}" in output
     book = load_workbook(target)
-    assert book.sheetnames == ["河段", "乡镇", "县区", "全市"]
+    assert book.sheetnames == ["河段", "乡镇", "县区", "全市", "小型水库"]
 
     sheet = book["河段"]
     assert [c.value for c in sheet[1]] == [
@@ -317,6 +317,9 @@ def test_command_writes_the_workbook_with_four_sheets(segments, lake, tmp_path, 
         "标准人数",
         "实有人数",
         "状态",
+        "本河段实有人数",
+        "所属小型水库",
+        "计入乡镇(街道)",
     ]
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.bold
@@ -336,8 +339,11 @@ def test_command_writes_the_workbook_with_four_sheets(segments, lake, tmp_path, 
         5,
         4,
         "低于标准",
+        4,
+        None,
+        "丰庆路街道",
     )
-    assert rows["S-LAKE"][3:4] + rows["S-LAKE"][7:] == ("湖泊", "河长办核定", 0, None, None, 0, "待核定")
+    assert rows["S-LAKE"][3:4] + rows["S-LAKE"][7:13] == ("湖泊", "河长办核定", 0, None, None, 0, "待核定")
     status_cells = {row[0].value: row[12] for row in sheet.iter_rows(min_row=2)}
     assert status_cells["S-HOME"].fill.start_color.rgb.endswith(STATUS_COLOURS[Status.BELOW_STANDARD])
     assert status_cells["S-FAR"].fill.start_color.rgb.endswith(STATUS_COLOURS[Status.BELOW_FLOOR])

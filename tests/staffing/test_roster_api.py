@@ -317,7 +317,7 @@ def test_eligibility_answers_eligible_or_the_failures(api, cast, office, places,
     assert before.status_code == 200
     assert before.json()["eligible"] is False
     assert [f["code"] for f in before.json()["failures"]] == ["age"]
-    assert on_birthday.json() == {"eligible": True, "failures": []}
+    assert on_birthday.json() == {"eligible": True, "failures": [], "notices": []}
 
 
 def test_eligibility_needs_a_valid_start_and_a_visible_segment(api, office, places, segments):

@@ -86,6 +86,32 @@ def format_report(report: StaffingReport) -> str:
         _table_row(total, widths, numeric_from),
     ]
 
+    shared = report.shared_reservoirs
+    if shared:
+        lines += ["", _("跨乡镇的小型水库(按每座2名配备，计入坝址所在乡镇)：")]
+        for reservoir in shared:
+            lines.append(
+                "  "
+                + _("%(code)s  %(name)s  %(townships)s  计入%(township)s  底线%(floor)d  实有%(actual)d  %(status)s")
+                % {
+                    "code": reservoir.water_body.code,
+                    "name": reservoir.water_body.name,
+                    "townships": _("、").join(t.name for t in reservoir.townships),
+                    "township": reservoir.counted_in.name,
+                    "floor": reservoir.floor,
+                    "actual": reservoir.actual,
+                    "status": reservoir.status_label,
+                }
+            )
+    dam_missing = report.dam_missing
+    if dam_missing:
+        lines += [
+            "",
+            _("待登记坝址的小型水库(%(count)d座)，登记前暂计入第一个河段所在乡镇：") % {"count": len(dam_missing)},
+        ]
+        for reservoir in dam_missing:
+            lines.append(f"  {reservoir.water_body.code}  {reservoir.water_body.name}")
+
     undetermined = report.undetermined
     if undetermined:
         lines += ["", _("待核定河段(%(count)d个)，请主管河长办核定人数：") % {"count": len(undetermined)}]
