@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test install migrate demo serve lint messages clean bench
+.PHONY: run test install migrate demo serve lint messages clean bench vendor
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,12 @@ clean:
 
 bench: install
 	$(BIN)/python bench/ingest.py
+
+# Browser libraries (static/vendor/): versions pinned in package.json + package-lock.json. Run by hand to refresh
+# them (needs Node.js and npm); the copies are committed, so `make run` and `make test` never need Node.
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf static/vendor/echarts && mkdir -p static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.common.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE \
+		node_modules/echarts/licenses/LICENSE-d3 static/vendor/echarts/
+	node -p '"echarts " + require("./node_modules/echarts/package.json").version' > static/vendor/echarts/VERSION

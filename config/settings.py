@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "staffing",
     "patrol",
     "assessments",
+    "overview",
 ]
 
 MIDDLEWARE = [

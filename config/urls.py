@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import LogoutView, MeView, TokenLoginView
 from assessments.urls import api_urlpatterns as assessments_api_urls
+from overview.urls import api_urlpatterns as overview_api_urls
 from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
 from rivers.api import SegmentViewSet, WaterBodyViewSet
@@ -35,6 +36,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     *patrol_api_urls,
     *assessments_api_urls,
+    *overview_api_urls,
     *router.urls,
 ]
 
@@ -47,6 +49,7 @@ urlpatterns = [
     path("staffing/", include("staffing.urls")),
     path("patrol/", include("patrol.urls")),
     path("assessments/", include("assessments.page_urls")),
+    path("overview/", include("overview.urls")),
 ]
 
 # Unknown /api/ paths and server errors answer phones in the API error shape (config/api.py).

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from patrol import rules
 from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
+from patrol.summaries import logs_month_refresh
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
 from staffing.models import Assignment, Patroller
@@ -280,6 +281,7 @@ def patrol_log_submit(
             inserted = True
             if rules.ESCALATED in log.actions:
                 _escalate(log=log, segment=segment, points=points, by=by)
+            logs_month_refresh(patroller_id=patroller.pk, day=log.date)
     except IntegrityError:
         existing = None if inserted else _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
         if existing is None:
@@ -300,4 +302,6 @@ def patrol_log_refresh_flags(*, log: PatrolLog) -> PatrolLog:
     photo_checks = [code or None for code in log.photos.values_list("check_code", flat=True)]
     log.flags = _flags_for(log=log, points=points, photo_checks=photo_checks, vehicle=_vehicle(points))
     log.save(update_fields=["flags", "updated_at"])
+    # The log's flags and its photos' flags (a photo has just arrived) count in the month's figures.
+    logs_month_refresh(patroller_id=log.patroller_id, day=log.date)
     return log
