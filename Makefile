@@ -51,4 +51,5 @@ vendor:
 	rm -rf static/vendor/echarts && mkdir -p static/vendor/echarts
 	cp node_modules/echarts/dist/echarts.common.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE \
 		node_modules/echarts/licenses/LICENSE-d3 static/vendor/echarts/
+	cp node_modules/zrender/LICENSE static/vendor/echarts/LICENSE-zrender  # bundled inside echarts.common.min.js
 	node -p '"echarts " + require("./node_modules/echarts/package.json").version' > static/vendor/echarts/VERSION
