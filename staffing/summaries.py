@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from rivers.models import Township
 from staffing import selectors
@@ -196,26 +196,25 @@ def _row_values(row: PatrollerMonth) -> dict[str, Any]:
 
 def month_figures_refresh(*, patroller_id: int, months: Iterable[date], part: str, compute: Compute) -> None:
     """Replace the `part` group of a patroller's figures for `months` by what `compute` answers now, and move the
-    township sums by the difference. Runs inside the caller's transaction (or its own)."""
+    township sums by the difference. Runs inside the caller's transaction (every write path has one)."""
     names = PARTS[part]
     months = sorted({month_start(month) for month in months})
     if not months:
         return
-    with transaction.atomic():
-        # Every writer of a patroller's figures locks the patroller first (a no-op on SQLite, whose writes are
-        # serialised anyway): the facts read below are then the latest committed ones.
-        list(Patroller.objects.select_for_update().filter(pk=patroller_id).values_list("pk"))
-        rows: dict[tuple[date, int], PatrollerMonth] = {
-            (row.month, row.township_id): row
-            for row in PatrollerMonth.objects.filter(patroller_id=patroller_id, month__in=months)
-        }
-        deltas: dict[tuple[date, int], dict[str, Any]] = {}
+    with transaction.atomic(savepoint=False):
+        rows = _locked_rows(patroller_id, months)
+        figures_by_month = {}
         for month in months:
-            figures = {
+            figures_by_month[month] = {
                 township: values
                 for (pk, township), values in compute(month=month, patroller_ids=[patroller_id]).items()
                 if pk == patroller_id
             }
+        if any((month, township) not in rows for month, figures in figures_by_month.items() for township in figures):
+            # A row to create: take the patroller's lock, so that no other writer creates it meanwhile.
+            rows = _locked_rows(patroller_id, months, patroller=True)
+        deltas: dict[tuple[date, int], dict[str, Any]] = {}
+        for month, figures in figures_by_month.items():
             townships = {township for (m, township) in rows if m == month} | set(figures)
             for township in sorted(townships):
                 row = rows.get((month, township))
@@ -228,6 +227,23 @@ def month_figures_refresh(*, patroller_id: int, months: Iterable[date], part: st
                 add_into(delta, contribution(new))
                 _save_row(row, patroller_id=patroller_id, township=township, month=month, values=new)
         _apply(deltas)
+
+
+def _locked_rows(patroller_id: int, months: list[date], *, patroller: bool = False) -> dict:
+    """The patroller's rows of `months`, locked (a no-op on SQLite, whose writes are serialised anyway).
+
+    Every writer of a patroller's figures locks its rows before reading the facts, so the facts it reads are the
+    latest committed ones and two writers of one patroller-month never interleave. Where a row is still to be
+    created there is nothing to lock: the writer then locks the patroller row (as every roster write does) and
+    reads the rows again.
+    """
+    if patroller:
+        list(Patroller.objects.select_for_update().filter(pk=patroller_id).values_list("pk"))
+    locked = PatrollerMonth.objects.select_for_update().filter(patroller_id=patroller_id, month__in=months)
+    rows = {(row.month, row.township_id): row for row in locked}
+    if not rows and not patroller:
+        return _locked_rows(patroller_id, months, patroller=True)
+    return rows
 
 
 def _save_row(row: PatrollerMonth | None, *, patroller_id: int, township: int, month: date, values: dict) -> None:
@@ -246,11 +262,26 @@ def _save_row(row: PatrollerMonth | None, *, patroller_id: int, township: int, m
     row.save(update_fields=list(values))
 
 
+NUMBERS = ("patrollers", "duty_days", "days_patrolled", "logs", "flagged_logs", "assessed", "failed", "score_sum")
+
+
 def _apply(deltas: dict[tuple[date, int], dict[str, Any]]) -> None:
-    """Add each difference to its township's month, in (month, township) order so that writers never deadlock."""
+    """Add each difference to its township's month, in (month, township) order so that writers never deadlock.
+
+    A difference that only adds to counts (a new log without a new flag code, a new score) is one UPDATE … SET n =
+    n + d; anything else (days on duty, flags by code, a count going down) reads the row under lock first."""
     counties: dict[int, int] = {}
     for month, township in sorted(deltas):
         delta = deltas[(month, township)]
+        if delta == empty_sums():
+            continue
+        only_counts = all(delta[name] >= 0 for name in NUMBERS) and all(
+            delta[name] == empty_sums()[name] for name in delta if name not in NUMBERS
+        )
+        if only_counts:
+            increments = {name: F(name) + delta[name] for name in NUMBERS if delta[name]}
+            if TownshipMonth.objects.filter(township_id=township, month=month).update(**increments):
+                continue
         sums = TownshipMonth.objects.select_for_update().filter(township_id=township, month=month).first()
         if sums is None:
             if township not in counties:
