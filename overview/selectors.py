@@ -426,7 +426,7 @@ def _totals(rows: list[Row]) -> Figures:
 def _city(*, user, month, months, through, today, staffing_on) -> Overview:
     counties = list(County.objects.order_by("code"))
     sums = _township_sums(months=months, group="county_id")
-    report = staffing_selectors.staffing_report(user=user, on=staffing_on)
+    report = staffing_selectors.staffing_figures(on=staffing_on)
     rows, hist = _rows_from_sums(
         places=counties,
         kind=COUNTY,
@@ -436,7 +436,7 @@ def _city(*, user, month, months, through, today, staffing_on) -> Overview:
         problems_by=_problems(month=month, through=through, today=today, group="township__county_id"),
         flags_by=_open_flags(group="county_id"),
         unfiled_by=_unfiled(group="township__county_id"),
-        staffing_by={entry.place.pk: _staffing(entry.totals) for entry in report.by_county},
+        staffing_by={pk: _staffing(totals) for pk, totals in report.by_county.items()},
         down="county",
     )
     return Overview(
@@ -456,7 +456,7 @@ def _city(*, user, month, months, through, today, staffing_on) -> Overview:
 def _county(*, user, county, month, months, through, today, staffing_on) -> Overview:
     townships = list(Township.objects.filter(county=county).order_by("code"))
     sums = _township_sums(months=months, group="township_id", county_id=county.pk)
-    report = staffing_selectors.staffing_report(user=user, on=staffing_on, county=county.pk)
+    report = staffing_selectors.staffing_figures(on=staffing_on, county_id=county.pk)
     rows, hist = _rows_from_sums(
         places=townships,
         kind=TOWNSHIP,
@@ -468,7 +468,7 @@ def _county(*, user, county, month, months, through, today, staffing_on) -> Over
         ),
         flags_by=_open_flags(group="township_id", county_id=county.pk),
         unfiled_by=_unfiled(group="township_id", township__county_id=county.pk),
-        staffing_by={entry.place.pk: _staffing(entry.totals) for entry in report.by_township},
+        staffing_by={pk: _staffing(totals) for pk, totals in report.by_township.items()},
         down="township",
     )
     return Overview(
@@ -493,7 +493,7 @@ def _township(*, user, township, month, months, through, through_day, today, sta
         .order_by("patroller__name", "patroller_id")
     )
     sums = _township_sums(months=months, group="township_id", township_id=township.pk)
-    report = staffing_selectors.staffing_report(user=user, on=staffing_on, township=township.pk)
+    report = staffing_selectors.staffing_figures(on=staffing_on, township_id=township.pk)
     problems_by = _problems(
         month=month, through=through, today=today, group="log__patroller_id", township_id=township.pk
     )
@@ -637,13 +637,11 @@ def segment_map(
         .order_by("township__code", "code")
         .values_list("pk", "name", "township_id", "township__name", "geometry")
     )
-    report = staffing_selectors.staffing_report(
-        user=user,
+    status = staffing_selectors.staffing_figures(
         on=through,
-        county=place.pk if level == COUNTY else None,
-        township=place.pk if level == TOWNSHIP else None,
-    )
-    status = {line.segment.pk: line.status for line in report.lines}
+        county_id=place.pk if level == COUNTY else None,
+        township_id=place.pk if level == TOWNSHIP else None,
+    ).status
     cut = summaries.mask_through(through.day)
     duty = summaries.duty_masks(
         month=month, group=("segment_id", "patroller_id"), **{f"segment__{k}": v for k, v in places.items()}

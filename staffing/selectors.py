@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -144,13 +145,23 @@ class StaffingReport:
 
 def requirement_of(segment: Segment, village_count: int) -> rules.Requirement:
     body = segment.water_body
+    return _requirement(
+        body.kind, body.size_class, segment.length_km, segment.basis, village_count, segment.required_patrollers
+    )
+
+
+@lru_cache(maxsize=4096)
+def _requirement(
+    kind: str, size_class: str, length_km, basis: str, village_count: int, required: int | None
+) -> rules.Requirement:
+    """The rule of 第三条 for a segment's values (cached: a city's segments share a few thousand combinations)."""
     return rules.requirement(
-        kind=body.kind,
-        size_class=body.size_class,
-        length_km=segment.length_km,
-        village_basis=segment.basis == Segment.Basis.VILLAGE,
+        kind=kind,
+        size_class=size_class,
+        length_km=length_km,
+        village_basis=basis == Segment.Basis.VILLAGE,
         village_count=village_count,
-        required=segment.required_patrollers,
+        required=required,
     )
 
 
@@ -497,3 +508,60 @@ def township_roster(*, township: Township, on: date) -> list[Patroller]:
 
 def audit_entries(*, entity: str, entity_id: int) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(entity=entity, entity_id=entity_id).select_related("user").order_by("at", "id")
+
+
+# --- staffing sums per place (dashboards) --------------------------------------------------------------------------
+
+
+@dataclass
+class StaffingFigures:
+    """The staffing of a place on a date, summed per township and per county, with each segment's status."""
+
+    totals: Totals
+    by_township: dict[int, Totals]
+    by_county: dict[int, Totals]
+    status: dict[int, rules.Status]
+
+
+def staffing_figures(*, on: date, county_id: int | None = None, township_id: int | None = None) -> StaffingFigures:
+    """What `staffing_report` sums (the same rule per segment, the same actual patrollers), without a line per
+    segment: for the overview of a whole city. Three queries whatever the size — the segments as plain values,
+    their village counts, the actual patrollers counted inside the place — and no model instances.
+
+    No user: the caller has checked the place against the user's scope (overview.selectors.resolve_scope).
+    """
+    place: dict[str, int] = {}
+    if township_id is not None:
+        place = {"township_id": township_id}
+    elif county_id is not None:
+        place = {"township__county_id": county_id}
+    segments = Segment.objects.filter(**place).values_list(
+        "pk",
+        "township_id",
+        "township__county_id",
+        "water_body__kind",
+        "water_body__size_class",
+        "length_km",
+        "basis",
+        "required_patrollers",
+    )
+    through = Segment.villages.through.objects.filter(**{f"segment__{k}": v for k, v in place.items()})
+    villages = dict(through.order_by().values("segment_id").annotate(n=Count("pk")).values_list("segment_id", "n"))
+    actual = dict(
+        Assignment.objects.filter(_in_force_on(on), **{f"segment__{k}": v for k, v in place.items()})
+        .order_by()
+        .values("segment_id")
+        .annotate(n=Count("patroller_id", distinct=True))
+        .values_list("segment_id", "n")
+    )
+    figures = StaffingFigures(totals=Totals(), by_township={}, by_county={}, status={})
+    for pk, township, county, kind, size_class, length_km, basis, required in segments:
+        count = villages.get(pk, 0)
+        req = _requirement(kind, size_class, length_km, basis, count, required)
+        actual_count = actual.get(pk, 0)
+        line = SegmentLine(None, count, req.floor, req.standard, actual_count, rules.status(req, actual_count))
+        figures.status[pk] = line.status
+        figures.totals.add(line)
+        figures.by_township.setdefault(township, Totals()).add(line)
+        figures.by_county.setdefault(county, Totals()).add(line)
+    return figures
