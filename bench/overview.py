@@ -278,6 +278,12 @@ def main() -> int:
     parser.add_argument("--counties", type=int, default=16)
     parser.add_argument("--townships", type=int, default=20, help="townships per county")
     parser.add_argument("--requests", type=int, default=40, help="timed requests per endpoint")
+    parser.add_argument(
+        "--log-months",
+        type=int,
+        default=12,
+        help="months with logs and figures (12: the goal's year; fewer: quick runs)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
@@ -308,6 +314,7 @@ def main() -> int:
         today = timezone.localdate()
         month = default_month(today)
         months = summaries.months_between(summaries.month_start(month - timedelta(days=330)), month)
+        months = months[-max(1, min(args.log_months, len(months))) :]
         data = generate(patrollers=args.patrollers, counties=args.counties, townships=args.townships, months=months)
         counts = data["counts"]
         print(

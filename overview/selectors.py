@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.models import OFFICE_ROLES, Role
@@ -641,24 +641,33 @@ def segment_map(
         on=through,
         county_id=place.pk if level == COUNTY else None,
         township_id=place.pk if level == TOWNSHIP else None,
+        with_status=True,
     ).status
     cut = summaries.mask_through(through.day)
     duty = summaries.duty_masks(
         month=month, group=("segment_id", "patroller_id"), **{f"segment__{k}": v for k, v in places.items()}
     )
+    # Per segment and patroller: the days with a log as a bit mask (the sum of the distinct powers of two of the
+    # days is their bitwise OR, on SQLite as on PostgreSQL) and the coverage of the logs, summed in the database.
+    day_bit = Case(
+        *[When(date__day=day, then=Value(1 << (day - 1))) for day in range(1, summaries.DAYS + 1)],
+        output_field=IntegerField(),
+    )
     logged = (
         PatrolLog.objects.filter(date__gte=month, date__lte=through, **{f"segment__{k}": v for k, v in places.items()})
         .order_by()
-        .values_list("segment_id", "patroller_id", "date", "coverage")
+        .values("segment_id", "patroller_id")
+        .annotate(mask=Sum(day_bit, distinct=True), coverage_sum=Sum("coverage"), coverage_n=Count("coverage"))
+        .values_list("segment_id", "patroller_id", "mask", "coverage_sum", "coverage_n")
     )
-    days: dict[tuple[int, int], int] = defaultdict(int)
+    days: dict[tuple[int, int], int] = {}
     coverage_sum: dict[int, float] = defaultdict(float)
     coverage_n: dict[int, int] = defaultdict(int)
-    for segment_id, patroller_id, day, coverage in logged:
-        days[(segment_id, patroller_id)] |= 1 << (day.day - 1)
-        if coverage is not None:
-            coverage_sum[segment_id] += coverage
-            coverage_n[segment_id] += 1
+    for segment_id, patroller_id, mask, total, n in logged:
+        days[(segment_id, patroller_id)] = mask or 0
+        if n:
+            coverage_sum[segment_id] += total
+            coverage_n[segment_id] += n
     duty_days: dict[int, int] = defaultdict(int)
     patrolled: dict[int, int] = defaultdict(int)
     for (segment_id, patroller_id), mask in duty.items():

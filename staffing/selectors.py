@@ -523,10 +523,13 @@ class StaffingFigures:
     status: dict[int, rules.Status]
 
 
-def staffing_figures(*, on: date, county_id: int | None = None, township_id: int | None = None) -> StaffingFigures:
+def staffing_figures(
+    *, on: date, county_id: int | None = None, township_id: int | None = None, with_status: bool = False
+) -> StaffingFigures:
     """What `staffing_report` sums (the same rule per segment, the same actual patrollers), without a line per
     segment: for the overview of a whole city. Three queries whatever the size — the segments as plain values,
-    their village counts, the actual patrollers counted inside the place — and no model instances.
+    their village counts, the actual patrollers counted inside the place — and no model instances; the rule runs
+    once per distinct set of segment values. `with_status`: also each segment's status (the map).
 
     No user: the caller has checked the place against the user's scope (overview.selectors.resolve_scope).
     """
@@ -554,14 +557,33 @@ def staffing_figures(*, on: date, county_id: int | None = None, township_id: int
         .annotate(n=Count("patroller_id", distinct=True))
         .values_list("segment_id", "n")
     )
-    figures = StaffingFigures(totals=Totals(), by_township={}, by_county={}, status={})
+    # Per township: [floor, standard, actual, segments, {status: segments}], plain numbers in the loop.
+    sums: dict[int, list] = {}
+    county_of: dict[int, int] = {}
+    status: dict[int, rules.Status] = {}
     for pk, township, county, kind, size_class, length_km, basis, required in segments:
-        count = villages.get(pk, 0)
-        req = _requirement(kind, size_class, length_km, basis, count, required)
-        actual_count = actual.get(pk, 0)
-        line = SegmentLine(None, count, req.floor, req.standard, actual_count, rules.status(req, actual_count))
-        figures.status[pk] = line.status
-        figures.totals.add(line)
-        figures.by_township.setdefault(township, Totals()).add(line)
-        figures.by_county.setdefault(county, Totals()).add(line)
+        req = _requirement(kind, size_class, length_km, basis, villages.get(pk, 0), required)
+        count = actual.get(pk, 0)
+        code = rules.status(req, count)
+        entry = sums.get(township)
+        if entry is None:
+            entry = sums[township] = [0, 0, 0, 0, Counter()]
+            county_of[township] = county
+        entry[0] += req.floor or 0
+        entry[1] += req.standard or 0
+        entry[2] += count
+        entry[3] += 1
+        entry[4][code] += 1
+        if with_status:
+            status[pk] = code
+    figures = StaffingFigures(totals=Totals(), by_township={}, by_county={}, status=status)
+    for township, (floor, standard, count, n, by_status) in sums.items():
+        totals = Totals(floor=floor, standard=standard, actual=count, segments=n, by_status=by_status)
+        figures.by_township[township] = totals
+        for into in (figures.by_county.setdefault(county_of[township], Totals()), figures.totals):
+            into.floor += floor
+            into.standard += standard
+            into.actual += count
+            into.segments += n
+            into.by_status.update(by_status)
     return figures

@@ -35,7 +35,10 @@ def test_the_overviews_staffing_sums_equal_the_staffing_report(places, staffed, 
     for on in (staffed, staffed - timedelta(days=400), date(2030, 1, 1)):
         report = selectors.city_staffing_report(on=on, county=county, township=township)
         figures = selectors.staffing_figures(
-            on=on, county_id=county.pk if county else None, township_id=township.pk if township else None
+            on=on,
+            county_id=county.pk if county else None,
+            township_id=township.pk if township else None,
+            with_status=True,
         )
 
         assert figures.totals.as_dict() == report.totals.as_dict()
