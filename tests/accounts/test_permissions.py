@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from tests.overview.matrix import overview_rows
 from tests.patrol.log_matrix import patrol_log_rows
 from tests.patrol.photo_matrix import photo_rows
 from tests.patrol.problem_matrix import problem_report_rows
@@ -193,6 +194,7 @@ ROWS += roster_rows(Row)  # the roster endpoints (issue 3)
 ROWS += patrol_log_rows(Row)  # the patrol-log endpoints (issue 4)
 ROWS += problem_report_rows(Row)  # the problem-report endpoints (issue 4)
 ROWS += photo_rows(Row)  # the photo upload and thumbnail endpoints (issue 4)
+ROWS += overview_rows(Row)  # the overview and its map (issue 13)
 
 # Routes outside the matrix: open to everyone on purpose (login, the schema and its docs page).
 PUBLIC_ROUTES = {"auth-token", "schema", "docs"}
