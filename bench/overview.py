@@ -373,12 +373,17 @@ def main() -> int:
 
         from staffing.selectors import staffing_report
 
+        from staffing.selectors import staffing_figures
+
         begun = time.perf_counter()
-        for _ in range(3):
-            staffing_report(user=city_user, on=summaries.month_end(month))
+        staffing_report(user=city_user, on=summaries.month_end(month))
+        report_seconds = time.perf_counter() - begun
+        begun = time.perf_counter()
+        staffing_figures(on=summaries.month_end(month))
         print(
-            f"  of which staffing's report for the whole city ({counts['segments']:,} segments), alone: "
-            f"{(time.perf_counter() - begun) / 3 * 1000:.1f} ms"
+            f"  staffing of the whole city ({counts['segments']:,} segments), once each: the staffing report (a line "
+            f"per segment) {report_seconds * 1000:.0f} ms; the overview's sums (staffing_figures) "
+            f"{(time.perf_counter() - begun) * 1000:.0f} ms"
         )
 
         patroller_id = 1

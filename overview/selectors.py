@@ -213,20 +213,7 @@ def _up(user, level: str, place) -> str | None:
 
 # --- reading the monthly figures --------------------------------------------------------------------------------
 
-SUM_FIELDS = (
-    "patrollers",
-    "duty_days",
-    "duty_by_day",
-    "starts_by_day",
-    "days_patrolled",
-    "logs",
-    "flagged_logs",
-    "flags",
-    "assessed",
-    "failed",
-    "score_sum",
-    "score_hist",
-)
+NUMBERS = ("patrollers", "duty_days", "days_patrolled", "logs", "flagged_logs", "assessed", "failed", "score_sum")
 
 
 @dataclass
@@ -238,25 +225,9 @@ class MonthSums:
     starts: list[int] = field(default_factory=lambda: [0] * summaries.DAYS)
     hist: list[int] = field(default_factory=lambda: [0] * summaries.SCORE_BUCKETS)
 
-    def add(self, row: dict) -> None:
-        self.figures.add(
-            Figures(
-                patrollers=row["patrollers"],
-                patroller_days=row["duty_days"],
-                days_patrolled=row["days_patrolled"],
-                logs=row["logs"],
-                flagged_logs=row["flagged_logs"],
-                flags=Counter(row["flags"] or {}),
-                assessed=row["assessed"],
-                failed=row["failed"],
-                score_sum=row["score_sum"],
-            )
-        )
-        for into, values in (
-            (self.by_day, row["duty_by_day"]),
-            (self.starts, row["starts_by_day"]),
-            (self.hist, row["score_hist"]),
-        ):
+    def add_lists(self, flags: dict | None, hist: list | None, by_day: list | None, starts: list | None) -> None:
+        self.figures.flags.update(flags or {})
+        for into, values in ((self.hist, hist), (self.by_day, by_day), (self.starts, starts)):
             for index, value in enumerate(values or []):
                 into[index] += value
 
@@ -283,14 +254,38 @@ def _through_day(month: date, through: date) -> int | None:
     return through.day if summaries.month_start(through) == month and through < summaries.month_end(month) else None
 
 
-def _township_sums(*, months: list[date], group: str, **filters) -> dict[tuple[date, int], MonthSums]:
-    """{(month, group id): sums} from the township sums of the months, in one query."""
-    rows = TownshipMonth.objects.filter(month__gte=months[0], month__lte=months[-1], **filters).values(
-        "month", group, *SUM_FIELDS
+def _township_sums(
+    *, months: list[date], month: date, in_progress: bool, group: str, **filters
+) -> dict[tuple[date, int], MonthSums]:
+    """{(month, group id): sums} of the township sums, in two queries: the counts of the twelve months summed in
+    the database per month and group, and for the month shown the flags by code, the score distribution and (for
+    a month in progress) the per-day lists, which only that month needs."""
+    counts = (
+        TownshipMonth.objects.filter(month__gte=months[0], month__lte=months[-1], **filters)
+        .order_by()
+        .values("month", group)
+        .annotate(**{f"sum_{name}": Sum(name) for name in NUMBERS})
+        .values_list("month", group, *[f"sum_{name}" for name in NUMBERS])
     )
     out: dict[tuple[date, int], MonthSums] = {}
-    for row in rows:
-        out.setdefault((row["month"], row[group]), MonthSums()).add(row)
+    for row in counts:
+        values = dict(zip(NUMBERS, row[2:], strict=True))
+        out[(row[0], row[1])] = MonthSums(
+            Figures(
+                patrollers=values["patrollers"],
+                patroller_days=values["duty_days"],
+                days_patrolled=values["days_patrolled"],
+                logs=values["logs"],
+                flagged_logs=values["flagged_logs"],
+                assessed=values["assessed"],
+                failed=values["failed"],
+                score_sum=values["score_sum"],
+            )
+        )
+    lists = ("flags", "score_hist", "duty_by_day", "starts_by_day") if in_progress else ("flags", "score_hist")
+    for key, *values in TownshipMonth.objects.filter(month=month, **filters).values_list(group, *lists):
+        if (month, key) in out:
+            out[(month, key)].add_lists(*values, *([None, None] if not in_progress else []))
     return out
 
 
@@ -425,7 +420,9 @@ def _totals(rows: list[Row]) -> Figures:
 
 def _city(*, user, month, months, through, today, staffing_on) -> Overview:
     counties = list(County.objects.order_by("code"))
-    sums = _township_sums(months=months, group="county_id")
+    sums = _township_sums(
+        months=months, month=month, in_progress=_through_day(month, through) is not None, group="county_id"
+    )
     report = staffing_selectors.staffing_figures(on=staffing_on)
     rows, hist = _rows_from_sums(
         places=counties,
@@ -455,7 +452,13 @@ def _city(*, user, month, months, through, today, staffing_on) -> Overview:
 
 def _county(*, user, county, month, months, through, today, staffing_on) -> Overview:
     townships = list(Township.objects.filter(county=county).order_by("code"))
-    sums = _township_sums(months=months, group="township_id", county_id=county.pk)
+    sums = _township_sums(
+        months=months,
+        month=month,
+        in_progress=_through_day(month, through) is not None,
+        group="township_id",
+        county_id=county.pk,
+    )
     report = staffing_selectors.staffing_figures(on=staffing_on, county_id=county.pk)
     rows, hist = _rows_from_sums(
         places=townships,
@@ -492,7 +495,9 @@ def _township(*, user, township, month, months, through, through_day, today, sta
         .select_related("patroller")
         .order_by("patroller__name", "patroller_id")
     )
-    sums = _township_sums(months=months, group="township_id", township_id=township.pk)
+    sums = _township_sums(
+        months=months, month=month, in_progress=through_day is not None, group="township_id", township_id=township.pk
+    )
     report = staffing_selectors.staffing_figures(on=staffing_on, township_id=township.pk)
     problems_by = _problems(
         month=month, through=through, today=today, group="log__patroller_id", township_id=township.pk

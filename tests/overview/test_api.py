@@ -318,10 +318,12 @@ def test_the_number_of_queries_does_not_grow_with_the_patrollers(
 ):
     """Queries per answer, whatever the number of patrollers (knox's two — the token with its user, the user's
     tokens — come first in each):
-    city (10) — counties; the township sums of the 12 months; staffing (segments as values, their village counts,
-        actual patrollers per segment); open problem reports; open dismissal flags; unfiled roster changes;
-    county (12) — the county checked and read; its townships; their sums; staffing (3); problems; flags; changes;
-    township (14) — the township checked and read; its patroller rows with names; its sums; staffing (3);
+    city (11) — counties; the township sums: the counts of the 12 months summed per month and county, and the
+        month's flags and score distribution; staffing (segments as values, their village counts, actual
+        patrollers per segment); open problem reports; open dismissal flags; unfiled roster changes;
+    county (13) — the county checked and read; its townships; their sums (2); staffing (3); problems; flags;
+        changes;
+    township (15) — the township checked and read; its patroller rows with names; its sums (2); staffing (3);
         problems; flags; changes; the day's roster with its assignments (the segment of each patroller).
     """
     submit(cast["patroller"], log_body())
@@ -339,7 +341,7 @@ def test_the_number_of_queries_does_not_grow_with_the_patrollers(
     after = [_queries(client, params) for params in levels]
 
     assert after == before
-    assert before == [10, 12, 14]
+    assert before == [11, 13, 15]
 
 
 # --- the map --------------------------------------------------------------------------------------------------------
