@@ -371,9 +371,7 @@ def main() -> int:
                 f"{result['bytes']:,} bytes){goal}"
             )
 
-        from staffing.selectors import staffing_report
-
-        from staffing.selectors import staffing_figures
+        from staffing.selectors import staffing_figures, staffing_report
 
         begun = time.perf_counter()
         staffing_report(user=city_user, on=summaries.month_end(month))
