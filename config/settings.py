@@ -167,6 +167,8 @@ SPECTACULAR_SETTINGS = {
         "SupervisionReportStatusEnum": "assessments.models.SupervisionReport.Status",
         "ProblemReportStatusEnum": "patrol.models.ProblemReport.Status",
         "CheckEnum": "patrol.rules.CHECK_CHOICES",
+        "OverviewLevelEnum": "overview.selectors.LEVELS",
+        "AssessmentLevelEnum": "assessments.models.Assessment.Level",
     },
 }
 

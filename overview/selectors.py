@@ -35,6 +35,7 @@ from staffing import summaries
 from staffing.models import PatrollerMonth, RosterChange, TownshipMonth
 
 CITY, COUNTY, TOWNSHIP = "city", "county", "township"
+LEVELS = ((CITY, CITY), (COUNTY, COUNTY), (TOWNSHIP, TOWNSHIP))  # the API's `level` (its schema enum)
 TREND_MONTHS = 12
 
 # --- what a row holds -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.api import id_filter
+from overview.selectors import LEVELS
 
 
 class OverviewQuery(serializers.Serializer):
@@ -62,7 +63,7 @@ class TrendSerializer(serializers.Serializer):
 class OverviewSerializer(serializers.Serializer):
     month = serializers.CharField()
     through = serializers.DateField(help_text=_("统计截至日期：月末，本月为今天"))
-    level = serializers.ChoiceField(choices=["city", "county", "township"])
+    level = serializers.ChoiceField(choices=LEVELS, help_text=_("行是县(市、区)、乡镇(街道)还是巡察员"))
     place = PlaceSerializer()
     rows = RowSerializer(many=True)
     totals = FiguresSerializer()
