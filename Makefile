@@ -44,11 +44,15 @@ clean:
 bench: install
 	$(BIN)/python bench/ingest.py
 
-# Browser libraries of the phone app, vendored under static/vendor/ with their licence (pinned in package.json and
-# package-lock.json). Needs Node.js and npm; `make run` and `make test` never do.
+# Browser libraries (static/vendor/): versions pinned in package.json + package-lock.json, each copied with its
+# licence. Run by hand to refresh them (needs Node.js and npm); the copies are committed, so `make run` and
+# `make test` never need Node.
 vendor:
-	npm ci --no-audit --no-fund
-	mkdir -p static/vendor/exifr
-	cp node_modules/exifr/dist/mini.umd.js static/vendor/exifr/mini.umd.js
-	cp node_modules/exifr/LICENSE static/vendor/exifr/LICENSE
-	node -e 'console.log("exifr " + require("./node_modules/exifr/package.json").version)' > static/vendor/exifr/VERSION
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf static/vendor/exifr static/vendor/echarts && mkdir -p static/vendor/exifr static/vendor/echarts
+	cp node_modules/exifr/dist/mini.umd.js node_modules/exifr/LICENSE static/vendor/exifr/
+	node -p '"exifr " + require("./node_modules/exifr/package.json").version' > static/vendor/exifr/VERSION
+	cp node_modules/echarts/dist/echarts.common.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE \
+		node_modules/echarts/licenses/LICENSE-d3 static/vendor/echarts/
+	cp node_modules/zrender/LICENSE static/vendor/echarts/LICENSE-zrender  # bundled inside echarts.common.min.js
+	node -p '"echarts " + require("./node_modules/echarts/package.json").version' > static/vendor/echarts/VERSION

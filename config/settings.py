@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "staffing",
     "patrol",
     "assessments",
+    "overview",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,8 @@ SPECTACULAR_SETTINGS = {
         "LocalCheckKindEnum": "patrol.models.LocalCheck.Kind",
         "PhotoEvidenceSourceEnum": "patrol.models.Photo.Source",
         "StaffingStatusEnum": "staffing.rules.STATUS_VALUES",
+        "OverviewLevelEnum": "overview.selectors.LEVELS",
+        "AssessmentLevelEnum": "assessments.models.Assessment.Level",
     },
 }
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import LogoutAllView, LogoutView, MeView, TokenLoginView
 from assessments.urls import api_urlpatterns as assessments_api_urls
+from overview.urls import api_urlpatterns as overview_api_urls
 from patrol.api_local_checks import LocalCheckViewSet
 from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
@@ -40,6 +41,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     *patrol_api_urls,
     *assessments_api_urls,
+    *overview_api_urls,
     *router.urls,
 ]
 
@@ -56,6 +58,7 @@ urlpatterns = [
     path("patrol/", include("patrol.urls")),
     path("m/", include(mobile_urlpatterns)),
     path("assessments/", include("assessments.page_urls")),
+    path("overview/", include("overview.urls")),
 ]
 
 # Unknown /api/ paths and server errors answer phones in the API error shape (config/api.py).

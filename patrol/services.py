@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from patrol import local_checks, rules, tracks
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemEvent, ProblemReport
+from patrol.summaries import logs_month_refresh
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
 from staffing.models import Assignment, Patroller
@@ -341,6 +342,7 @@ def patrol_log_submit(
             inserted = True
             if rules.ESCALATED in log.actions:
                 _escalate(log=log, segment=segment, points=points, by=by, local_problems=local_problems)
+            logs_month_refresh(patroller_id=patroller.pk, day=log.date)
     except IntegrityError:
         existing = None if inserted else _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
         if existing is None:
@@ -367,4 +369,6 @@ def patrol_log_refresh_flags(*, log: PatrolLog) -> PatrolLog:
         local_problems=local_checks.log_local_problems(log),
     )
     log.save(update_fields=["flags", "updated_at"])
+    # The log's flags and its photos' flags (a photo has just arrived) count in the month's figures.
+    logs_month_refresh(patroller_id=log.patroller_id, day=log.date)
     return log

@@ -35,3 +35,27 @@ def test_the_assessment_benchmark_prepares_every_draft_with_flat_statement_count
     assert "(60 drafts created" in out
     assert "(must not grow: flat;" in out
     assert "again (idempotent: 0 created, 0 refreshed)" in out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the overview benchmark runs on PostgreSQL")
+def test_the_overview_benchmark_times_every_endpoint_against_the_plain_aggregate():
+    db = settings.DATABASES["default"]
+    name = f"river_bench_smoke_{uuid.uuid4().hex[:8]}"
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    command = [sys.executable, "bench/overview.py", "--patrollers", "30", "--counties", "2", "--townships", "3"]
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script, fixed arguments
+        [*command, "--requests", "2", "--log-months", "2", "--database-url", url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert re.search(r"data: 2 counties × 3 townships, 60 patrollers", out)
+    assert re.search(r"monthly figures rebuilt from the facts: 120 patroller-months", out)
+    for label in ("county overview API", "county overview page", "city overview API", "city overview page"):
+        assert re.search(rf"{label}\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", out), label

@@ -26,6 +26,7 @@ from assessments.services.common import (
     validate_scores,
 )
 from assessments.services.dismissals import FlagChanges, evaluate_dismissal
+from assessments.summaries import assessment_month_refresh
 
 
 @dataclass
@@ -112,6 +113,7 @@ def correction_approve(*, correction: Correction, by, note: str = "") -> Approve
         new={**snapshot(assessment), "requested_by": correction.requested_by_id, "correction": correction.pk},
         reason=correction.reason,
     )
+    assessment_month_refresh(patroller_id=assessment.patroller_id, month=assessment.month)
     correction.status = Correction.Status.APPROVED
     correction.decided_by = acting_user(by)
     correction.decided_at = timezone.now()

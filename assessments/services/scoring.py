@@ -27,6 +27,7 @@ from assessments.services.common import (
     validate_scores,
 )
 from assessments.services.dismissals import FlagChanges, evaluate_dismissal
+from assessments.summaries import assessment_month_refresh
 
 
 @dataclass
@@ -88,5 +89,6 @@ def assessment_finalize(*, assessment: Assessment, by, now: datetime | None = No
     record_change(
         assessment=assessment, action=AssessmentChange.Action.FINALIZE, by=by, old=old, new=snapshot(assessment)
     )
+    assessment_month_refresh(patroller_id=assessment.patroller_id, month=assessment.month)
     flags = evaluate_dismissal(patroller_id=assessment.patroller_id, by=by, cause=_("考核结果变化"))
     return Finalized(assessment=assessment, flags=flags)

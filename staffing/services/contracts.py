@@ -15,6 +15,7 @@ from rivers.models import Segment
 from staffing import rules, selectors
 from staffing.models import Assignment, Contract, Patroller, RosterChange, Vacancy
 from staffing.services.common import NON_FIELD, actor, audit, lock, require_manager, save, vacancy_create
+from staffing.summaries import roster_months_refresh
 
 
 @dataclass
@@ -145,6 +146,7 @@ def contract_create(
     else:
         save(Assignment(patroller=patroller, segment=segment, contract=contract, start=start, end=end))
 
+    roster_months_refresh(patroller_id=patroller.pk, first=start, last=end)
     kind = RosterChange.Kind.RENEWAL if previous else RosterChange.Kind.HIRE
     _roster_change(kind=kind, patroller=patroller, on=start, by=by, contract=contract)
     audit(entity="contract", entity_id=contract.pk, action=kind, by=by, new=_contract_snapshot(contract))
@@ -200,6 +202,9 @@ def _end_service(*, contract: Contract, on: date, reason: str, by, kind: str) ->
         assignment.end = last_day
         save(assignment)
 
+    # The days on duty from the end on (the day before it too, whatever the rule for the last day in force).
+    last = max([contract.end, *patroller.contracts.filter(start__gt=on).values_list("end", flat=True)])
+    roster_months_refresh(patroller_id=patroller.pk, first=on - timedelta(days=1), last=last)
     patroller.status = Patroller.Status.DISMISSED if kind == RosterChange.Kind.DISMISSAL else Patroller.Status.RESIGNED
     save(patroller)
     vacancy = vacancy_create(

@@ -22,6 +22,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.hostile_json import BODILESS_ROUTES, assert_refused
+from tests.overview.matrix import overview_rows
 from tests.patrol.local_check_matrix import local_check_rows
 from tests.patrol.log_matrix import patrol_log_rows
 from tests.patrol.photo_matrix import photo_rows
@@ -204,6 +205,7 @@ ROWS += patrol_log_rows(Row)  # the patrol-log endpoints (issue 4)
 ROWS += problem_report_rows(Row)  # the problem-report endpoints (issue 4)
 ROWS += photo_rows(Row)  # the photo upload and thumbnail endpoints (issue 4)
 ROWS += local_check_rows(Row)  # the checklist and the local check items (issue 9, 第八条)
+ROWS += overview_rows(Row)  # the overview and its map (issue 13)
 
 # The patroller's own month for the phone app (issue 12): patrollers only, whatever their scope.
 ROWS.append(Row("my month", "me-month", lambda get: "/api/v1/me/month/", allowed=frozenset({"patroller"})))

@@ -59,6 +59,9 @@ class Command(BaseCommand):
         assessments = _later_seed("assessments.demo")
         if assessments is not None and hasattr(assessments, "seed_assessments"):
             assessments.seed_assessments(stdout=self.stdout)
+        overview = _later_seed("overview.demo")
+        if overview is not None and hasattr(overview, "seed_summaries"):
+            overview.seed_summaries(stdout=self.stdout)
         self._summary(register, users)
 
     def _summary(self, register: demo.SeedResult, users: demo.SeedResult) -> None:
