@@ -4,7 +4,7 @@ code, the twelve-month trend, the score distribution)."""
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from assessments.exports.common import table, workbook_bytes
+from config.xlsx import table, workbook_bytes
 from overview.selectors import COUNTY, TOWNSHIP, Figures, Overview
 from patrol.rules import FLAG_LABELS
 

@@ -1,7 +1,5 @@
 """The overview page (总览) and its workbook: the same read model as the API (overview.selectors)."""
 
-from io import BytesIO
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -10,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.xlsx import xlsx_response
 from overview import exports, selectors
 from overview.api import overview_query
 from overview.serializers import overview_data
@@ -86,9 +85,4 @@ def overview_page(request: HttpRequest) -> HttpResponse:
 def overview_xlsx(request: HttpRequest) -> FileResponse:
     result, _errors = _overview_for(request)
     name = _("总览-%(place)s-%(month)s.xlsx") % {"place": result.place.name, "month": f"{result.month:%Y-%m}"}
-    return FileResponse(
-        BytesIO(exports.overview_xlsx_bytes(result)),
-        as_attachment=True,
-        filename=name.replace(" ", "-"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(exports.overview_xlsx_bytes(result), name.replace(" ", "-"))

@@ -250,6 +250,18 @@ EXPORTS = [
         ("patroller", "supervision", "supervision decision", "supervisor display name"),
     ),
     Export(
+        "overview of the township",
+        "township_office",
+        lambda w: f"/overview/overview.xlsx?month={month(w.second)}",
+        ("patroller", "township"),
+    ),
+    Export(
+        "overview of the county",
+        "county_office",
+        lambda w: f"/overview/overview.xlsx?month={month(w.second)}",
+        ("county", "township", "neighbour"),
+    ),
+    Export(
         "the register (admin)",
         "admin",
         lambda w: "/admin/rivers/waterbody/export/",
