@@ -1,7 +1,7 @@
 """Security headers of every answer (settings CONTENT_SECURITY_POLICY*, README "Security").
 
-- `Content-Security-Policy` on every answer: the policy of settings.CONTENT_SECURITY_POLICY, with the directives of
-  CONTENT_SECURITY_POLICY_PATHS replaced for the paths they name (the third-party pages that need more).
+- `Content-Security-Policy` on every answer: the policy of settings.CONTENT_SECURITY_POLICY; the pages of DRF's
+  browsable API, which need inline styles, get the directives of CONTENT_SECURITY_POLICY_BROWSABLE_API instead.
 - `Cache-Control: private, no-store` and `Pragma: no-cache` on every answer to a signed-in caller (session or
   API token): pages and API answers carry ID numbers, phones and scores, which must not stay in a shared office
   computer's browser cache or in a proxy. An answer whose view chose its own Cache-Control keeps it (a photo
@@ -14,15 +14,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
+from rest_framework.renderers import BrowsableAPIRenderer
 
 HEADER = "Content-Security-Policy"
 
 
-def policy_for(path: str) -> str:
+def policy_for(response: HttpResponse) -> str:
     directives = dict(settings.CONTENT_SECURITY_POLICY)
-    for prefix, replaced in settings.CONTENT_SECURITY_POLICY_PATHS.items():
-        if path.startswith(prefix):
-            directives.update(replaced)
+    if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer):
+        directives.update(settings.CONTENT_SECURITY_POLICY_BROWSABLE_API)
     return "; ".join(f"{name} {' '.join(sources)}".strip() for name, sources in directives.items())
 
 
@@ -33,7 +33,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if HEADER not in response:
-            response[HEADER] = policy_for(request.path)
+            response[HEADER] = policy_for(response)
         # DRF sets the user it authenticated (a token too) on the Django request as well.
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
