@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test install migrate demo serve lint messages clean bench
+.PHONY: run test install migrate demo serve lint messages clean bench contract
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ clean:
 
 bench: install
 	$(BIN)/python bench/ingest.py
+
+# Schemathesis against a live server (tests/contract/run_schemathesis.py); DATABASE_URL=postgres://… for PostgreSQL.
+contract: install
+	$(BIN)/python tests/contract/run_schemathesis.py

@@ -133,8 +133,8 @@ def _as_lists(errors):
 def _messages(value) -> list[str]:
     if isinstance(value, dict):
         return [
-            _("第%(number)d项：%(message)s") % {"number": int(key) + 1, "message": message}
-            if isinstance(key, int) or (isinstance(key, str) and key.isdecimal())
+            _("第%(number)d项：%(message)s") % {"number": key + 1, "message": message}
+            if isinstance(key, int)  # a position in a list (ListField, many=True)
             else _("%(field)s：%(message)s") % {"field": key, "message": message}
             for key, item in value.items()
             for message in _messages(item)

@@ -12,7 +12,7 @@ settings.py only swaps in a fast password hasher), one API token per role from `
 The run fails on any 5xx answer, any status code the schema does not document for the operation, any answer whose
 Content-Type or body does not match the schema. Everything it started is stopped and removed at the end.
 
-Options: --max-examples N (per operation and phase; default 12), --roles (default patroller,township,county),
+Options: --max-examples N (per operation and phase; default 10), --roles (default patroller,township,county),
 --seed (default 1: a failure reproduces), --keep-server-log FILE.
 """
 
@@ -111,7 +111,7 @@ def token(base: str, username: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--max-examples", type=int, default=12)
+    parser.add_argument("--max-examples", type=int, default=10)
     parser.add_argument("--roles", default="patroller,township,county")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="2", help="schemathesis workers (default 2)")
