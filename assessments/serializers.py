@@ -31,7 +31,8 @@ class MonthField(serializers.Field):
         "type": "object",
         "properties": {part: {"type": "integer", "minimum": 0} for part in rules.PARTS},
         "additionalProperties": False,
-        "description": "{part: points}, each from 0 to the part's weight (by default appearance 30, daily_work 40, records 30)",
+        "description": "{part: points}, each from 0 to the part's weight "
+        "(by default appearance 30, daily_work 40, records 30)",
     }
 )
 class PartScoresField(serializers.JSONField):
