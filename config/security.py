@@ -1,4 +1,4 @@
-"""Security headers of every answer (settings CONTENT_SECURITY_POLICY*, README "Security").
+"""Security headers of every answer (settings CONTENT_SECURITY_POLICY*, README "Security headers").
 
 - `Content-Security-Policy` on every answer: the policy of settings.CONTENT_SECURITY_POLICY; the pages of DRF's
   browsable API, which need inline styles, get the directives of CONTENT_SECURITY_POLICY_BROWSABLE_API instead.

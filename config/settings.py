@@ -185,7 +185,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy of every answer (config/security.py; README "Security"). Everything comes from this
+# Content-Security-Policy of every answer (config/security.py; README "Security headers"). Everything comes from this
 # server: no inline script or style (pages load static/js/*.js and ask for behaviour with data- attributes), no
 # plugin, no <base> elsewhere, never framed, forms post only here. img-src allows data: (icons inside style sheets)
 # and blob: (the phone app's previews of photos before upload); worker-src and manifest-src are for the phone app's

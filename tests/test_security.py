@@ -1,4 +1,4 @@
-"""Security headers and hygiene of every answer (issue 10 item 8; README "Security").
+"""Security headers and hygiene of every answer (issue 10 item 8; README "Security headers").
 
 - No inline script, inline event handler or inline style in any template or rendered page: the
   Content-Security-Policy allows scripts and styles from this server's files only.
