@@ -5,8 +5,9 @@
 - `Cache-Control: private, no-store` and `Pragma: no-cache` on every answer to a signed-in caller (session or
   API token): pages and API answers carry ID numbers, phones and scores, which must not stay in a shared office
   computer's browser cache or in a proxy. An answer whose view chose its own Cache-Control keeps it (a photo
-  thumbnail, cached privately by the phone app); static assets are served before this runs (whitenoise) and keep
-  their long caching; answers to anonymous callers (the login page, 401s) are left as they are.
+  thumbnail, cached privately by the phone app); static assets keep their long caching (whitenoise answers them
+  before authentication runs, so no user is known); answers to anonymous callers (the login page, 401s) are left
+  as they are.
 """
 
 from collections.abc import Callable
