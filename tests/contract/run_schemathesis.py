@@ -13,7 +13,8 @@ tests/contract/schemathesis.toml.
 The run fails on any 5xx answer, any status code the schema does not document for the operation, any answer whose
 Content-Type or body does not match the schema. Everything it started is stopped and removed at the end.
 
-Options: --max-examples N (per operation and phase; default 10), --roles (default patroller,township,county),
+Options: --max-examples N (per operation and phase; default 10), --roles (default patroller,township,county,city:
+demo_city is also the admin superuser, whom the role checks let through everywhere),
 --seed (default 1: a failure reproduces), --keep-server-log FILE.
 """
 
@@ -140,7 +141,7 @@ def schemathesis(base: str, api_token: str, options, env: dict, workdir: Path, o
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--max-examples", type=int, default=10)
-    parser.add_argument("--roles", default="patroller,township,county")
+    parser.add_argument("--roles", default="patroller,township,county,city")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep-server-log", type=Path, help="copy the server's log here")
     options = parser.parse_args()
