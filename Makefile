@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test install migrate demo serve lint messages clean bench vendor
+.PHONY: run test install migrate demo serve lint messages clean bench vendor contract
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ vendor:
 		node_modules/echarts/licenses/LICENSE-d3 static/vendor/echarts/
 	cp node_modules/zrender/LICENSE static/vendor/echarts/LICENSE-zrender  # bundled inside echarts.common.min.js
 	node -p '"echarts " + require("./node_modules/echarts/package.json").version' > static/vendor/echarts/VERSION
+
+# Schemathesis against a live server (tests/contract/run_schemathesis.py); DATABASE_URL=postgres://… for PostgreSQL.
+contract: install
+	$(BIN)/python tests/contract/run_schemathesis.py

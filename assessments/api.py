@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
-from accounts.permissions import OFFICES
+from accounts.permissions import OFFICES, RolePermission
 from accounts.scope import MAX_ID, require_place_in_scope
 from assessments import selectors, services
 from assessments.models import Assessment, Correction, DismissalFlag, SpotCheckDraw, SupervisionReport
@@ -71,6 +71,14 @@ def _filters(serializer_class, request: Request) -> dict:
     values = dict(query.validated_data)
     require_place_in_scope(request.user, county_id=values.get("county"), township_id=values.get("township"))
     return values
+
+
+def _own_place(model, pk: int | None):
+    """The caller's own township or county, for what an office does to its own place. A superuser passes every
+    role check but may have no place of their own (the city office's admin login): 403, not a missing row."""
+    if pk is None:
+        raise exceptions.PermissionDenied(RolePermission.message)
+    return model.objects.get(pk=pk)
 
 
 def _body(serializer_class, request: Request) -> dict:
@@ -141,7 +149,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"])
     def prepare(self, request: Request) -> Response:
         body = _body(MonthBody, request)
-        township = Township.objects.get(pk=request.user.township_id)
+        township = _own_place(Township, request.user.township_id)
         rows = services.assessments_prepare(township=township, month=body["month"], by=request.user)
         data = AssessmentSerializer(rows, many=True).data
         return Response({"count": len(data), "next": None, "previous": None, "results": data})
@@ -193,7 +201,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def draw(self, request: Request) -> Response:
         body = _body(MonthBody, request)
-        county = County.objects.get(pk=request.user.county_id)
+        county = _own_place(County, request.user.county_id)
         drawn = services.spot_check_draw(county=county, month=body["month"], by=request.user)
         return Response(SpotCheckDrawSerializer(drawn).data)
 

@@ -26,6 +26,31 @@ class MonthField(serializers.Field):
         return rules.month_label(value)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {part: {"type": "integer", "minimum": 0} for part in rules.PARTS},
+        "additionalProperties": False,
+        "description": "{part: points}, each from 0 to the part's weight "
+        "(by default appearance 30, daily_work 40, records 30)",
+    }
+)
+class PartScoresField(serializers.JSONField):
+    """Scores by part in a request; the service checks the parts, the whole numbers and the ranges (one place)."""
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {part: {"type": "string", "maxLength": 1000} for part in rules.PARTS},
+        "additionalProperties": False,
+        "description": "{part: text}: why a part is far from its suggestion",
+    }
+)
+class PartReasonsField(serializers.JSONField):
+    """Reasons by part in a request; checked by the service."""
+
+
 class PartsSerializer(serializers.Serializer):
     appearance = serializers.IntegerField()
     daily_work = serializers.IntegerField()
@@ -114,13 +139,13 @@ class MonthBody(serializers.Serializer):
 class AssessmentUpdateBody(serializers.Serializer):
     """`{"scores": {part: points}, "reasons": {part: text}}`; both optional; checked by the service."""
 
-    scores = serializers.JSONField(required=False)
-    reasons = serializers.JSONField(required=False)
+    scores = PartScoresField(required=False)
+    reasons = PartReasonsField(required=False)
 
 
 class CorrectionBody(serializers.Serializer):
-    scores = serializers.JSONField()
-    reasons = serializers.JSONField(required=False)
+    scores = PartScoresField()
+    reasons = PartReasonsField(required=False)
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=2000)
 
 

@@ -52,6 +52,17 @@ class ErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
+class UUIDStringField(serializers.UUIDField):
+    """A `*_uuid` field (API.md): a UUID written as a string. DRF's UUIDField also turns a JSON number into a UUID
+    (123 → 00000000-0000-0000-0000-00000000007b), which would store a phone's bug as a valid id; any other type
+    is a 400 here."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 def id_filter(label: str) -> serializers.IntegerField:
     """A query parameter naming an object by id: anything but a positive integer in range is a 400."""
     return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=label)
@@ -129,9 +140,28 @@ def exception_handler(exc, context):
 
 
 def _as_lists(errors):
+    """{field: [message, …]} whatever the shape raised: a list field's item errors ({0: [...]}) and a nested
+    object's field errors ({"part": [...]}) become messages of the field that name the item or part."""
     if isinstance(errors, dict):
-        return {key: value if isinstance(value, (list, dict)) else [value] for key, value in errors.items()}
-    return {"non_field_errors": errors if isinstance(errors, list) else [errors]}
+        return {str(key): _messages(value) for key, value in errors.items()}
+    return {"non_field_errors": _messages(errors)}
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [
+            _("第%(number)d项：%(message)s") % {"number": key + 1, "message": message}
+            if isinstance(key, int)  # a position in a list (ListField, many=True)
+            else _("%(field)s：%(message)s") % {"field": key, "message": message}
+            for key, item in value.items()
+            for message in _messages(item)
+        ]
+    if isinstance(value, list | tuple):
+        if any(isinstance(item, dict | list) for item in value):
+            # A list of objects (many=True): errors of item i, empty for the items that are right.
+            return _messages({index: item for index, item in enumerate(value) if item})
+        return [str(item) for item in value]
+    return [str(value)]
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,7 +33,6 @@ READERS = OFFICES | {Role.PATROLLER, Role.VILLAGE_CHIEF}
         responses={
             201: PatrolLogSerializer,
             200: OpenApiResponse(PatrolLogSerializer, description="重复提交，返回已保存的日志 / replay"),
-            400: ErrorsSerializer,
             409: OpenApiResponse(ErrorsSerializer, description="同一编号内容不同 / idempotency conflict"),
         },
         summary="提交巡查日志 / submit a patrol log",
@@ -43,6 +43,8 @@ class PatrolLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     roles = {"list": READERS, "retrieve": READERS, "create": frozenset({Role.PATROLLER})}
     queryset = PatrolLog.objects.none()  # only names the model for the schema; get_queryset decides
+    # A log is a JSON document (checks and track are nested): a form body could not carry it; anything else is 415.
+    parser_classes = [JSONParser]
 
     def get_serializer_class(self):
         if self.action == "retrieve":

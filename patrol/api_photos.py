@@ -57,9 +57,6 @@ class PhotoUploadView(APIView):
         responses={
             201: PhotoSerializer,
             200: OpenApiResponse(PhotoSerializer, description="重复上传，返回已保存的照片 / replay"),
-            400: ErrorsSerializer,
-            403: ErrorsSerializer,
-            404: ErrorsSerializer,
             409: OpenApiResponse(ErrorsSerializer, description="同一编号内容不同 / idempotency conflict"),
             413: OpenApiResponse(ErrorsSerializer, description="文件过大 / file too large"),
         },
@@ -108,7 +105,7 @@ class PhotoThumbnailView(APIView):
     content_negotiation_class = IgnoreAccept
 
     @extend_schema(
-        responses={(200, "image/jpeg"): OpenApiTypes.BINARY, 404: ErrorsSerializer},
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
         summary="照片缩略图 / a photo's thumbnail",
     )
     def get(self, request: Request, pk: int) -> FileResponse:

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.scope import MAX_ID
-from config.api import SyncFilters, id_filter
+from config.api import SyncFilters, UUIDStringField, id_filter
 from patrol import rules
 from patrol.models import PatrolLog, Photo
 
@@ -71,7 +71,7 @@ class ActionsField(serializers.JSONField):
 class PatrolLogInputSerializer(serializers.Serializer):
     """The body of `POST /api/v1/patrol-logs/` (API.md)."""
 
-    client_uuid = serializers.UUIDField(label=_("客户端编号"))
+    client_uuid = UUIDStringField(label=_("客户端编号"))
     date = serializers.DateField(label=_("巡查日期"))
     started_at = serializers.DateTimeField(label=_("开始时间"))
     ended_at = serializers.DateTimeField(label=_("结束时间"))

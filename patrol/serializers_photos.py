@@ -12,12 +12,13 @@ original before downscaling it (or its clock and GPS at capture). The file's own
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config.api import UUIDStringField
 from patrol import rules
 from patrol.photo_evidence import Reported
 
 
 class PhotoUploadSerializer(serializers.Serializer):
-    client_uuid = serializers.UUIDField(label=_("客户端编号"), help_text=_("手机为每张照片生成的UUID，重发时不变"))
+    client_uuid = UUIDStringField(label=_("客户端编号"), help_text=_("手机为每张照片生成的UUID，重发时不变"))
     file = serializers.FileField(
         label=_("照片"),
         allow_empty_file=True,  # the pipeline refuses it with its own message

@@ -231,7 +231,7 @@ class PatrollerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._answer(services.patroller_update(patroller=patroller, by=request.user, data=data))
 
     @extend_schema(responses=ContractSerializer(many=True), summary="巡察员的合同 / contracts of a patroller")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def contracts(self, request: Request, pk=None) -> Response:
         patroller = self.get_object()
         return Response(ContractSerializer(selectors.contracts_of(patroller=patroller), many=True).data)

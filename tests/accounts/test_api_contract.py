@@ -69,7 +69,13 @@ def test_the_docs_page_renders_from_assets_the_project_serves_itself(api):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'url: "/api/v1/schema/"' in html
+    # The page's own script is a separate answer (Content-Security-Policy: no inline script).
+    assert '<script src="/api/v1/docs/?script="></script>' in html
+    assert not re.search(r"<script>|<style", html)
+    script = api.get("/api/v1/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert 'url: "/api/v1/schema/"' in script.content.decode()
     assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", html, re.IGNORECASE), "a CDN or other remote URL"
     assets = re.findall(r'(?:src|href)="/static/([^"]+)"', html)
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in assets

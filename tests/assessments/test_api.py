@@ -380,3 +380,17 @@ def test_list_endpoints_take_the_same_queries_for_2_or_6_patrollers(client_for, 
     busy_month(4)
 
     assert queries_for(client, url) == few == AUTH_QUERIES + 2
+
+
+@pytest.mark.parametrize("path", ["/api/v1/assessments/prepare/", "/api/v1/spot-checks/draw/"])
+def test_a_superuser_without_a_place_of_their_own_may_not_prepare_or_draw(api, cast, path):
+    # Found by the contract run as demo_city (a superuser): the role check let it through, the view then looked for
+    # the caller's township or county and answered 500.
+    admin = cast["city_office"]
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+
+    response = api.as_user(admin).post(path, {"month": "2026-05"}, format="json")
+
+    assert response.status_code == 403
+    assert response.json() == {"errors": {"non_field_errors": ["您的角色无权执行此操作。"]}}

@@ -111,6 +111,7 @@ def test_a_segment_that_does_not_exist_is_refused(cast, patroller, submit, log_b
         ({"actions": ["escalated"]}, "actions"),  # nothing to escalate: every check is fine
         ({"notes": "字" * 2001}, "notes"),
         ({"client_uuid": "not-a-uuid"}, "client_uuid"),
+        ({"client_uuid": 123}, "client_uuid"),  # a number is no UUID string (DRF alone would make 00…007b of it)
         ({"date": "2026-13-40"}, "date"),
         ({"segment": "S-HOME"}, "segment"),
     ],
@@ -119,6 +120,14 @@ def test_a_malformed_body_is_refused_under_the_field(cast, patroller, submit, lo
     response = submit(cast["patroller"], log_body(**change))
     assert response.status_code == 400
     assert field in errors(response)
+    assert not PatrolLog.objects.exists()
+
+
+def test_a_log_sent_as_a_form_is_refused_with_415_in_the_error_shape(cast, patroller, api, patrol_now, log_body):
+    body = {key: value for key, value in log_body().items() if isinstance(value, str | int)}
+    response = api.as_user(cast["patroller"]).post("/api/v1/patrol-logs/", body)  # multipart/form-data
+    assert response.status_code == 415
+    assert list(response.json()["errors"]) == ["non_field_errors"]
     assert not PatrolLog.objects.exists()
 
 

@@ -217,10 +217,11 @@ def test_an_oversize_body_is_refused_before_it_is_read(cast, log, upload, settin
     ("body", "field"),
     [
         ({"client_uuid": "not-a-uuid"}, "client_uuid"),
+        ({"client_uuid": "123"}, "client_uuid"),
         ({"check": "weather"}, "check"),
         ({"file": None}, "file"),
     ],
-    ids=["bad-uuid", "unknown-check", "no-file"],
+    ids=["bad-uuid", "number-uuid", "unknown-check", "no-file"],
 )
 def test_malformed_uploads_name_the_field(cast, log, api, body, field):
     data = {"client_uuid": str(uuid.uuid4()), "file": SimpleUploadedFile("a.jpg", jpeg_bytes()), **body}

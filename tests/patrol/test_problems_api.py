@@ -155,6 +155,24 @@ def test_the_fix_is_shown_with_the_photos_chosen_as_evidence(cast, api, report, 
     assert data["resolution_photos"][0]["thumbnail_url"].endswith(f"/api/v1/photos/{photo.pk}/thumbnail/")
 
 
+def test_wrong_photo_ids_of_a_fix_are_a_list_of_messages_like_every_other_field(cast, api, report, today):
+    put_in(report, Status.ASSIGNED, deadline=today)
+    client = api.as_user(cast["township_office"])
+
+    response = client.post(f"{REPORTS}{report.pk}/resolve/", {"note": "已清理", "photos": [7, "x", 0]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"photos": ["第2项：请填写合法的整数值。", "第3项：请确保该值大于或者等于 1。"]}
+    }
+    english = client.post(
+        f"{REPORTS}{report.pk}/resolve/", {"note": "已清理", "photos": ["x"]}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json() == {"errors": {"photos": ["item 1: A valid integer is required."]}}
+    report.refresh_from_db()
+    assert report.status == Status.ASSIGNED
+
+
 def test_a_whole_workflow_through_the_api_leaves_its_history(cast, api, report, today):
     client = api.as_user(cast["township_office"])
     for action in ("accept", "assign", "resolve", "close", "reopen"):

@@ -232,6 +232,21 @@ def test_a_contract_creates_the_segment_assignment(api, office, places, segments
     assert api.as_user(office).get(contracts_url(person)).json()[0]["end"] == "2026-02-28"
 
 
+def test_the_contracts_of_a_patroller_are_a_plain_list_as_the_schema_says(api, office, hired):
+    from drf_spectacular.generators import SchemaGenerator
+
+    response = api.as_user(office).get(contracts_url(hired), {"page": 2, "page_size": 1})
+
+    assert response.status_code == 200
+    contracts = response.json()
+    assert isinstance(contracts, list)  # every contract, not a page of them
+    assert [c["patroller"] for c in contracts] == [hired.pk]
+    operation = SchemaGenerator().get_schema(public=True)["paths"]["/api/v1/patrollers/{id}/contracts/"]["get"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer == {"type": "array", "items": {"$ref": "#/components/schemas/Contract"}}
+    assert not [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+
+
 def test_eligibility_failures_come_back_with_their_codes_as_keys(api, office, places, segments):
     person = candidate(office, places["far_village"], born=date(1991, 3, 2), criminal_record=True)
     response = api.as_user(office).post(
