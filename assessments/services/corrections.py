@@ -86,11 +86,14 @@ def correction_request(
 def _require_approver(by, correction: Correction) -> None:
     if selectors.may_decide_correction(by, correction):
         return
-    if getattr(by, "pk", None) == correction.requested_by_id:
-        raise PermissionDenied(_("不能审批本人提交的更正申请。"))
-    if correction.approver == Correction.Approver.CITY:
+    role = getattr(by, "role", None)
+    if correction.approver == Correction.Approver.CITY and role != Role.CITY_OFFICE:
         raise PermissionDenied(_("县级河长办申请的更正须由市河长办审批。"))
-    raise PermissionDenied(_("更正须由县级河长办审批。"))
+    if correction.approver == Correction.Approver.COUNTY and not (
+        role == Role.COUNTY_OFFICE and by.county_id == correction.assessment.county_id
+    ):
+        raise PermissionDenied(_("更正须由县级河长办审批。"))
+    raise PermissionDenied(_("不能审批本人提交的更正申请。"))
 
 
 def _pending(correction: Correction) -> Correction:
