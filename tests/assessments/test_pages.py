@@ -190,9 +190,7 @@ def test_finalizing_a_second_failing_month_raises_a_flag_and_the_page_says_so(ca
     draft = Assessment.objects.get(patroller=patroller, month=MAY)
     client = web(cast["township_office"])
 
-    response = post_sheet(
-        client, "finalize", form(draft, appearance=5, daily_work=5, records=5), extra=CONFIRM_NO_LOGS
-    )
+    response = post_sheet(client, "finalize", form(draft, appearance=5, daily_work=5, records=5), extra=CONFIRM_NO_LOGS)
 
     assert response.status_code == 302
     flag = DismissalFlag.objects.get(patroller=patroller)

@@ -229,9 +229,7 @@ def test_the_rule_with_county_precedence_and_consumed_months_matches_the_referen
         if is_consumed:
             consumed.add(month)
         month = rules.next_month(month)
-    outcomes = {
-        m: rules.month_outcome(county=c, township=t) for m, (c, t) in results.items() if (c, t) != (None, None)
-    }
+    outcomes = {m: rules.month_outcome(county=c, township=t) for m, (c, t) in results.items() if (c, t) != (None, None)}
 
     assert found(outcomes, consumed) == literal_reference(results, consumed)
 
