@@ -3,9 +3,10 @@
 What shows, all through the real services (prepare, draw, score, finalize, correct, confirm reports), so flags,
 histories and suggestions are exactly what the offices would get:
 
-- The last two settled months (over, their late-log window closed: "system months"), township level, for every patroller of the demo county
-  (金水区, the county with patrol logs): drafts prepared by each township's office, finalized at the suggested
-  scores. A township without an office login gets one (`demo_township_<code>`, no usable password) to act as.
+- The last two settled months (over, their late-log window closed: "system months"), township level, for every
+  patroller of the demo county (金水区, the county with patrol logs): drafts prepared by each township's office,
+  finalized at the suggested scores. A township without an office login gets one (`demo_township_<code>`, no
+  usable password) to act as.
 - Before those, a few "paper" months for the demo township (back to B's first failing month: 2 to 8 months),
   scored from the paper patrol ledger kept before the system (every part far from its zero suggestion carries
   that reason), so that its year results have substance.
