@@ -329,6 +329,11 @@ def correction_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
             request,
             _("更正后不再满足辞退条件，已撤销 %(n)d 条辞退提示。") % {"n": len(approved.flags.withdrawn)},
         )
+    if approved.flags.unsupported:
+        messages.warning(
+            request,
+            _("更正后%(name)s的辞退依据已不成立，请到“辞退提示”办理恢复聘用。") % described,
+        )
     if approved.flags.raised:
         messages.warning(
             request,

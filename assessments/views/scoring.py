@@ -116,6 +116,7 @@ class Applied:
     saved: int = 0
     finalized: int = 0
     raised: list[DismissalFlag] = field(default_factory=list)
+    unsupported: list[DismissalFlag] = field(default_factory=list)
     failed: dict[int, list[str]] = field(default_factory=dict)
     posted: dict[int, tuple[dict, dict]] = field(default_factory=dict)
 
@@ -167,6 +168,7 @@ def apply_rows(request: HttpRequest, assessments: list[Assessment], *, finalize:
         if done is not None:
             applied.finalized += 1
             applied.raised.extend(done.flags.raised)
+            applied.unsupported.extend(done.flags.unsupported)
     return applied
 
 
@@ -182,6 +184,12 @@ def _report_applied(request: HttpRequest, applied: Applied, *, finalize: bool) -
             request,
             _("定稿后有 %(n)d 名巡察员达到辞退条件(第九条)，已生成辞退提示，请到“辞退提示”确认。")
             % {"n": len({flag.patroller_id for flag in applied.raised})},
+        )
+    if applied.unsupported:
+        messages.warning(
+            request,
+            _("定稿后有 %(n)d 名已辞退的巡察员辞退依据已不成立，请到“辞退提示”办理恢复聘用。")
+            % {"n": len({flag.patroller_id for flag in applied.unsupported})},
         )
 
 

@@ -512,3 +512,20 @@ def test_the_flag_list_with_waiting_and_unsupported_flags_takes_the_same_queries
         page = client.get(FLAGS).content.decode()
     assert page.count("等待更正审批</span>") == flags
     assert page.count('class="problem-form reinstate-form"') == flags
+
+
+def test_the_spot_check_page_says_when_its_result_leaves_a_dismissal_without_grounds(flagged, cast, places, web):
+    confirm(flagged, cast)
+    services.spot_check_draw(county=places["county"], month=APRIL, by=cast["county_office"])
+    draft = Assessment.objects.get(patroller=flagged, month=APRIL, level="county")
+    data = {"action": "finalize", "month": "2026-04", "row": [str(draft.pk)], "confirm_no_logs": "on"}
+    data["no_logs_reason"] = NO_LOGS_REASON
+    for part, value in PASSING.items():
+        data[f"s-{draft.pk}-{part}"], data[f"r-{draft.pk}-{part}"] = str(value), "抽考复核"
+    client = web(cast["county_office"])
+
+    response = client.post("/assessments/spot-checks/", data)
+
+    assert response.status_code == 302
+    assert "辞退依据已不成立" in client.get(response.url).content.decode()
+    assert flagged.dismissal_flags.get().status == "unsupported"
