@@ -250,7 +250,7 @@ def dismissal_reinstate(
     if not selectors.may_dismiss(by, flag):
         raise PermissionDenied(_("只有巡察员所在乡镇(街道)或县(市、区)的河长办可以恢复聘用。"))
     lock_patroller(flag.patroller_id)
-    flag = DismissalFlag.objects.select_for_update().select_related("contract", "vacancy").get(pk=flag.pk)
+    flag = DismissalFlag.objects.select_for_update().get(pk=flag.pk)
     if not flag.awaits_reinstatement:
         raise ValidationError({NON_FIELD: [_("只有“辞退依据已不成立”且尚未恢复聘用的辞退提示可以恢复聘用。")]})
     if flag.contract is None:

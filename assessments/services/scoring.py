@@ -151,7 +151,8 @@ def _finalize(
     *, assessment: Assessment, by, now: datetime, orphaned: bool, confirm_no_logs: bool, reason: str
 ) -> Finalized:
     lock_patroller(assessment.patroller_id)
-    assessment = Assessment.objects.select_for_update().select_related("township").get(pk=assessment.pk)
+    # Only the assessment's row is locked (the township row is what a prepare locks first: never taken here).
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("township").get(pk=assessment.pk)
     if assessment.is_final:
         raise ValidationError({NON_FIELD: [_("该考核已经定稿。")]})
     if orphaned:

@@ -36,7 +36,7 @@ def _vacancy_to_close(*, vacancy: Vacancy | None, segment: Segment | None) -> tu
     The old segment when the vacancy the early end opened is still open (no segment chosen, or the same one);
     otherwise the segment the office chose, closing its oldest open vacancy if it has one."""
     if vacancy is not None:
-        vacancy = Vacancy.objects.select_for_update().select_related("segment").get(pk=vacancy.pk)
+        vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("segment").get(pk=vacancy.pk)
         if vacancy.status == Vacancy.Status.OPEN and (segment is None or segment.pk == vacancy.segment_id):
             return vacancy.segment, vacancy
     if segment is None:
