@@ -109,10 +109,6 @@ def flag_rows(user, flags: list[DismissalFlag], *, today: date) -> list[FlagRow]
     return rows
 
 
-def flag_row(user, flag: DismissalFlag) -> FlagRow:
-    return flag_rows(user, [flag], today=timezone.localdate())[0]
-
-
 @login_required
 def flag_list(request: HttpRequest) -> HttpResponse:
     user = request.user

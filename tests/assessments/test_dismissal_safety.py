@@ -529,3 +529,17 @@ def test_the_spot_check_page_says_when_its_result_leaves_a_dismissal_without_gro
     assert response.status_code == 302
     assert "辞退依据已不成立" in client.get(response.url).content.decode()
     assert flagged.dismissal_flags.get().status == "unsupported"
+
+
+def test_the_api_takes_the_dismissal_day_as_on_and_refuses_one_before_the_month_ends(flagged, cast, client_for):
+    office = client_for(cast["township_office"])
+    url = f"/api/v1/dismissal-flags/{open_flag(flagged).pk}/confirm/"
+
+    early = office.post(url, {"on": "2026-04-30"}, format="json")
+    both = office.post(url, {"on": "2026-05-01", "date": "2026-05-02"}, format="json")
+    done = office.post(url, {"on": "2026-05-01"}, format="json")
+
+    assert early.status_code == 400 and list(early.json()["errors"]) == ["date"]
+    assert both.status_code == 400 and list(both.json()["errors"]) == ["on"]
+    assert done.status_code == 200, done.content
+    assert (done.json()["status"], done.json()["on"]) == ("confirmed", "2026-05-01")
