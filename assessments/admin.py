@@ -56,7 +56,7 @@ class AssessmentAdmin(ReadOnlyScopedAdmin):
 @admin.register(Correction)
 class CorrectionAdmin(ReadOnlyScopedAdmin):
     scope = {"county": "assessment__county_id", "township": "assessment__township_id"}
-    list_display = ["assessment", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_display = ["assessment", "status", "requested_by", "requested_at", "approver", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["assessment", "requested_by", "decided_by"]
 
@@ -71,7 +71,7 @@ class SpotCheckDrawAdmin(ReadOnlyScopedAdmin):
 @admin.register(DismissalFlag)
 class DismissalFlagAdmin(ReadOnlyScopedAdmin):
     scope = {"county": "county_id", "township": "township_id"}
-    list_display = ["patroller", "rule", "trigger_month", "months", "status", "township", "raised_at"]
+    list_display = ["patroller", "rules", "trigger_month", "months", "status", "dismissed_on", "township", "raised_at"]
     list_filter = ["status", "rule"]
     list_select_related = ["patroller", "township"]
     search_fields = ["patroller__name"]

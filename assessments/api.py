@@ -6,6 +6,7 @@ who of the roles in scope may act on one object (the owning office) is the servi
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -30,6 +31,8 @@ from assessments.serializers import (
     DismissalConfirmBody,
     DismissalFlagFilters,
     DismissalFlagSerializer,
+    DismissalReinstateBody,
+    FinalizeBody,
     MonthBody,
     SpotCheckDrawListSerializer,
     SpotCheckDrawSerializer,
@@ -39,7 +42,7 @@ from assessments.serializers import (
     SupervisionReportSerializer,
 )
 from config.api import ErrorsSerializer
-from rivers.models import County, Township
+from rivers.models import County, Segment, Township
 from staffing.models import Patroller
 
 TOWNSHIP_OFFICE = frozenset({Role.TOWNSHIP_OFFICE})
@@ -49,6 +52,7 @@ COUNTY_OFFICE = frozenset({Role.COUNTY_OFFICE})
 # patrollers were drawn from the county-level assessments it sees, and gets 403 here like on the page.
 SPOT_CHECK_READERS = frozenset({Role.COUNTY_OFFICE, Role.CITY_OFFICE})
 LOCAL_OFFICES = TOWNSHIP_OFFICE | COUNTY_OFFICE
+DECIDERS = COUNTY_OFFICE | {Role.CITY_OFFICE}
 REPORTERS = frozenset({Role.SUPERVISOR, Role.VILLAGE_CHIEF})
 
 ERRORS = {
@@ -93,10 +97,17 @@ def _page(view, queryset, serializer_class) -> Response:
 
 
 def _flag_changes(changes: services.FlagChanges) -> dict:
+    """What a change of a final result did to the patroller's flags (each list in the flags' API shape)."""
     return {
-        "raised": DismissalFlagSerializer(changes.raised, many=True).data,
-        "withdrawn": DismissalFlagSerializer(changes.withdrawn, many=True).data,
+        key: DismissalFlagSerializer(getattr(changes, key), many=True).data
+        for key in ("raised", "updated", "withdrawn", "unsupported", "confirmed_again")
     }
+
+
+def _flag_data(request: Request, pk: int) -> dict:
+    flag = selectors.dismissal_flag_get(user=request.user, pk=pk)
+    waits = selectors.flag_waits([flag], today=timezone.localdate())
+    return DismissalFlagSerializer(flag, context={"waits": waits}).data
 
 
 @extend_schema_view(
@@ -154,11 +165,19 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = AssessmentSerializer(rows, many=True).data
         return Response({"count": len(data), "next": None, "previous": None, "results": data})
 
-    @extend_schema(request=None, responses={200: AssessmentSerializer, **ERRORS}, summary="定稿 / finalize")
+    @extend_schema(request=FinalizeBody, responses={200: AssessmentSerializer, **ERRORS}, summary="定稿 / finalize")
     @action(detail=True, methods=["post"])
     def finalize(self, request: Request, pk=None) -> Response:
+        """Draft → final, from day LOG_LATE_DAYS + 1 of the next month on; the suggestion is recomputed first. A
+        month in which the township recorded no patrol log needs `{"confirm_no_logs": true, "reason": "…"}`."""
         assessment = self.get_object()
-        result = services.assessment_finalize(assessment=assessment, by=request.user)
+        body = _body(FinalizeBody, request)
+        result = services.assessment_finalize(
+            assessment=assessment,
+            by=request.user,
+            confirm_no_logs=body.get("confirm_no_logs", False),
+            reason=body.get("reason", ""),
+        )
         data = AssessmentSerializer(selectors.assessment_get(user=request.user, pk=result.assessment.pk)).data
         return Response({**data, "dismissal_flags": _flag_changes(result.flags)})
 
@@ -211,7 +230,7 @@ class SpotCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(summary="辞退提示 / a dismissal flag"),
 )
 class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    roles = {"list": OFFICES, "retrieve": OFFICES, "confirm": LOCAL_OFFICES}
+    roles = {"list": OFFICES, "retrieve": OFFICES, "confirm": LOCAL_OFFICES, "reinstate": LOCAL_OFFICES}
     serializer_class = DismissalFlagSerializer
     queryset = DismissalFlag.objects.none()
 
@@ -223,6 +242,15 @@ class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_object(self) -> DismissalFlag:
         return selectors.dismissal_flag_get(user=self.request.user, pk=_pk(self))
 
+    def list(self, request: Request) -> Response:
+        """The page of flags, and what each open one still waits for (two queries for the whole page)."""
+        page = self.paginate_queryset(self.get_queryset())
+        waits = selectors.flag_waits(page, today=timezone.localdate())
+        return self.get_paginated_response(DismissalFlagSerializer(page, many=True, context={"waits": waits}).data)
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(_flag_data(request, self.get_object().pk))
+
     @extend_schema(
         request=DismissalConfirmBody,
         responses={200: DismissalFlagSerializer, **ERRORS},
@@ -230,13 +258,15 @@ class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk=None) -> Response:
+        """Refused (400) while a month of the flag is not settled (`waiting_for`), and for a dismissal day (`date`
+        or `on`) before the day after the last failing month or after today."""
         flag = self.get_object()
         body = _body(DismissalConfirmBody, request)
         result = services.dismissal_confirm(
-            flag=flag, by=request.user, on=body.get("date"), reason=body.get("reason", "")
+            flag=flag, by=request.user, on=body.get("on") or body.get("date"), reason=body.get("reason", "")
         )
         termination = result.termination
-        data = DismissalFlagSerializer(selectors.dismissal_flag_get(user=request.user, pk=result.flag.pk)).data
+        data = _flag_data(request, result.flag.pk)
         data["termination"] = (
             None
             if termination is None
@@ -249,13 +279,46 @@ class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         )
         return Response(data)
 
+    @extend_schema(
+        request=DismissalReinstateBody,
+        responses={200: DismissalFlagSerializer, **ERRORS},
+        summary="恢复聘用 / reinstate a person whose dismissal lost its grounds",
+    )
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request: Request, pk=None) -> Response:
+        """An `unsupported` flag: a new contract from the dismissal day to the old contract's end, on the old
+        segment while its vacancy is open, else on `segment` (required then); the vacancy closed; a roster change
+        to file."""
+        flag = self.get_object()
+        body = _body(DismissalReinstateBody, request)
+        segment = None
+        if body.get("segment") is not None:
+            segment = Segment.objects.filter(pk=body["segment"], township_id=flag.township_id).first()
+            if segment is None:
+                raise ValidationError({"segment": [_("该河段不在巡察员所属乡镇(街道)。")]})
+        result = services.dismissal_reinstate(
+            flag=flag, by=request.user, segment=segment, reason=body.get("reason", "")
+        )
+        done = result.reinstatement
+        data = _flag_data(request, result.flag.pk)
+        data["reinstatement"] = {
+            "contract": done.contract.pk,
+            "start": done.contract.start.isoformat(),
+            "end": done.contract.end.isoformat(),
+            "segment": done.contract.segment_id,
+            "vacancy": done.vacancy.pk if done.vacancy else None,
+            "roster_change": done.change.pk,
+        }
+        return Response(data)
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[CorrectionFilters], summary="考核更正申请 / corrections"),
     retrieve=extend_schema(summary="考核更正申请 / a correction"),
 )
 class CorrectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    roles = {"list": OFFICES, "retrieve": OFFICES, "approve": COUNTY_OFFICE, "reject": COUNTY_OFFICE}
+    # The county office decides; the city office what the county office asked for (the services tell who).
+    roles = {"list": OFFICES, "retrieve": OFFICES, "approve": DECIDERS, "reject": DECIDERS}
     serializer_class = CorrectionSerializer
     queryset = Correction.objects.none()
 

@@ -3,9 +3,10 @@
 What shows, all through the real services (prepare, draw, score, finalize, correct, confirm reports), so flags,
 histories and suggestions are exactly what the offices would get:
 
-- The last two months that are over ("system months"), township level, for every patroller of the demo county
-  (金水区, the county with patrol logs): drafts prepared by each township's office, finalized at the suggested
-  scores. A township without an office login gets one (`demo_township_<code>`, no usable password) to act as.
+- The last two settled months (over, their late-log window closed: "system months"), township level, for every
+  patroller of the demo county (金水区, the county with patrol logs): drafts prepared by each township's office,
+  finalized at the suggested scores. A township without an office login gets one (`demo_township_<code>`, no
+  usable password) to act as.
 - Before those, a few "paper" months for the demo township (back to B's first failing month: 2 to 8 months),
   scored from the paper patrol ledger kept before the system (every part far from its zero suggestion carries
   that reason), so that its year results have substance.
@@ -26,6 +27,7 @@ import hashlib
 import random
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -47,6 +49,7 @@ FAIL_REASONS = {
     "records": "巡查记录补记、漏记，问题无照片佐证。",
 }
 STRICTER_REASON = "县级抽考现场复核，资料整理不够规范。"
+NO_LOGS = "本乡镇本月尚未使用系统记录巡查，据纸质巡查台账评分。"
 
 
 def _rng(*key: object) -> random.Random:
@@ -145,7 +148,7 @@ def seed_assessments(*, stdout) -> None:
 
 def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, int]:
     today = timezone.localdate()
-    last = rules.previous_month(rules.month_start(today))
+    last = rules.last_settled_month(today)  # finalized months must be settled (their late-log window closed)
     system = months_back(last, 2)
     # Paper months: back to the first of B's three failing months (searched over the PAPER_MONTHS before the
     # system months), so that the yearly rule can fire in any season; at least two.
@@ -169,7 +172,10 @@ def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, i
         services.assessments_prepare(township=home, month=month, by=home_office)
     for month in system:
         for township in townships:
-            services.assessments_prepare(township=township, month=month, by=offices[township.pk])
+            try:
+                services.assessments_prepare(township=township, month=month, by=offices[township.pk])
+            except ValidationError:
+                continue  # nobody under contract there that month: no sheet to make
     drawn: dict[date, set[int]] = {}
     for month in system:
         result = services.spot_check_draw(
@@ -211,7 +217,10 @@ def _seed(county: County, home: Township, users: dict[str, User]) -> dict[str, i
                 a = _score(a, office, {**a.scores, "records": a.records - 3}, STRICTER_REASON)
         else:
             office = offices[a.township_id]
-        services.assessment_finalize(assessment=a, by=office)
+        # A month kept on paper has no log in the system: the office confirms it (its reason goes in the history).
+        services.assessment_finalize(
+            assessment=a, by=office, confirm_no_logs=True, reason=PAPER_REASON if not logged(a.month) else NO_LOGS
+        )
 
     # 5. C's last month is corrected on review: the county approves, C's flag is withdrawn.
     if "corrected" in story:

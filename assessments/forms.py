@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import MAX_ID
 from assessments import rules
 from assessments.models import PARTS, Correction, DismissalFlag, SupervisionReport
+from rivers.models import Segment
 from staffing.models import Patroller
 
 REASON_MAX_LENGTH = 1000  # the services refuse longer reasons
@@ -121,6 +122,25 @@ class DecisionForm(forms.Form):
 class DismissalConfirmForm(forms.Form):
     date = forms.DateField(required=False, label=_("辞退日期"), widget=DateInput())
     reason = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, label=_("说明"))
+
+
+class DismissalReinstateForm(forms.Form):
+    """Where the person goes back (empty: the old segment, while its vacancy is open) and why; the rules are the
+    service's."""
+
+    segment = forms.ModelChoiceField(queryset=Segment.objects.none(), required=False, label=_("河段"))
+    reason = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, label=_("说明"))
+
+    def __init__(self, *args, township_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = Segment.objects.filter(township_id=township_id)
+
+
+class FinalizeConfirmForm(forms.Form):
+    """The confirm step of "finalize all" for a month in which the township recorded no patrol log."""
+
+    confirm_no_logs = forms.BooleanField(required=False, label=_("确认本月没有巡查记录，仍然定稿"))
+    no_logs_reason = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, label=_("理由"))
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

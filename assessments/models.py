@@ -197,12 +197,17 @@ class AssessmentChange(models.Model):
 
 
 class Correction(models.Model):
-    """A request to change a final assessment; only the county office's approval changes it (SPEC §6)."""
+    """A request to change a final assessment; only an approval changes it (SPEC §6): the county office decides,
+    the city office what the county office itself asked for; nobody decides their own request."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("已驳回")
+
+    class Approver(models.TextChoices):
+        COUNTY = "county", _("县级河长办")
+        CITY = "city", _("市河长办")
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("月度考核")
@@ -218,6 +223,8 @@ class Correction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
     )
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    # Who decides, fixed when asked: the county office, or the city office for what the county office asked.
+    approver = models.CharField(_("审批单位"), max_length=16, choices=Approver.choices, default=Approver.COUNTY)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -248,6 +255,7 @@ class Correction(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected"]), name="correction_status_valid"
             ),
+            models.CheckConstraint(condition=Q(approver__in=["county", "city"]), name="correction_approver_valid"),
             models.CheckConstraint(
                 condition=Q(appearance__lte=100, daily_work__lte=100, records__lte=100),
                 name="correction_parts_at_most_100",
@@ -307,7 +315,14 @@ class SpotCheckDraw(models.Model):
 
 
 class DismissalFlag(models.Model):
-    """A patroller who must be dismissed (第九条): 2 failing months in a row or 3 in one calendar year."""
+    """A patroller who must be dismissed (第九条): 2 failing months in a row or 3 in one calendar year.
+
+    One open flag per patroller: a second trigger while one is open adds its months and rule to it (`rules` lists
+    them in the order they triggered; `rule` is the first, the API's single rule). Confirming dismisses the person;
+    the months it stood on are then consumed (they never count toward another flag). When a later county result or
+    an approved correction removes what a confirmed flag stood on, it turns `unsupported` and the office may
+    reinstate the person (a new contract from the dismissal day to the old contract's end).
+    """
 
     class Rule(models.TextChoices):
         CONSECUTIVE_2 = "consecutive_2", _("连续2个月考核不合格")
@@ -317,12 +332,16 @@ class DismissalFlag(models.Model):
         OPEN = "open", _("待确认")
         CONFIRMED = "confirmed", _("已辞退")
         WITHDRAWN = "withdrawn", _("已撤销")
+        UNSUPPORTED = "unsupported", _("辞退依据已不成立")
 
     patroller = models.ForeignKey(
         "staffing.Patroller", on_delete=models.PROTECT, related_name="dismissal_flags", verbose_name=_("巡察员")
     )
+    # The first of `rules` (API.md's `rule`).
     rule = models.CharField(_("规则"), max_length=16, choices=Rule.choices)
-    # The month whose final outcome completed the rule (1st of the month).
+    # Every rule the flag's months trigger, in the order they first triggered.
+    rules = models.JSONField(_("全部规则"), default=list)
+    # The month whose final outcome first completed a rule (1st of the month).
     trigger_month = models.DateField(_("触发月份"))
     # The months that triggered it, "YYYY-MM", oldest first.
     months = models.JSONField(_("不合格月份"), default=list)
@@ -347,11 +366,34 @@ class DismissalFlag(models.Model):
         related_name="+",
         verbose_name=_("确认人"),
     )
+    # The dismissal day: from this day on the person is out of service (the office's "辞退日期").
+    dismissed_on = models.DateField(_("辞退日期"), null=True, blank=True)
     # What the confirmation ended and opened (None when no contract was in force any more).
     contract = models.ForeignKey("staffing.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     vacancy = models.ForeignKey("staffing.Vacancy", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("撤销原因"), blank=True)
+    # A confirmed dismissal whose grounds a later county result or correction removed.
+    unsupported_at = models.DateTimeField(_("依据不成立时间"), null=True, blank=True)
+    unsupported_reason = models.TextField(_("依据不成立原因"), blank=True)
+    # The office put the person back (staffing.services.contract_reinstate): who, when, the new contract.
+    reinstated_at = models.DateTimeField(_("恢复聘用时间"), null=True, blank=True)
+    reinstated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("恢复聘用操作人"),
+    )
+    reinstated_contract = models.ForeignKey(
+        "staffing.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("恢复聘用合同"),
+    )
 
     class Meta:
         verbose_name = _("辞退提示")
@@ -359,22 +401,42 @@ class DismissalFlag(models.Model):
         ordering = ["-raised_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["patroller", "rule", "trigger_month"],
+                fields=["patroller"],
                 condition=Q(status="open"),
-                name="dismissalflag_one_open_per_trigger",
+                name="dismissalflag_one_open_per_patroller",
+                violation_error_message=_("该巡察员已有待确认的辞退提示。"),
             ),
             models.CheckConstraint(
                 condition=Q(rule__in=["consecutive_2", "yearly_3"]), name="dismissalflag_rule_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="confirmed", confirmed_at__isnull=False)
-                | (~Q(status="confirmed") & Q(confirmed_at__isnull=True)),
+                condition=Q(status__in=["open", "confirmed", "withdrawn", "unsupported"]),
+                name="dismissalflag_status_valid",
+            ),
+            # An unsupported flag was confirmed first: it keeps who confirmed it, when, and the dismissal day.
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "unsupported"], confirmed_at__isnull=False)
+                | (~Q(status__in=["confirmed", "unsupported"]) & Q(confirmed_at__isnull=True)),
                 name="dismissalflag_confirmed_iff_confirmed_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "unsupported"], dismissed_on__isnull=False)
+                | (~Q(status__in=["confirmed", "unsupported"]) & Q(dismissed_on__isnull=True)),
+                name="dismissalflag_confirmed_iff_dismissed_on",
             ),
             models.CheckConstraint(
                 condition=Q(status="withdrawn", withdrawn_at__isnull=False)
                 | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True)),
                 name="dismissalflag_withdrawn_iff_withdrawn_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="unsupported", unsupported_at__isnull=False)
+                | (~Q(status="unsupported") & Q(unsupported_at__isnull=True)),
+                name="dismissalflag_unsupported_iff_unsupported_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(reinstated_at__isnull=True) | Q(status="unsupported"),
+                name="dismissalflag_reinstated_only_if_unsupported",
             ),
         ]
         indexes = [
@@ -385,6 +447,21 @@ class DismissalFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patroller_id} {self.rule} {self.trigger_month:%Y-%m}"
+
+    @property
+    def all_rules(self) -> list[str]:
+        """Every rule of the flag (a row written before `rules` existed has only `rule`)."""
+        return list(self.rules) or [self.rule]
+
+    @property
+    def rules_display(self) -> list[str]:
+        labels = dict(self.Rule.choices)
+        return [str(labels.get(code, code)) for code in self.all_rules]
+
+    @property
+    def awaits_reinstatement(self) -> bool:
+        """Dismissed on grounds that no longer hold, and not put back yet: the office's to-do."""
+        return self.status == self.Status.UNSUPPORTED and self.reinstated_at is None
 
 
 class SupervisionReport(models.Model):

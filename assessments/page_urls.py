@@ -13,6 +13,7 @@ urlpatterns = [
     path("flags/", views.flag_list, name="assessments-flags"),
     path("flags.xlsx", views.flags_xlsx, name="assessments-flags-xlsx"),
     path("flags/<int:pk>/confirm/", views.flag_confirm, name="assessments-flag-confirm"),
+    path("flags/<int:pk>/reinstate/", views.flag_reinstate, name="assessments-flag-reinstate"),
     path("patrollers/<int:pk>/", views.patroller_year, name="assessments-patroller"),
     path("patrollers/<int:pk>.xlsx", views.patroller_year_xlsx, name="assessments-patroller-xlsx"),
     path("corrections/", views.correction_list, name="assessments-corrections"),

@@ -2,7 +2,9 @@
 
 - grades and the pass mark;
 - the month outcome (county spot check over township assessment, else "not assessed");
-- the dismissal rule over a patroller's month outcomes (2 consecutive calendar months, or 3 in a calendar year);
+- when a month's facts settle (its late-log window closed) and may be finalized;
+- the dismissal rule over a patroller's month outcomes (2 consecutive calendar months, or 3 in a calendar year),
+  with the months an earlier confirmed dismissal consumed left out, and whether a confirmed dismissal still stands;
 - suggested scores from the month's facts, each part with a Chinese explanation;
 - the county spot-check sample size and the seeded, risk-weighted draw.
 
@@ -12,9 +14,9 @@ are read from settings.RIVER when a function is called without them, so tests ca
 
 import math
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -83,6 +85,27 @@ def month_text(month: date) -> str:
     return _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
 
 
+def late_days() -> int:
+    """How many days after its date a patrol log may still arrive (SPEC §5, a setting: 3)."""
+    return int(_river("LOG_LATE_DAYS", 3))
+
+
+def settles_on(month: date, *, late: int | None = None) -> date:
+    """The first day on which `month`'s facts are settled: day LOG_LATE_DAYS + 1 of the next month (the 4th). Until
+    then a log of the month's last days may still arrive, so nothing of the month may be finalized (SPEC §6)."""
+    return next_month(month) + timedelta(days=late_days() if late is None else late)
+
+
+def is_settled(month: date, *, today: date) -> bool:
+    return today >= settles_on(month)
+
+
+def last_settled_month(today: date) -> date:
+    """The latest month whose facts are settled on `today`: last month from the 4th on, else the one before."""
+    month = previous_month(month_start(today))
+    return month if is_settled(month, today=today) else previous_month(month)
+
+
 def parse_month(value: str) -> date | None:
     """ "YYYY-MM" → the 1st of that month; None for anything else."""
     if not isinstance(value, str) or len(value) != 7 or value[4] != "-":
@@ -142,7 +165,7 @@ class Trigger:
     months: tuple[date, ...]
 
 
-def dismissal_triggers(outcomes: Mapping[date, Outcome]) -> list[Trigger]:
+def dismissal_triggers(outcomes: Mapping[date, Outcome], *, consumed: Collection[date] = ()) -> list[Trigger]:
     """Every way the month outcomes of one patroller trigger dismissal (第九条), ordered by month then rule.
 
     - `consecutive_2`: a failing month whose previous calendar month also failed (December → January counts);
@@ -150,9 +173,10 @@ def dismissal_triggers(outcomes: Mapping[date, Outcome]) -> list[Trigger]:
     - `yearly_3`: a failing month that is the third (or later) failing month of its calendar year, counting
       months under an earlier contract; the months named are that year's failing months up to it.
 
-    Months not in `outcomes` are not assessed. Keys must be the 1st of their month.
+    Months not in `outcomes` are not assessed. `consumed` months (those that caused a confirmed dismissal) never
+    count again: they are left out as if not assessed. Keys must be the 1st of their month.
     """
-    failing = sorted(month for month, outcome in outcomes.items() if outcome == Outcome.FAIL)
+    failing = sorted(month for month, outcome in outcomes.items() if outcome == Outcome.FAIL and month not in consumed)
     failing_set = set(failing)
     triggers: list[Trigger] = []
     per_year: dict[int, list[date]] = {}
@@ -165,6 +189,77 @@ def dismissal_triggers(outcomes: Mapping[date, Outcome]) -> list[Trigger]:
         if len(this_year) >= 3:
             triggers.append(Trigger(YEARLY_3, month, tuple(this_year)))
     return sorted(triggers, key=lambda t: (t.trigger_month, t.rule))
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """What one dismissal flag stands on: every trigger of the patroller taken together (one flag per patroller).
+
+    `rules` in the order they first triggered (the first is the flag's `rule`), `months` every month named by any
+    of the triggers, oldest first, and `trigger_month` the month whose outcome first completed a rule."""
+
+    rules: tuple[str, ...]
+    months: tuple[date, ...]
+    trigger_month: date
+
+
+def grounds_of(triggers: Sequence[Trigger]) -> Grounds | None:
+    """The triggers (as dismissal_triggers orders them) taken together; None when there is none."""
+    if not triggers:
+        return None
+    ordered = sorted(triggers, key=lambda t: (t.trigger_month, t.rule))
+    found_rules: list[str] = []
+    for trigger in ordered:
+        if trigger.rule not in found_rules:
+            found_rules.append(trigger.rule)
+    months = sorted({month for trigger in ordered for month in trigger.months})
+    return Grounds(tuple(found_rules), tuple(months), ordered[0].trigger_month)
+
+
+def dismissal_grounds(
+    outcomes: Mapping[date, Outcome], *, consumed: Collection[date] = (), before: date | None = None
+) -> Grounds | None:
+    """The dismissal rule over the outcomes, consumed months left out; with `before`, only the months that ended
+    before that day count (a dismissal on a day stands on the months before it)."""
+    if before is not None:
+        outcomes = {month: outcome for month, outcome in outcomes.items() if next_month(month) <= before}
+    return grounds_of(dismissal_triggers(outcomes, consumed=consumed))
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The dismissal rule over a patroller's history (judge_dismissals)."""
+
+    # {dismissal key: its grounds today, or None when they no longer hold (the dismissal is `unsupported`)}
+    dismissals: dict
+    # the months that caused the dismissals that still stand: they never count again
+    consumed: frozenset[date]
+    # the grounds of the patroller's one open flag (None: nothing to flag)
+    open: Grounds | None
+
+
+def judge_dismissals(outcomes: Mapping[date, Outcome], dismissals: Sequence[tuple[object, date]]) -> Judged:
+    """Judge a patroller's dismissals and what remains to flag, from the month outcomes as they stand now.
+
+    `dismissals`: (key, dismissal day) of every dismissal not undone by a reinstatement. Taken in the order of
+    their days, each one stands when the rule, over the months that ended before its day and were not consumed by
+    an earlier dismissal that stands, still triggers; its grounds are then what triggers (the months it consumes).
+    A dismissal whose grounds a later county result or correction removed stands on nothing (None). What the
+    remaining months (not consumed) trigger is the open flag's grounds.
+    """
+    consumed: set[date] = set()
+    judged: dict = {}
+    for key, day in sorted(dismissals, key=lambda item: item[1]):
+        grounds = dismissal_grounds(outcomes, consumed=consumed, before=day)
+        judged[key] = grounds
+        if grounds is not None:
+            consumed.update(grounds.months)
+    return Judged(judged, frozenset(consumed), dismissal_grounds(outcomes, consumed=consumed))
+
+
+def earliest_dismissal_day(months: Iterable[date]) -> date:
+    """A dismissal takes effect at the earliest on the day after its last failing month ends."""
+    return next_month(max(months))
 
 
 # --- reasons and ranges ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ reports (see `month_facts`).
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import connection
@@ -16,6 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.lookups import In
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role
 from accounts.scope import scope_filter
@@ -212,6 +214,26 @@ def month_facts(
     return rows
 
 
+def townships_without_logs(*, township_ids: list[int], month: date) -> set[int]:
+    """The townships among `township_ids` that recorded no patrol log at all in `month` (one query, through
+    patrol_log_segment_date_idx): finalizing their month needs an explicit, reasoned confirmation (SPEC §6)."""
+    if not township_ids:
+        return set()
+    logged = (
+        PatrolLog.objects.filter(
+            segment__township_id__in=township_ids, date__gte=month, date__lte=rules.month_end(month)
+        )
+        .order_by()
+        .values_list("segment__township_id", flat=True)
+        .distinct()
+    )
+    return set(township_ids) - set(logged)
+
+
+def township_has_logs(*, township_id: int, month: date) -> bool:
+    return not townships_without_logs(township_ids=[township_id], month=month)
+
+
 # --- outcomes --------------------------------------------------------------------------------------------------
 
 
@@ -369,9 +391,12 @@ def correction_get(*, user, pk: int) -> Correction:
 
 
 def may_decide_correction(user, correction: Correction) -> bool:
-    """The county office of the assessment's county approves or rejects (the services refuse anyone else)."""
-    if not getattr(user, "is_authenticated", False):
+    """Who approves or rejects (the services refuse anyone else): the county office of the assessment's county,
+    or the city office for a correction the county office asked for; never the person who asked."""
+    if not getattr(user, "is_authenticated", False) or user.pk == correction.requested_by_id:
         return False
+    if correction.approver == Correction.Approver.CITY:
+        return user.role == Role.CITY_OFFICE
     return user.role == Role.COUNTY_OFFICE and user.county_id == correction.assessment.county_id
 
 
@@ -405,21 +430,29 @@ def dismissal_flags_visible_to(user) -> QuerySet[DismissalFlag]:
 
 
 def dismissal_flag_list(*, user, filters: dict | None = None) -> QuerySet[DismissalFlag]:
-    """Filters `status`, `rule`, `township`, `county`, `patroller`. Newest first. One query."""
+    """Filters `status`, `rule` (any of the flag's rules), `township`, `county`, `patroller`. Newest first. One
+    query, with the patroller, township, who confirmed and reinstated, the contracts and the vacancy."""
     filters = filters or {}
     qs = dismissal_flags_visible_to(user)
     for key, lookup in (
         ("status", "status"),
-        ("rule", "rule"),
         ("township", "township_id"),
         ("county", "county_id"),
         ("patroller", "patroller_id"),
     ):
         if filters.get(key):
             qs = qs.filter(**{lookup: filters[key]})
-    return qs.select_related("patroller", "township", "confirmed_by", "contract", "vacancy").order_by(
-        "-raised_at", "-id"
-    )
+    if filters.get("rule"):
+        qs = qs.filter(Q(rule=filters["rule"]) | _json_has("rules", filters["rule"]))
+    return qs.select_related(
+        "patroller",
+        "township",
+        "confirmed_by",
+        "reinstated_by",
+        "contract",
+        "vacancy__segment",
+        "reinstated_contract__segment",
+    ).order_by("-raised_at", "-id")
 
 
 def dismissal_flag_get(*, user, pk: int) -> DismissalFlag:
@@ -430,12 +463,98 @@ def dismissal_flag_get(*, user, pk: int) -> DismissalFlag:
 
 
 def may_dismiss(user, flag: DismissalFlag) -> bool:
-    """The township office of the flag's township or the county office above it confirm dismissals."""
+    """The township office of the flag's township or the county office above it confirm dismissals (and put back
+    a person whose dismissal lost its grounds)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.role == Role.TOWNSHIP_OFFICE:
         return user.township_id == flag.township_id
     return user.role == Role.COUNTY_OFFICE and user.county_id == flag.county_id
+
+
+class Wait(StrEnum):
+    """What a month of an open flag still waits for before the flag may be confirmed (SPEC §6, settled months)."""
+
+    COUNTY_DRAFT = "county_draft"  # the county drew the patroller that month and has not finalized its result
+    CORRECTION = "correction"  # a correction of the month waits for its decision
+    LATE_LOGS = "late_logs"  # the month's late-log window is still open
+
+    @property
+    def label(self) -> str:
+        return str(WAIT_LABELS[self])
+
+
+WAIT_LABELS = {
+    Wait.COUNTY_DRAFT: gettext_lazy("等待县级抽考"),
+    Wait.CORRECTION: gettext_lazy("等待更正审批"),
+    Wait.LATE_LOGS: gettext_lazy("等待日志补报期结束"),
+}
+
+
+@dataclass(frozen=True)
+class MonthWait:
+    month: date
+    wait: Wait
+
+    @property
+    def message(self) -> str:
+        described = {"month": rules.month_text(self.month)}
+        if self.wait == Wait.COUNTY_DRAFT:
+            return gettext("%(month)s：县级抽考抽中该巡察员，抽考结果尚未定稿，等待县级抽考。") % described
+        if self.wait == Wait.CORRECTION:
+            return gettext("%(month)s：有待审批的考核更正申请，等待更正审批。") % described
+        last = rules.settles_on(self.month) - timedelta(days=1)
+        return gettext("%(month)s：巡查日志可补报至%(last)s，等待补报期结束。") % {
+            **described,
+            "last": last.isoformat(),
+        }
+
+
+def flag_waits(flags: list[DismissalFlag], *, today: date) -> dict[int, list[MonthWait]]:
+    """{flag id: what its months still wait for, oldest month first} for the OPEN flags among `flags` that may not
+    be confirmed yet: a month is settled when no county draft of the patroller's month is open, no correction of
+    it is pending and its late-log window has closed. Flags that may be confirmed are absent.
+
+    Two queries for any number of flags (none without open flags): the open county drafts and the pending
+    corrections of those patrollers in those months."""
+    pending_flags = [flag for flag in flags if flag.status == DismissalFlag.Status.OPEN]
+    if not pending_flags:
+        return {}
+    months_of = {flag.pk: sorted({m for m in map(rules.parse_month, flag.months) if m}) for flag in pending_flags}
+    patroller_ids = {flag.patroller_id for flag in pending_flags}
+    months = {m for ms in months_of.values() for m in ms}
+    county_drafts = set(
+        Assessment.objects.filter(
+            patroller_id__in=patroller_ids,
+            month__in=months,
+            level=Assessment.Level.COUNTY,
+            status=Assessment.Status.DRAFT,
+        )
+        .order_by()
+        .values_list("patroller_id", "month")
+    )
+    corrections = set(
+        Correction.objects.filter(
+            status=Correction.Status.PENDING,
+            assessment__patroller_id__in=patroller_ids,
+            assessment__month__in=months,
+        )
+        .order_by()
+        .values_list("assessment__patroller_id", "assessment__month")
+    )
+    waits: dict[int, list[MonthWait]] = {}
+    for flag in pending_flags:
+        found = []
+        for month in months_of[flag.pk]:
+            if (flag.patroller_id, month) in county_drafts:
+                found.append(MonthWait(month, Wait.COUNTY_DRAFT))
+            if (flag.patroller_id, month) in corrections:
+                found.append(MonthWait(month, Wait.CORRECTION))
+            if not rules.is_settled(month, today=today):
+                found.append(MonthWait(month, Wait.LATE_LOGS))
+        if found:
+            waits[flag.pk] = found
+    return waits
 
 
 # --- spot checks -----------------------------------------------------------------------------------------------

@@ -153,14 +153,29 @@ class DecisionBody(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class FlagWaitSerializer(serializers.Serializer):
+    """A month of an open flag that is not settled yet, and what it waits for (SPEC §6)."""
+
+    month = MonthField()
+    reason = serializers.CharField(source="wait.value", help_text="county_draft / correction / late_logs")
+    label = serializers.CharField(source="wait.label")
+    message = serializers.CharField()
+
+
 class DismissalFlagSerializer(serializers.ModelSerializer):
-    """API.md: `id, patroller, months, rule, status`, and more for the pages."""
+    """API.md: `id, patroller, months, rule, status`, and more for the pages: `rules` (every rule of the flag, `rule`
+    being the first), `waiting_for` (what an open flag's months still wait for; empty when it may be confirmed),
+    `on` (the dismissal day), the unsupported and reinstatement details."""
 
     patroller_name = serializers.CharField(source="patroller.name")
     township_name = serializers.CharField(source="township.name")
     trigger_month = MonthField()
+    rules = serializers.ListField(child=serializers.CharField(), source="all_rules")
     rule_label = serializers.CharField(source="get_rule_display")
+    rules_labels = serializers.ListField(child=serializers.CharField(), source="rules_display")
     status_label = serializers.CharField(source="get_status_display")
+    waiting_for = serializers.SerializerMethodField()
+    on = serializers.DateField(source="dismissed_on", allow_null=True, label=_("辞退日期"))
 
     class Meta:
         model = DismissalFlag
@@ -171,8 +186,11 @@ class DismissalFlagSerializer(serializers.ModelSerializer):
             "months",
             "rule",
             "rule_label",
+            "rules",
+            "rules_labels",
             "status",
             "status_label",
+            "waiting_for",
             "trigger_month",
             "township",
             "township_name",
@@ -180,17 +198,51 @@ class DismissalFlagSerializer(serializers.ModelSerializer):
             "raised_at",
             "confirmed_at",
             "confirmed_by",
+            "on",
             "contract",
             "vacancy",
             "withdrawn_at",
             "withdrawn_reason",
+            "unsupported_at",
+            "unsupported_reason",
+            "reinstated_at",
+            "reinstated_by",
+            "reinstated_contract",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(FlagWaitSerializer(many=True))
+    def get_waiting_for(self, flag) -> list[dict]:
+        """The view computes the waits of a whole page at once (selectors.flag_waits) and passes them in."""
+        waits = (self.context.get("waits") or {}).get(flag.pk, [])
+        return FlagWaitSerializer(waits, many=True).data
+
 
 class DismissalConfirmBody(serializers.Serializer):
-    date = serializers.DateField(required=False, label=_("辞退日期(合同最后一日)"))
+    """`date` (or `on`, as the flag reads back): the dismissal day, from which the person is out of service."""
+
+    date = serializers.DateField(required=False, label=_("辞退日期(自该日起不再在岗)"))
+    on = serializers.DateField(required=False, label=_("辞退日期(同 date)"))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, label=_("辞退原因"))
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("date") and attrs.get("on") and attrs["date"] != attrs["on"]:
+            raise serializers.ValidationError({"on": [_("date 与 on 是同一个辞退日期，请只填一个。")]})
+        return attrs
+
+
+class DismissalReinstateBody(serializers.Serializer):
+    segment = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, label=_("河段(原河段的补聘岗位已不在招聘中时必填)")
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, label=_("说明"))
+
+
+class FinalizeBody(serializers.Serializer):
+    """Only for a month in which the township recorded no patrol log at all: the explicit confirmation and why."""
+
+    confirm_no_logs = serializers.BooleanField(required=False, default=False, label=_("确认本月没有巡查记录"))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, label=_("理由"))
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
@@ -215,6 +267,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
             "status",
             "requested_by",
             "requested_at",
+            "approver",
             "decided_by",
             "decided_at",
             "decision_note",

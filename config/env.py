@@ -48,3 +48,53 @@ def env_decimal(name: str, default: str) -> Decimal:
         return Decimal(raw)
     except InvalidOperation:
         raise ImproperlyConfigured(f"{name} must be a decimal number, got {raw!r}") from None
+
+
+def river_settings_problems(river: dict) -> list[str]:
+    """What is wrong with the assessment settings of RIVER taken together (each value may be fine on its own):
+
+    - ASSESSMENT_WEIGHTS: exactly appearance, daily_work and records, none negative, adding up to 100 (a total is
+      out of 100);
+    - GRADE_BANDS: excellent > good > pass > 0, excellent at most 100 (each grade reachable, in order);
+    - PASS_MARK equal to the lower bound of the 合格 band (otherwise a month graded 合格 could fail, or one graded
+      不合格 pass, and a dismissal would rest on a result the sheet calls passing);
+    - SUGGESTION_REASON_GAP and LOG_LATE_DAYS not negative; SPOT_CHECK_SHARE above 0 and at most 1.
+    """
+    problems = []
+    weights = river.get("ASSESSMENT_WEIGHTS", {})
+    parts = {"appearance", "daily_work", "records"}
+    if set(weights) != parts:
+        problems.append(f"RIVER['ASSESSMENT_WEIGHTS'] must name exactly {sorted(parts)}, got {sorted(weights)}")
+    elif min(weights.values()) < 0 or sum(weights.values()) != 100:
+        problems.append(
+            "RIVER['ASSESSMENT_WEIGHTS'] (RIVER_WEIGHT_APPEARANCE, RIVER_WEIGHT_DAILY_WORK, RIVER_WEIGHT_RECORDS) "
+            f"must be at least 0 and add up to 100, got {weights} (sum {sum(weights.values())})"
+        )
+    bands = river.get("GRADE_BANDS", {})
+    if set(bands) != {"excellent", "good", "pass"}:
+        problems.append(f"RIVER['GRADE_BANDS'] must name excellent, good and pass, got {sorted(bands)}")
+    else:
+        if not 0 < bands["pass"] < bands["good"] < bands["excellent"] <= 100:
+            problems.append(
+                "RIVER['GRADE_BANDS'] (RIVER_GRADE_PASS, RIVER_GRADE_GOOD, RIVER_GRADE_EXCELLENT) must rise: "
+                f"0 < pass < good < excellent <= 100, got {bands}"
+            )
+        if river.get("PASS_MARK") != bands["pass"]:
+            problems.append(
+                f"RIVER_PASS_MARK ({river.get('PASS_MARK')}) must equal the lower bound of the 合格 band, "
+                f"RIVER_GRADE_PASS ({bands['pass']}): a total graded 合格 must pass and one graded 不合格 must fail"
+            )
+    for key in ("SUGGESTION_REASON_GAP", "LOG_LATE_DAYS"):
+        if key in river and river[key] < 0:
+            problems.append(f"RIVER_{key} must not be negative, got {river[key]}")
+    share = river.get("SPOT_CHECK_SHARE")
+    if share is not None and not 0 < share <= 1:
+        problems.append(f"RIVER_SPOT_CHECK_SHARE must be above 0 and at most 1, got {share}")
+    return problems
+
+
+def check_river_settings(river: dict) -> None:
+    """Stop start-up with every problem of river_settings_problems at once."""
+    problems = river_settings_problems(river)
+    if problems:
+        raise ImproperlyConfigured("Inconsistent RIVER settings:\n- " + "\n- ".join(problems))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_decimal, env_int, env_list, env_str
+from config.env import check_river_settings, env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -312,6 +312,9 @@ RIVER = {
     # those with no failing month and an average ≥ EXCELLENT_AVERAGE (assessments.rules.pay_rise_ranking).
     "PAY_RISE_SHARE": env_decimal("RIVER_PAY_RISE_SHARE", "0.20"),
 }
+# The settings that must agree (the pass mark and the 合格 band, the weights, the band order): a bad combination
+# stops start-up with every problem named, before any page or command runs.
+check_river_settings(RIVER)
 # Uploads (photos are the largest): file parts over 2.5 MB are streamed to a temporary file, never held in
 # memory; few files per request. The photo endpoint refuses an oversize Content-Length before reading the body.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

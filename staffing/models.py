@@ -418,7 +418,8 @@ class RosterFiling(models.Model):
 
 
 class RosterChange(models.Model):
-    """One change of a township roster (hire, renewal, dismissal, resignation, expiry) awaiting filing."""
+    """One change of a township roster (hire, renewal, dismissal, resignation, expiry, reinstatement) awaiting
+    filing."""
 
     class Kind(models.TextChoices):
         HIRE = "hire", _("聘用")
@@ -426,6 +427,8 @@ class RosterChange(models.Model):
         DISMISSAL = "dismissal", _("辞退")
         RESIGNATION = "resignation", _("辞职")
         EXPIRY = "expiry", _("合同期满")
+        # A dismissal undone: its grounds no longer held (assessments.services.dismissal_reinstate).
+        REINSTATEMENT = "reinstatement", _("恢复聘用")
 
     township = models.ForeignKey(
         "rivers.Township", on_delete=models.PROTECT, related_name="roster_changes", verbose_name=_("乡镇(街道)")

@@ -25,7 +25,7 @@ BODIES = [
 
 
 # Endpoints that act without reading a body: nothing to parse, nothing to refuse (they answer as usual).
-BODILESS_ROUTES = {"auth-logout", "auth-logout-all", "vacancy-cancel", "assessment-finalize"}
+BODILESS_ROUTES = {"auth-logout", "auth-logout-all", "vacancy-cancel"}
 
 
 def takes_json(url: str, method: str) -> bool:

@@ -32,28 +32,34 @@ def flags_xlsx(*, rows: list["FlagRow"], on: date) -> bytes:
         (_("不合格月份"), 30),
         (_("触发月份"), 12),
         (_("状态"), 9),
+        (_("等待事项"), 30),
         (_("产生时间"), 17),
         (_("确认人"), 14),
         (_("确认时间"), 17),
-        (_("合同终止日"), 12),
+        (_("辞退日期"), 12),
         (_("撤销原因"), 30),
+        (_("依据不成立原因"), 30),
+        (_("恢复聘用时间"), 17),
     ]
     lines = [
         [
             row.flag.patroller.name,
             row.flag.township.name,
-            row.flag.get_rule_display(),
+            row.rules_text,
             _("、").join(row.months),
             month_text(row.flag.trigger_month),
             row.flag.get_status_display(),
+            "\n".join(wait.message for wait in row.waits),
             local_time(row.flag.raised_at),
             str(row.flag.confirmed_by or ""),
             local_time(row.flag.confirmed_at),
-            row.flag.contract.terminated_on if row.flag.contract else None,
+            row.flag.dismissed_on,
             row.flag.withdrawn_reason,
+            row.flag.unsupported_reason,
+            local_time(row.flag.reinstated_at),
         ]
         for row in rows
     ]
     title = _("河湖巡察员辞退提示(第九条)　导出日期 %(date)s") % {"date": on.isoformat()}
-    table(sheet, title=title, columns=columns, rows=lines, wrap=(4, 11))
+    table(sheet, title=title, columns=columns, rows=lines, wrap=(3, 4, 7, 12, 13))
     return workbook_bytes(book)

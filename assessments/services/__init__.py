@@ -18,13 +18,14 @@ from assessments.services.corrections import (
     correction_request,
     may_request_correction,
 )
-from assessments.services.dismissals import Dismissed, FlagChanges, dismissal_confirm
+from assessments.services.dismissals import Dismissed, FlagChanges, Reinstated, dismissal_confirm, dismissal_reinstate
 from assessments.services.drafts import CHANGE_COPY_COLUMNS, COPY_FROM, DRAFT_COPY_COLUMNS
 from assessments.services.prepare import (
     PREPARE_CHUNK,
     PreparedMonth,
     assessments_prepare,
     assessments_prepare_month,
+    refresh_drafts,
 )
 from assessments.services.scoring import Finalized, assessment_finalize, assessment_update
 from assessments.services.spot_checks import Drawn, spot_check_draw
@@ -46,6 +47,7 @@ __all__ = [
     "Finalized",
     "FlagChanges",
     "PreparedMonth",
+    "Reinstated",
     "assessment_finalize",
     "assessment_update",
     "assessments_prepare",
@@ -54,7 +56,9 @@ __all__ = [
     "correction_reject",
     "correction_request",
     "dismissal_confirm",
+    "dismissal_reinstate",
     "may_request_correction",
+    "refresh_drafts",
     "spot_check_draw",
     "supervision_report_confirm",
     "supervision_report_file",

@@ -67,8 +67,8 @@ def set_suggestion(assessment: Assessment, suggestion: rules.Suggestion, facts: 
     assessment.facts = facts.as_dict()
 
 
-def refuse_future_month(month: date) -> None:
-    if month > rules.month_start(today()):
+def refuse_future_month(month: date, *, on: date | None = None) -> None:
+    if month > rules.month_start(on or today()):
         raise ValidationError({"month": [_("不能为尚未开始的月份考评。")]})
 
 

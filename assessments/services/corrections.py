@@ -1,5 +1,5 @@
 """Corrections of final assessments: requested by the scoring office or the county office, decided by the county
-office (SPEC §6)."""
+office — or by the city office when the county office itself asked; nobody decides their own request (SPEC §6)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +53,8 @@ def correction_request(
     *, assessment: Assessment, by, scores: dict[str, Any], reason: str, reasons: dict[str, Any] | None = None
 ) -> Correction:
     """Ask to change a final assessment (the owning office, or the county office). Same ranges and reason rule
-    as scoring; `reason` (why the correction) is required; one pending correction per assessment."""
+    as scoring; `reason` (why the correction) is required; one pending correction per assessment. The county
+    office decides it, the city office when the county office asks (nobody approves their own request)."""
     if not may_request_correction(by, assessment):
         raise PermissionDenied(_("只有评分的河长办或所在县(市、区)河长办可以申请更正。"))
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -70,16 +71,30 @@ def correction_request(
         raise ValidationError({"scores": [_("更正后的评分与原评分相同。")]})
     if assessment.corrections.filter(status=Correction.Status.PENDING).exists():
         raise ValidationError({NON_FIELD: [_("该考核已有待审批的更正申请。")]})
+    approver = Correction.Approver.CITY if by.role == Role.COUNTY_OFFICE else Correction.Approver.COUNTY
     correction = Correction(
-        assessment=assessment, reasons=new_reasons, reason=reason.strip(), requested_by=by, **new_scores
+        assessment=assessment,
+        reasons=new_reasons,
+        reason=reason.strip(),
+        requested_by=by,
+        approver=approver,
+        **new_scores,
     )
     save(correction)
     return correction
 
 
-def _require_county_approver(by, correction: Correction) -> None:
-    if not selectors.may_decide_correction(by, correction):
+def _require_approver(by, correction: Correction) -> None:
+    if selectors.may_decide_correction(by, correction):
+        return
+    role = getattr(by, "role", None)
+    if correction.approver == Correction.Approver.CITY and role != Role.CITY_OFFICE:
+        raise PermissionDenied(_("县级河长办申请的更正须由市河长办审批。"))
+    if correction.approver == Correction.Approver.COUNTY and not (
+        role == Role.COUNTY_OFFICE and by.county_id == correction.assessment.county_id
+    ):
         raise PermissionDenied(_("更正须由县级河长办审批。"))
+    raise PermissionDenied(_("不能审批本人提交的更正申请。"))
 
 
 def _pending(correction: Correction) -> Correction:
@@ -91,10 +106,12 @@ def _pending(correction: Correction) -> Correction:
 
 @transaction.atomic
 def correction_approve(*, correction: Correction, by, note: str = "") -> Approved:
-    """The county office approves: the final assessment takes the corrected parts (grade and pass recomputed),
-    the change is kept (who approved, who asked, old, new, why), and the dismissal rule runs again for the
-    patroller: a month that no longer fails withdraws open flags, a month that now fails raises one."""
-    _require_county_approver(by, correction)
+    """The deciding office approves (the county office; the city office for the county's own request): the final
+    assessment takes the corrected parts (grade and pass recomputed), the change is kept (who approved, who asked,
+    old, new, why), and the dismissal rule runs again for the patroller: a month that no longer fails withdraws
+    open flags (or leaves a confirmed dismissal without grounds: `unsupported`), a month that now fails raises
+    one."""
+    _require_approver(by, correction)
     lock_patroller(correction.assessment.patroller_id)
     correction = _pending(correction)
     assessment = Assessment.objects.select_for_update().get(pk=correction.assessment_id)
@@ -129,7 +146,7 @@ def correction_approve(*, correction: Correction, by, note: str = "") -> Approve
 
 @transaction.atomic
 def correction_reject(*, correction: Correction, by, note: str = "") -> Correction:
-    _require_county_approver(by, correction)
+    _require_approver(by, correction)
     correction = _pending(correction)
     correction.status = Correction.Status.REJECTED
     correction.decided_by = acting_user(by)

@@ -79,8 +79,9 @@ def _new_draft(*, row: selectors.MonthRow, month: date, level: str, suggestion: 
     return assessment
 
 
-def upsert_drafts(*, level: str, month: date, rows: list[selectors.MonthRow], by) -> Upserted:
+def upsert_drafts(*, level: str, month: date, rows: list[selectors.MonthRow], by, create: bool = True) -> Upserted:
     """Create the missing drafts and refresh the suggestions of existing drafts, in a fixed number of queries.
+    With `create=False` only existing drafts are refreshed (a county's drafts exist for its sample only).
 
     A draft nobody has scored yet follows its suggestion; a scored draft keeps its scores. Final assessments
     are never touched. A patroller assessed at this level in the month by another township (moved mid-month)
@@ -110,6 +111,8 @@ def upsert_drafts(*, level: str, month: date, rows: list[selectors.MonthRow], by
     for row, suggestion in zip(rows, suggestions, strict=True):
         assessment = existing.get(row.patroller_id)
         if assessment is None:
+            if not create:
+                continue
             # Checked with the rules here (0–weight, whole points), not with a field-by-field full_clean per row:
             # the drafts' other values are the same on every row (checked once in _insert_drafts) and the database
             # checks total = sum and the bounds again (named constraints).

@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from assessments import selectors
+from assessments import rules, selectors
 from assessments.models import Assessment
 from assessments.services.common import refuse_future_month, today
 from assessments.services.drafts import Upserted, upsert_drafts
@@ -24,13 +24,30 @@ def _lock_townships(township_ids: list[int]) -> None:
     list(Township.objects.select_for_update().filter(pk__in=township_ids).order_by("pk").values_list("pk", flat=True))
 
 
+def _write_drafts(*, rows: list[selectors.MonthRow], month: date, by) -> Upserted:
+    """The township-level drafts of `rows`, and the county's drafts of the same people refreshed from the same
+    facts (every draft follows the current facts, SPEC §6; a county draft is never created here)."""
+    upserted = upsert_drafts(level=Assessment.Level.TOWNSHIP, month=month, rows=rows, by=by)
+    upsert_drafts(level=Assessment.Level.COUNTY, month=month, rows=rows, by=by, create=False)
+    return upserted
+
+
 def _prepare_townships(*, township_ids: list[int], month: date, by) -> Upserted:
     """The one implementation behind a township's prepare and the monthly command (inside the caller's
     transaction): lock the townships, read the facts of every patroller under contract there in the month
-    (3 queries), write the drafts (upsert_drafts)."""
+    (3 queries), write the drafts (_write_drafts). A month in which nobody has a contract day gets nothing."""
     _lock_townships(township_ids)
     rows = selectors.month_facts(month=month, through=today(), township_ids=township_ids)
-    return upsert_drafts(level=Assessment.Level.TOWNSHIP, month=month, rows=rows, by=by)
+    if not rows:
+        raise ValidationError(
+            {
+                "month": [
+                    _("%(month)s本乡镇(街道)没有在合同期内的巡察员，无需生成考评表。")
+                    % {"month": rules.month_text(month)}
+                ]
+            }
+        )
+    return _write_drafts(rows=rows, month=month, by=by)
 
 
 def atomic_retrying_once(work):
@@ -48,10 +65,12 @@ def assessments_prepare(*, township: Township, month: date, by) -> list[Assessme
     """Township-level drafts with suggested scores for every patroller of the township under contract in
     `month` (idempotent: running it again creates nothing new and refreshes the drafts' suggestions).
 
-    Answers the township's assessments of the month (township level), drafts and finals.
+    Answers the township's assessments of the month (township level), drafts and finals. A month in which no
+    patroller of the township has a contract day is refused (400 under `month`): it has nobody to assess, and an
+    empty sheet must not turn into failing months. The county's drafts of the same people are refreshed too.
     Queries do not grow with the number of patrollers: the township lock, 3 for the facts, 1 for the existing
     rows, then only what there is to write (one insert of new drafts, one of their history rows, one upsert of
-    drafts whose suggestion changed), and the answer.
+    drafts whose suggestion changed), 1 for the county's drafts (and one upsert if any changed), and the answer.
     """
     if not (getattr(by, "role", None) == Role.TOWNSHIP_OFFICE and by.township_id == township.pk):
         raise PermissionDenied(_("只有本乡镇(街道)河长办可以生成本乡镇的月度考评。"))
@@ -150,20 +169,32 @@ def _city_facts(*, month: date, county: County | None) -> list[selectors.MonthRo
 
 def _write_chunk(*, township_ids: list[int], rows: list[selectors.MonthRow], month: date, by) -> Upserted:
     """One chunk of the month (inside its transaction): lock its townships, as a township's prepare does, and write
-    their drafts."""
+    their drafts (a township without a contract day in the month has no row here and gets nothing)."""
     _lock_townships(township_ids)
-    return upsert_drafts(level=Assessment.Level.TOWNSHIP, month=month, rows=rows, by=by)
+    return _write_drafts(rows=rows, month=month, by=by)
+
+
+def refresh_drafts(*, month: date, patroller_ids: list[int], by, through: date | None = None) -> set[int]:
+    """Recompute from the current facts the suggestions of the given patrollers' drafts of one month, at every
+    level (after a supervision report is decided, before finalizing). Drafts nobody scored follow their
+    suggestion; final assessments never change. Answers the patrollers that have a draft but no contract day in
+    the month any more (a contract cancelled since): they must not be finalized. At most 1 + 3 + 2 × 2 queries."""
+    drafts = list(
+        Assessment.objects.filter(patroller_id__in=patroller_ids, month=month, status=Assessment.Status.DRAFT)
+        .order_by()
+        .values_list("patroller_id", "level")
+        .distinct()
+    )
+    if not drafts:
+        return set()
+    rows = selectors.month_facts(
+        month=month, through=through or today(), patroller_ids=sorted({pk for pk, _level in drafts})
+    )
+    for level in sorted({level for _pk, level in drafts}):
+        upsert_drafts(level=level, month=month, rows=rows, by=by, create=False)
+    return {pk for pk, _level in drafts} - {row.patroller_id for row in rows}
 
 
 def refresh_draft_suggestions(*, patroller_id: int, month: date, by) -> None:
     """Recompute the suggestions of a patroller's drafts of one month (after a supervision report is decided)."""
-    levels = list(
-        Assessment.objects.filter(patroller_id=patroller_id, month=month, status=Assessment.Status.DRAFT)
-        .values_list("level", flat=True)
-        .distinct()
-    )
-    if not levels:
-        return
-    rows = selectors.month_facts(month=month, through=today(), patroller_ids=[patroller_id])
-    for level in levels:
-        upsert_drafts(level=level, month=month, rows=rows, by=by)
+    refresh_drafts(month=month, patroller_ids=[patroller_id], by=by)

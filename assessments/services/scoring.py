@@ -1,7 +1,7 @@
 """Scoring a draft and making it final (the owning office)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import rules
+from assessments import rules, selectors
 from assessments.models import Assessment, AssessmentChange
 from assessments.services.common import (
     NON_FIELD,
@@ -23,10 +23,10 @@ from assessments.services.common import (
     save,
     set_scores,
     snapshot,
-    today,
     validate_scores,
 )
 from assessments.services.dismissals import FlagChanges, evaluate_dismissal
+from assessments.services.prepare import refresh_drafts
 from assessments.summaries import assessment_month_refresh
 
 
@@ -64,31 +64,124 @@ def assessment_update(
     return assessment
 
 
-@transaction.atomic
-def assessment_finalize(*, assessment: Assessment, by, now: datetime | None = None) -> Finalized:
-    """Draft → final (the owning office), after the month is over; then the dismissal rule for the patroller.
+def refuse_unsettled(month: date, *, on: date) -> None:
+    """Nothing of a month is finalized before its facts settle (SPEC §6): logs may arrive LOG_LATE_DAYS days late,
+    so until day LOG_LATE_DAYS + 1 of the next month the suggestions can still change."""
+    if on < rules.next_month(month):
+        raise ValidationError({NON_FIELD: [_("月份结束后才能定稿。")]})
+    if not rules.is_settled(month, today=on):
+        settles = rules.settles_on(month)
+        raise ValidationError(
+            {
+                NON_FIELD: [
+                    _("%(month)s的巡查日志可补报至%(last)s，%(first)s起才能定稿。")
+                    % {
+                        "month": rules.month_text(month),
+                        "last": (settles - timedelta(days=1)).isoformat(),
+                        "first": settles.isoformat(),
+                    }
+                ]
+            }
+        )
 
-    The month must be over; every part far from its suggestion must have its reason. Raises the dismissal flags
-    the patroller's outcomes now trigger and withdraws open flags they no longer justify (a county result that
-    prevails over a failing township result).
+
+def assessment_finalize(
+    *,
+    assessment: Assessment,
+    by,
+    now: datetime | None = None,
+    confirm_no_logs: bool = False,
+    reason: str = "",
+) -> Finalized:
+    """Draft → final (the owning office), once the month's facts are settled; then the dismissal rule for the
+    patroller.
+
+    - Refused (400) before day LOG_LATE_DAYS + 1 of the next month: late logs could still change the month.
+    - The draft's suggestion is recomputed from the current facts first, in its own transaction (kept when the
+      finalization is then refused, so the office sees what it is refused against); a draft nobody scored follows
+      it. A part now more than the gap from the fresh suggestion without a reason refuses (400 under `reasons`).
+    - A patroller with no contract day in the month any more is refused.
+    - When the patroller's township recorded no patrol log at all in the month, finalizing needs
+      `confirm_no_logs` and a written `reason` (400 under `confirm_no_logs` / `reason`), kept in the history: an
+      empty month must not become a failing one by accident.
+
+    Raises the dismissal flags the patroller's outcomes now trigger, withdraws open flags they no longer justify
+    and marks confirmed dismissals whose grounds a county result removed (evaluate_dismissal).
     """
     require_owner(by, assessment)
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    refuse_unsettled(assessment.month, on=on)
+    with transaction.atomic():
+        orphaned = refresh_drafts(month=assessment.month, patroller_ids=[assessment.patroller_id], by=by, through=on)
+    return _finalize(
+        assessment=assessment,
+        by=by,
+        now=now,
+        orphaned=assessment.patroller_id in orphaned,
+        confirm_no_logs=confirm_no_logs,
+        reason=reason,
+    )
+
+
+def _no_logs_confirmation(assessment: Assessment, *, confirm_no_logs: bool, reason: str) -> str:
+    """The written reason for finalizing a month in which the township recorded no log at all ("" when the
+    township has logs that month); refused without the confirmation and its reason."""
+    if selectors.township_has_logs(township_id=assessment.township_id, month=assessment.month):
+        return ""
+    described = {"township": assessment.township.name, "month": rules.month_text(assessment.month)}
+    if confirm_no_logs is not True:
+        raise ValidationError(
+            {
+                "confirm_no_logs": [
+                    _("%(township)s%(month)s没有任何巡查记录，所有人都会按0条记录评分。确需定稿的，请确认并写明理由。")
+                    % described
+                ]
+            }
+        )
+    text = (reason or "").strip() if isinstance(reason, str) else ""
+    if not text:
+        raise ValidationError({"reason": [_("请写明本月没有巡查记录仍要定稿的理由。")]})
+    if len(text) > 2000:
+        raise ValidationError({"reason": [_("理由不能超过2000字。")]})
+    return text
+
+
+@transaction.atomic
+def _finalize(
+    *, assessment: Assessment, by, now: datetime, orphaned: bool, confirm_no_logs: bool, reason: str
+) -> Finalized:
     lock_patroller(assessment.patroller_id)
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    # Only the assessment's row is locked (the township row is what a prepare locks first: never taken here).
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("township").get(pk=assessment.pk)
     if assessment.is_final:
         raise ValidationError({NON_FIELD: [_("该考核已经定稿。")]})
-    if today() < rules.next_month(assessment.month):
-        raise ValidationError({NON_FIELD: [_("月份结束后才能定稿。")]})
+    if orphaned:
+        raise ValidationError(
+            {
+                NON_FIELD: [
+                    _("该巡察员%(month)s没有合同期内的日子，不能定稿。") % {"month": rules.month_text(assessment.month)}
+                ]
+            }
+        )
+    no_logs = _no_logs_confirmation(assessment, confirm_no_logs=confirm_no_logs, reason=reason)
     validate_scores(assessment.scores, assessment.suggested, assessment.reasons)
     old = snapshot(assessment)
     set_scores(assessment, assessment.scores)  # grade and pass mark as they stand today, frozen from now on
     assessment.status = Assessment.Status.FINAL
-    assessment.finalized_at = now or timezone.now()
+    assessment.finalized_at = now
     assessment.finalized_by = acting_user(by)
     save(assessment)
+    new = snapshot(assessment)
+    if no_logs:
+        new["no_logs_confirmed"] = True
     record_change(
-        assessment=assessment, action=AssessmentChange.Action.FINALIZE, by=by, old=old, new=snapshot(assessment)
+        assessment=assessment, action=AssessmentChange.Action.FINALIZE, by=by, old=old, new=new, reason=no_logs
     )
     assessment_month_refresh(patroller_id=assessment.patroller_id, month=assessment.month)
-    flags = evaluate_dismissal(patroller_id=assessment.patroller_id, by=by, cause=_("考核结果变化"))
+    cause = _("%(month)s%(level)s定稿") % {
+        "month": rules.month_label(assessment.month),
+        "level": assessment.get_level_display(),
+    }
+    flags = evaluate_dismissal(patroller_id=assessment.patroller_id, by=by, cause=cause)
     return Finalized(assessment=assessment, flags=flags)

@@ -5,8 +5,9 @@
   of that township scores; its county and the city office read.
 - 县级抽考 (`assessments-spot-check`): the county office draws the month's sample (seed and sample shown; drawing
   again answers the same sample) and scores the county-level drafts with the same inputs; the city office reads.
-- 辞退提示 (`assessments-flags`): open, confirmed and withdrawn flags with the months and the rule; the township
-  office of the flag or its county office confirms (contract ended, vacancy opened).
+- 辞退提示 (`assessments-flags`): dismissals whose grounds no longer hold (to reinstate) on top, then open flags,
+  then the rest, with the months and the rules; the township office of the flag or its county office confirms a
+  settled one (contract ended, vacancy opened) — an unsettled one shows what it waits for — and reinstates.
 - 巡察员年度考核 (`assessments-patroller`): one patroller's year month by month (the county result prevails), and
   every change kept (who, when, old, new, why) with the correction requests; the office that scored a final
   assessment (or its county office) asks for a correction from a form under each month.
@@ -23,7 +24,7 @@ the caller's scope (404), then whether this office may act on it (the services' 
 """
 
 from assessments.views.corrections import correction_decide, correction_list, corrections_xlsx
-from assessments.views.flags import flag_confirm, flag_list, flags_xlsx
+from assessments.views.flags import flag_confirm, flag_list, flag_reinstate, flags_xlsx
 from assessments.views.results import patroller_year, patroller_year_xlsx, results, results_xlsx
 from assessments.views.scoring import sheet, sheet_xlsx, spot_check, spot_check_xlsx
 from assessments.views.supervision import supervision_decide, supervision_list, supervision_new, supervision_xlsx
@@ -34,6 +35,7 @@ __all__ = [
     "corrections_xlsx",
     "flag_confirm",
     "flag_list",
+    "flag_reinstate",
     "flags_xlsx",
     "patroller_year",
     "patroller_year_xlsx",

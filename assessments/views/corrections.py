@@ -1,5 +1,6 @@
 """Corrections of final assessments (考核更正, SPEC §6): the "申请更正" forms of a patroller's year page, the list
-where the county office approves or rejects, and its .xlsx download.
+where the county office approves or rejects (the city office what the county office asked for), and its .xlsx
+download.
 
 Every rule is the services': who may ask and who decides, the ranges, the reason a part far from its suggestion
 needs, one pending correction per assessment. The pages only show their forms to the offices the services would
@@ -143,7 +144,7 @@ def request_correction(request: HttpRequest, patroller: Patroller) -> HttpRespon
     reason = (request.POST.get("reason") or "")[: forms.NOTE_MAX_LENGTH + 1]
     back = year_page_url(patroller.pk, assessment.month.year, "corrections")
     try:
-        services.correction_request(
+        correction = services.correction_request(
             assessment=assessment,
             by=user,
             scores=scores,
@@ -158,8 +159,13 @@ def request_correction(request: HttpRequest, patroller: Patroller) -> HttpRespon
         return Refused(assessment, scores, reasons, reason, forms.error_messages(error))
     messages.success(
         request,
-        _("已提交%(name)s %(month)s%(level)s的更正申请，县级河长办批准后生效。")
-        % {"name": patroller.name, "month": month_text(assessment.month), "level": assessment.get_level_display()},
+        _("已提交%(name)s %(month)s%(level)s的更正申请，%(approver)s批准后生效。")
+        % {
+            "name": patroller.name,
+            "month": month_text(assessment.month),
+            "level": assessment.get_level_display(),
+            "approver": correction.get_approver_display(),
+        },
     )
     return HttpResponseRedirect(back)
 
@@ -322,6 +328,11 @@ def correction_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
         messages.info(
             request,
             _("更正后不再满足辞退条件，已撤销 %(n)d 条辞退提示。") % {"n": len(approved.flags.withdrawn)},
+        )
+    if approved.flags.unsupported:
+        messages.warning(
+            request,
+            _("更正后%(name)s的辞退依据已不成立，请到“辞退提示”办理恢复聘用。") % described,
         )
     if approved.flags.raised:
         messages.warning(

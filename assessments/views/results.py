@@ -31,7 +31,7 @@ from assessments.views.common import (
     township_for,
 )
 from assessments.views.corrections import Refused, request_correction, request_forms
-from assessments.views.flags import FlagRow, flag_row
+from assessments.views.flags import FlagRow, flag_rows
 from config.xlsx import xlsx_response
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
@@ -166,7 +166,7 @@ def patroller_year_data(user, patroller: Patroller, year: int) -> PatrollerYear:
         changes=[change_line(change) for change in changes],
         # The ones waiting for the county office first, each group newest first.
         corrections=sorted(corrections, key=lambda c: c.status != Correction.Status.PENDING),
-        flags=[flag_row(user, flag) for flag in flags],
+        flags=flag_rows(user, list(flags), today=today),
     )
 
 

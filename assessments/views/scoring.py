@@ -2,7 +2,7 @@
 rows of inputs: suggestion and explanation per part, the typed parts and reasons, the service's errors per row."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -116,6 +116,7 @@ class Applied:
     saved: int = 0
     finalized: int = 0
     raised: list[DismissalFlag] = field(default_factory=list)
+    unsupported: list[DismissalFlag] = field(default_factory=list)
     failed: dict[int, list[str]] = field(default_factory=dict)
     posted: dict[int, tuple[dict, dict]] = field(default_factory=dict)
 
@@ -123,21 +124,42 @@ class Applied:
 def apply_rows(request: HttpRequest, assessments: list[Assessment], *, finalize: bool) -> Applied:
     """Each draft the page showed, one at a time through the services: its typed scores and reasons saved when
     they changed, then (finalize all) finalized. A row is saved and finalized whole or not at all; a refused row
-    keeps what was typed and shows the service's messages."""
+    keeps what was typed and shows the service's messages.
+
+    Finalizing first brings every shown draft's suggestion up to date with the current facts, on its own (kept
+    when rows are refused, so the page shows what they were refused against); a row left as the page showed it
+    then follows its fresh suggestion if nobody scored it. A month in which the township recorded no log needs
+    the page's confirm step (`confirm_no_logs` and its reason), passed on to every finalization."""
     user = request.user
     shown = forms.posted_rows(request.POST)
     applied = Applied()
-    for assessment in assessments:
-        if assessment.pk not in shown or assessment.is_final:
-            continue
+    drafts = [a for a in assessments if a.pk in shown and not a.is_final]
+    confirm = forms.FinalizeConfirmForm(request.POST)
+    confirm.is_valid()
+    confirmed = confirm.cleaned_data.get("confirm_no_logs") is True
+    no_logs_reason = confirm.cleaned_data.get("no_logs_reason") or ""
+    if finalize:
+        for month in sorted({a.month for a in drafts}):
+            with transaction.atomic():
+                services.refresh_drafts(
+                    month=month, patroller_ids=[a.patroller_id for a in drafts if a.month == month], by=user
+                )
+    for assessment in drafts:
         scores, reasons = forms.posted_scores(request.POST, assessment.pk)
+        # Compared with what the page showed (read before the refresh): untouched rows keep following the facts.
         changed = scores != assessment.scores or any(reasons[p] != assessment.reasons.get(p, "") for p in PARTS)
         try:
             with transaction.atomic():
                 current = assessment
                 if changed:
                     current = services.assessment_update(assessment=current, by=user, scores=scores, reasons=reasons)
-                done = services.assessment_finalize(assessment=current, by=user) if finalize else None
+                done = (
+                    services.assessment_finalize(
+                        assessment=current, by=user, confirm_no_logs=confirmed, reason=no_logs_reason
+                    )
+                    if finalize
+                    else None
+                )
         except ValidationError as error:
             applied.failed[assessment.pk] = forms.error_messages(error)
             applied.posted[assessment.pk] = (scores, reasons)
@@ -146,6 +168,7 @@ def apply_rows(request: HttpRequest, assessments: list[Assessment], *, finalize:
         if done is not None:
             applied.finalized += 1
             applied.raised.extend(done.flags.raised)
+            applied.unsupported.extend(done.flags.unsupported)
     return applied
 
 
@@ -162,6 +185,23 @@ def _report_applied(request: HttpRequest, applied: Applied, *, finalize: bool) -
             _("定稿后有 %(n)d 名巡察员达到辞退条件(第九条)，已生成辞退提示，请到“辞退提示”确认。")
             % {"n": len({flag.patroller_id for flag in applied.raised})},
         )
+    if applied.unsupported:
+        messages.warning(
+            request,
+            _("定稿后有 %(n)d 名已辞退的巡察员辞退依据已不成立，请到“辞退提示”办理恢复聘用。")
+            % {"n": len({flag.patroller_id for flag in applied.unsupported})},
+        )
+
+
+def _finalizing(month: date, today: date) -> dict:
+    """When the page's month may be finalized: after it is over and its late-log window has closed."""
+    settles = rules.settles_on(month)
+    return {
+        "month_over": today >= rules.next_month(month),
+        "settled": today >= settles,
+        "settles_on": settles,
+        "late_until": settles - timedelta(days=1),
+    }
 
 
 def _row_counts(rows: list[ScoreRow]) -> dict[str, int]:
@@ -250,7 +290,12 @@ def _sheet_page(
         for a in _sheet_assessments(user, township, month)
     ]
     today = timezone.localdate()
+    editable = any(row.editable for row in rows)
+    settled = rules.is_settled(month, today=today)
     context = {
+        **_finalizing(month, today),
+        # The confirm step of "finalize all" (one query, only when the sheet may be finalized now).
+        "no_logs": editable and settled and not selectors.township_has_logs(township_id=township.pk, month=month),
         "filters": filters,
         "township": township,
         "month": month,
@@ -262,8 +307,7 @@ def _sheet_page(
         "counts": _row_counts(rows),
         "applied": applied,
         "owner": owner,
-        "editable": any(row.editable for row in rows),
-        "month_over": today >= rules.next_month(month),
+        "editable": editable,
         "townships": other_townships(user),
         "gap": rules.reason_gap(),
         "pass_mark": rules.pass_mark(),
@@ -384,7 +428,16 @@ def _spot_check_page(
     applied = applied or Applied()
     draw, rows = _spot_check_rows(user, county, month, applied=applied)
     today = timezone.localdate()
+    editable = any(row.editable for row in rows)
+    no_logs: list[str] = []
+    if editable and rules.is_settled(month, today=today):
+        # The townships of the drafts still open whose month has no log at all (one query): the confirm step.
+        open_rows = [row.assessment for row in rows if row.editable]
+        empty = selectors.townships_without_logs(township_ids=sorted({a.township_id for a in open_rows}), month=month)
+        no_logs = sorted({a.township.name for a in open_rows if a.township_id in empty})
     context = {
+        **_finalizing(month, today),
+        "no_logs": no_logs,
         "filters": filters,
         "county": county,
         "month": month,
@@ -397,8 +450,8 @@ def _spot_check_page(
         "counts": _row_counts(rows),
         "applied": applied,
         "owner": user.role == Role.COUNTY_OFFICE and user.county_id == county.pk,
-        "editable": any(row.editable for row in rows),
-        "month_over": today >= rules.next_month(month),
+        "editable": editable,
+        "can_draw": today >= rules.next_month(month),
         "counties": list(counties_visible_to(user).order_by("code")) if sees_everything(user) else [],
         "recent_draws": list(selectors.spot_check_draw_list(user=user, filters={"county": county.pk})[:12]),
         "share": percent(Decimal(str(settings.RIVER.get("SPOT_CHECK_SHARE", "0.10")))),

@@ -6,8 +6,9 @@ sees what the first did. Authorisation that follows from the roster itself ("who
 here, once, and raises PermissionDenied; the API and the pages turn it into 403.
 
 One module per job: `patrollers` (registering and editing a person), `contracts` (contracts and assignments:
-signing, ending early, expiring), `recruitment` (vacancies and their applicants), `filing` (filing roster changes
-upward, 备案); `common` holds what they share. Callers import from here.
+signing, ending early, expiring), `reinstatement` (undoing an early end whose grounds proved unfounded),
+`recruitment` (vacancies and their applicants), `filing` (filing roster changes upward, 备案); `common` holds what
+they share. Callers import from here.
 """
 
 from staffing.services.common import NON_FIELD
@@ -29,16 +30,19 @@ from staffing.services.recruitment import (
     vacancy_cancel,
     vacancy_open,
 )
+from staffing.services.reinstatement import Reinstatement, contract_reinstate
 
 __all__ = [
     "NON_FIELD",
     "PATROLLER_EDITABLE",
+    "Reinstatement",
     "Termination",
     "applicant_add",
     "applicant_hire",
     "applicant_rank",
     "applicant_score",
     "contract_create",
+    "contract_reinstate",
     "contract_terminate",
     "contracts_expire",
     "patroller_create",

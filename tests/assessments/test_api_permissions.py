@@ -20,7 +20,7 @@ from django.utils import timezone
 from assessments import rules, services
 from assessments.models import Assessment
 from tests.accounts.test_permissions import CAST, OFFICES, WHO, _api_routes
-from tests.assessments.conftest import FAILING
+from tests.assessments.conftest import FAILING, NO_LOGS_REASON, PASSING
 from tests.hostile_json import BODILESS_ROUTES, assert_refused
 
 pytestmark = pytest.mark.django_db
@@ -52,21 +52,34 @@ class Row:
 
 
 @pytest.fixture
-def world(cast, places, hire):
+def world(cast, places, segments, hire, village_elsewhere):
     today = timezone.localdate()
     patroller = hire(start=today - timedelta(days=200), user=cast["patroller"])
+    # The neighbour township has someone to assess too (a month without anyone under contract is not prepared).
+    hire(
+        start=today - timedelta(days=200),
+        segment=segments["neighbour"],
+        office=cast["other_township_office"],
+        village=village_elsewhere,
+    )
     first = rules.next_month(rules.month_start(today - timedelta(days=200)))
     second, third = rules.next_month(first), rules.next_month(rules.next_month(first))
+    fourth = rules.next_month(third)  # settled too: at least three months ago
     office = cast["township_office"]
     finals = []
-    for month in (first, second):
+    for month, scores in ((first, FAILING), (second, FAILING), (fourth, PASSING)):
         services.assessments_prepare(township=places["township"], month=month, by=office)
         draft = Assessment.objects.get(patroller=patroller, month=month)
-        services.assessment_update(assessment=draft, by=office, scores=FAILING, reasons=dict.fromkeys(FAILING, "核查"))
-        finals.append(services.assessment_finalize(assessment=draft, by=office).assessment)
+        services.assessment_update(assessment=draft, by=office, scores=scores, reasons=dict.fromkeys(scores, "核查"))
+        finals.append(
+            services.assessment_finalize(
+                assessment=draft, by=office, confirm_no_logs=True, reason=NO_LOGS_REASON
+            ).assessment
+        )
     (draft,) = services.assessments_prepare(township=places["township"], month=third, by=office)
+    # Pending on a month outside the flag's, which may then be confirmed (its months are settled).
     correction = services.correction_request(
-        assessment=finals[1], by=office, scores={"records": 12}, reasons={"records": "补录照片"}, reason="补录照片"
+        assessment=finals[2], by=office, scores={"records": 12}, reasons={"records": "补录照片"}, reason="补录照片"
     )
     report = services.supervision_report_file(
         by=cast["supervisor"], patroller=patroller, observed_on=today, text="未巡河"
@@ -136,6 +149,7 @@ ROWS = [
         allowed=frozenset({"township_office"}),
         hidden=OUTSIDE_OFFICES,
         method="post",
+        data=lambda w: {"confirm_no_logs": True, "reason": NO_LOGS_REASON},
     ),
     Row(
         "request a correction of a final assessment",
@@ -188,6 +202,16 @@ ROWS = [
         hidden=OUTSIDE_OFFICES,
         method="post",
         data=lambda w: {"date": w["today"]},
+    ),
+    Row(
+        # Past the role and the scope, the service refuses an open flag: nothing to reinstate.
+        "reinstate a person whose dismissal lost its grounds",
+        "dismissal-flag-reinstate",
+        lambda w: f"/api/v1/dismissal-flags/{w['flag'].pk}/reinstate/",
+        allowed=frozenset({"township_office", "county_office"}),
+        hidden=OUTSIDE_OFFICES,
+        method="post",
+        ok=400,
     ),
     # --- corrections -----------------------------------------------------------------------------------------
     Row("corrections", "correction-list", lambda w: "/api/v1/corrections/", allowed=OFFICES),

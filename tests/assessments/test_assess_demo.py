@@ -34,7 +34,7 @@ def test_seed_demo_adds_finalized_months_flags_of_both_rules_and_a_second_run_ad
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "演示考核" in out.getvalue()
-    last = rules.previous_month(rules.month_start(timezone.localdate()))
+    last = rules.last_settled_month(timezone.localdate())  # finalized months are settled ones
     system = [rules.previous_month(last), last]
 
     # Every patroller of the demo county under contract in the last two months has a final township assessment.

@@ -13,7 +13,7 @@ from django.db import connection
 
 from assessments import services
 from assessments.models import Assessment, DismissalFlag, SpotCheckDraw
-from tests.assessments.conftest import FAILING
+from tests.assessments.conftest import FAILING, NO_LOGS_REASON
 from tests.staffing.test_roster_concurrency import run_together
 
 pytestmark = [
@@ -63,7 +63,12 @@ def test_two_failing_months_finalized_at_once_raise_the_flag(cast, places, hire)
         services.assessment_update(assessment=draft, by=office, scores=FAILING, reasons=dict.fromkeys(FAILING, "核查"))
         drafts.append(draft)
 
-    results = run_together(lambda i: services.assessment_finalize(assessment=drafts[i], by=office), count=2)
+    results = run_together(
+        lambda i: services.assessment_finalize(
+            assessment=drafts[i], by=office, confirm_no_logs=True, reason=NO_LOGS_REASON
+        ),
+        count=2,
+    )
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert list(DismissalFlag.objects.values_list("rule", "months", "status")) == [

@@ -237,15 +237,20 @@ def test_a_correction_is_requested_by_the_scoring_office_or_its_county(flagged, 
         request_correction(april, cast, by=who)
 
 
-def test_a_confirmed_flag_is_history_and_no_correction_withdraws_it(flagged, cast):
+def test_a_correction_that_removes_the_grounds_of_a_confirmed_dismissal_marks_it_unsupported(flagged, cast):
     patroller, april = flagged
     flag = patroller.dismissal_flags.get()
     services.dismissal_confirm(flag=flag, by=cast["township_office"], on=date(2026, 6, 10))
 
     correction = request_correction(april, cast)
-    services.correction_approve(correction=correction, by=cast["county_office"])
+    result = services.correction_approve(correction=correction, by=cast["county_office"])
 
-    assert DismissalFlag.objects.get(pk=flag.pk).status == "confirmed"
+    flag.refresh_from_db()
+    assert flag.status == "unsupported"
+    assert "辞退依据已不成立" in flag.unsupported_reason
+    assert flag.confirmed_by == cast["township_office"]  # the confirmation stays on record
+    assert [f.pk for f in result.flags.unsupported] == [flag.pk]
+    assert result.flags.withdrawn == []
 
 
 # --- confirming a dismissal ----------------------------------------------------------------------------------
@@ -314,14 +319,18 @@ def test_confirming_twice_or_a_withdrawn_flag_is_refused(flagged, cast, assess):
     assert not Vacancy.objects.filter(vacated_by=patroller).exists()
 
 
-def test_one_dismissal_answers_every_open_flag_of_the_patroller(flagged, cast, assess):
+def test_a_second_trigger_while_a_flag_is_open_joins_that_flag(flagged, cast, assess):
     patroller, _ = flagged
     assess(patroller, m(2026, 5), passed=False)  # consecutive again (April–May) and the third in the year
-    assert [status for *_, status in flags_of(patroller)] == ["open", "open", "open"]
 
-    services.dismissal_confirm(flag=patroller.dismissal_flags.first(), by=cast["township_office"], on=date(2026, 6, 1))
+    flag = patroller.dismissal_flags.get()  # still one flag to confirm
+    assert (flag.status, flag.rule, flag.rules) == ("open", "consecutive_2", ["consecutive_2", "yearly_3"])
+    assert flag.months == ["2026-03", "2026-04", "2026-05"]
+    assert flag.trigger_month == m(2026, 4)
 
-    assert {status for *_, status in flags_of(patroller)} == {"confirmed"}
+    services.dismissal_confirm(flag=flag, by=cast["township_office"], on=date(2026, 6, 1))
+
+    assert flags_of(patroller) == [("consecutive_2", ["2026-03", "2026-04", "2026-05"], "confirmed")]
     assert Vacancy.objects.filter(vacated_by=patroller).count() == 1
 
 
@@ -329,7 +338,10 @@ def test_a_flag_for_someone_whose_contract_already_ended_is_confirmed_without_to
     patroller, _ = flagged
     flag = patroller.dismissal_flags.get()
 
-    result = services.dismissal_confirm(flag=flag, by=cast["township_office"], on=date(2027, 3, 1))
+    # The contract (January–December 2026) is over on the dismissal day.
+    result = services.dismissal_confirm(
+        flag=flag, by=cast["township_office"], on=date(2027, 3, 1), today=date(2027, 3, 5)
+    )
 
     assert result.termination is None
     assert DismissalFlag.objects.get(pk=flag.pk).status == "confirmed"

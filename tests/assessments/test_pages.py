@@ -50,8 +50,12 @@ def form(assessment: Assessment, **parts) -> dict[str, str]:
     return data
 
 
-def post_sheet(client: Client, action: str, *rows: dict, month: date = MAY, township=None):
-    data: dict[str, list[str] | str] = {"action": action, "month": rules.month_label(month)}
+# The confirm step of "finalize all" for a month in which the township recorded no patrol log.
+CONFIRM_NO_LOGS = {"confirm_no_logs": "on", "no_logs_reason": "本月按纸质巡查台账考评"}
+
+
+def post_sheet(client: Client, action: str, *rows: dict, month: date = MAY, township=None, extra=None):
+    data: dict[str, list[str] | str] = {"action": action, "month": rules.month_label(month), **(extra or {})}
     if township is not None:
         data["township"] = str(township.pk)
     rows_ids = [row["row"] for row in rows]
@@ -186,7 +190,7 @@ def test_finalizing_a_second_failing_month_raises_a_flag_and_the_page_says_so(ca
     draft = Assessment.objects.get(patroller=patroller, month=MAY)
     client = web(cast["township_office"])
 
-    response = post_sheet(client, "finalize", form(draft, appearance=5, daily_work=5, records=5))
+    response = post_sheet(client, "finalize", form(draft, appearance=5, daily_work=5, records=5), extra=CONFIRM_NO_LOGS)
 
     assert response.status_code == 302
     flag = DismissalFlag.objects.get(patroller=patroller)
@@ -245,8 +249,9 @@ def test_the_sheet_takes_the_same_queries_however_many_patrollers(
     services.assessments_prepare(township=places["township"], month=MAY, by=cast["township_office"])
     client = web(cast["township_office"])
     # 1 the session, 2 its user, 3 the township is in scope, 4 the township with its county, 5 the month's
-    # assessments with patroller, township, county and who finalized them.
-    with django_assert_num_queries(5):
+    # assessments with patroller, township, county and who finalized them, 6 whether the township has any log that
+    # month (the confirm step of "finalize all" when it has none).
+    with django_assert_num_queries(6):
         assert client.get(SHEET, {"month": "2026-05"}).status_code == 200
 
 
@@ -265,8 +270,9 @@ def county_staff(cast, segments, hire, village_elsewhere):
     return people
 
 
-def post_spot_check(client: Client, action: str, *rows: dict, month: date = MAY):
+def post_spot_check(client: Client, action: str, *rows: dict, month: date = MAY, extra=None):
     data: dict = {"action": action, "month": rules.month_label(month), "row": [row["row"] for row in rows]}
+    data.update(extra or {})
     for row in rows:
         data.update({k: v for k, v in row.items() if k != "row"})
     return client.post(SPOT_CHECK, data)
@@ -311,7 +317,9 @@ def test_the_county_scores_its_sample_with_the_same_inputs_and_sees_the_township
     post_spot_check(client, "draw")
     county_rows = list(Assessment.objects.filter(level="county", month=MAY))
 
-    response = post_spot_check(client, "finalize", *(form(a, records=a.records) for a in county_rows))
+    response = post_spot_check(
+        client, "finalize", *(form(a, records=a.records) for a in county_rows), extra=CONFIRM_NO_LOGS
+    )
 
     assert response.status_code == 302
     assert set(Assessment.objects.filter(level="county").values_list("status", flat=True)) == {"final"}
@@ -362,6 +370,7 @@ def test_the_spot_check_page_takes_the_same_queries_however_large_the_sample(
     services.spot_check_draw(county=places["county"], month=MAY, by=cast["county_office"])
     client = web(cast["county_office"])
     # 1 the session, 2 its user, 3 the county is in scope, 4 the county, 5 the month's draw, 6 the county rows,
-    # 7 the township rows of the sample, 8 the county's recent draws.
-    with django_assert_num_queries(8):
+    # 7 the township rows of the sample, 8 the townships of the open rows without a log that month (the confirm
+    # step), 9 the county's recent draws.
+    with django_assert_num_queries(9):
         assert client.get(SPOT_CHECK, {"month": "2026-05"}).status_code == 200

@@ -186,15 +186,16 @@ def test_prepare_query_count(cast, places, hire, log, django_assert_num_queries)
     7. bulk insert of the new drafts (returning ids)
     8. bulk insert of their "prepare" history rows
     (one upsert of the existing drafts whose suggestion changed: none here, their logs are unchanged)
-    9. the township's rows of the month, answered
-    10. release savepoint
+    9. the county's drafts of those patrollers this month (locked; refreshed the same way: none here)
+    10. the township's rows of the month, answered
+    11. release savepoint
     """
     add_patrollers(hire, log, 2)
     prepare(cast, places)
     add_patrollers(hire, log, 2)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         prepare(cast, places)
     add_patrollers(hire, log, 5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         prepare(cast, places)

@@ -27,10 +27,10 @@ def months(start: date, outcomes: str) -> dict[date, Outcome]:
     return result
 
 
-def found(outcomes: dict[date, Outcome]) -> set[tuple[str, str, tuple[str, ...]]]:
+def found(outcomes: dict[date, Outcome], consumed=()) -> set[tuple[str, str, tuple[str, ...]]]:
     return {
         (t.rule, rules.month_label(t.trigger_month), tuple(rules.month_label(m) for m in t.months))
-        for t in rules.dismissal_triggers(outcomes)
+        for t in rules.dismissal_triggers(outcomes, consumed=consumed)
     }
 
 
@@ -200,6 +200,68 @@ def test_the_dismissal_rule_matches_the_brute_force_reference(start_year, start_
     assert found(outcomes) == reference(outcomes)
 
 
+RESULT = st.sampled_from([None, True, False])  # a level's final result that month: none, passed, failed
+
+
+def literal_reference(results: dict[date, tuple[bool | None, bool | None]], consumed: set[date]) -> set:
+    """The rule read literally from the two levels' results: a month fails when the county's result, where there
+    is one, else the township's, is a fail (SPEC §6, the county prevails), and a consumed month never counts."""
+    outcomes = {}
+    for month, (county, township) in results.items():
+        prevailing = county if county is not None else township
+        if prevailing is not None and month not in consumed:
+            outcomes[month] = P if prevailing else F
+    return reference(outcomes)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    start_year=st.integers(2019, 2030),
+    start_month=st.integers(1, 12),
+    sequence=st.lists(st.tuples(RESULT, RESULT, st.booleans()), min_size=0, max_size=36),
+)
+def test_the_rule_with_county_precedence_and_consumed_months_matches_the_reference(start_year, start_month, sequence):
+    # Each month: (county result, township result, consumed by an earlier confirmed dismissal).
+    results, consumed = {}, set()
+    month = date(start_year, start_month, 1)
+    for county, township, is_consumed in sequence:
+        results[month] = (county, township)
+        if is_consumed:
+            consumed.add(month)
+        month = rules.next_month(month)
+    outcomes = {m: rules.month_outcome(county=c, township=t) for m, (c, t) in results.items() if (c, t) != (None, None)}
+
+    assert found(outcomes, consumed) == literal_reference(results, consumed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sequence=st.lists(st.sampled_from([P, F, None]), min_size=0, max_size=30),
+    day_offset=st.integers(0, 30),
+)
+def test_judging_a_dismissal_matches_the_reference(sequence, day_offset):
+    """One dismissal on a day: it stands exactly when the literal rule, over the months that ended before that day,
+    triggers; its months are consumed; the open flag is what the literal rule finds in the other months."""
+    outcomes = {}
+    month = date(2025, 6, 1)
+    for outcome in sequence:
+        if outcome is not None:
+            outcomes[month] = outcome
+        month = rules.next_month(month)
+    day = date(2025, 6, 1) + (date(2027, 12, 31) - date(2025, 6, 1)) * day_offset // 30
+
+    judged = rules.judge_dismissals(outcomes, [("d", day)])
+
+    before = reference({m: o for m, o in outcomes.items() if rules.next_month(m) <= day})
+    assert (judged.dismissals["d"] is not None) == bool(before)
+    consumed = {rules.parse_month(label) for _rule, _trigger, named in before for label in named}
+    assert judged.consumed == consumed
+    expected_open = reference({m: o for m, o in outcomes.items() if m not in consumed})
+    expected_months = {rules.parse_month(label) for _rule, _trigger, named in expected_open for label in named}
+    assert (set(judged.open.months) if judged.open else set()) == expected_months
+    assert (set(judged.open.rules) if judged.open else set()) == {rule for rule, _t, _n in expected_open}
+
+
 @settings(max_examples=200, deadline=None)
 @given(sequence=outcome_sequences)
 def test_turning_a_failing_month_into_a_pass_never_adds_a_trigger(sequence):
@@ -213,6 +275,108 @@ def test_turning_a_failing_month_into_a_pass_never_adds_a_trigger(sequence):
     for failing in [m for m, o in outcomes.items() if o == F]:
         corrected = {**outcomes, failing: P}
         assert {(r, m) for r, m, _ in found(corrected)} <= {(r, m) for r, m, _ in found(outcomes)}
+
+
+# --- settled months (SPEC §6): logs may arrive LOG_LATE_DAYS days late ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "late", "settles"),
+    [
+        (date(2026, 5, 1), None, date(2026, 6, 4)),  # the default 3 late days: from the 4th of the next month
+        (date(2026, 12, 1), None, date(2027, 1, 4)),  # December settles in the next year
+        (date(2026, 1, 1), None, date(2026, 2, 4)),
+        (date(2026, 5, 1), 0, date(2026, 6, 1)),
+        (date(2026, 1, 1), 30, date(2026, 3, 3)),  # a long window reaches past February
+    ],
+)
+def test_a_month_settles_on_day_late_days_plus_one_of_the_next_month(month, late, settles):
+    assert rules.settles_on(month, late=late) == settles
+
+
+def test_a_month_is_settled_from_that_day_on_not_the_day_before():
+    may = date(2026, 5, 1)
+
+    assert rules.is_settled(may, today=date(2026, 6, 3)) is False
+    assert rules.is_settled(may, today=date(2026, 6, 4)) is True
+    assert rules.last_settled_month(date(2026, 6, 3)) == date(2026, 4, 1)
+    assert rules.last_settled_month(date(2026, 6, 4)) == may
+    assert rules.last_settled_month(date(2027, 1, 2)) == date(2026, 11, 1)
+
+
+def test_the_late_days_follow_the_setting(settings):
+    settings.RIVER = {**settings.RIVER, "LOG_LATE_DAYS": 5}
+
+    assert rules.settles_on(date(2026, 5, 1)) == date(2026, 6, 6)
+
+
+# --- consumed months, one flag per patroller, dismissals judged again --------------------------------------------
+
+
+def test_consumed_months_never_count_again():
+    outcomes = months(date(2026, 1, 1), "PPFF.FPF")  # March–April dismissed; June and August after a re-hire
+    consumed = {date(2026, 3, 1), date(2026, 4, 1)}
+
+    assert found(outcomes) >= {(YEARLY_3, "2026-06", ("2026-03", "2026-04", "2026-06"))}
+    assert found(outcomes, consumed) == set()  # June and August are only two of the year
+    outcomes[date(2026, 10, 1)] = F
+    assert found(outcomes, consumed) == {(YEARLY_3, "2026-10", ("2026-06", "2026-08", "2026-10"))}
+
+
+def test_a_consumed_month_does_not_chain_with_the_next():
+    # Dismissed for March–April on 1 May, hired again in May, May fails: April is consumed.
+    outcomes = months(date(2026, 3, 1), "FFF")
+
+    assert found(outcomes, {date(2026, 3, 1), date(2026, 4, 1)}) == set()
+
+
+def test_the_grounds_of_a_flag_take_every_trigger_together():
+    grounds = rules.dismissal_grounds(months(date(2026, 1, 1), "FPFFF"))
+
+    assert grounds.rules == (CONSECUTIVE_2, YEARLY_3)  # consecutive first triggered in April, with yearly_3
+    assert grounds.months == tuple(date(2026, m, 1) for m in (1, 3, 4, 5))
+    assert grounds.trigger_month == date(2026, 4, 1)
+    assert rules.dismissal_grounds(months(date(2026, 1, 1), "FPF")) is None
+
+
+def test_a_dismissal_stands_only_on_months_that_ended_before_its_day():
+    outcomes = months(date(2026, 3, 1), "FF")
+
+    assert rules.dismissal_grounds(outcomes, before=date(2026, 5, 1)).months == (date(2026, 3, 1), date(2026, 4, 1))
+    assert rules.dismissal_grounds(outcomes, before=date(2026, 4, 30)) is None
+    assert rules.earliest_dismissal_day([date(2026, 3, 1), date(2026, 4, 1)]) == date(2026, 5, 1)
+    assert rules.earliest_dismissal_day([date(2026, 12, 1)]) == date(2027, 1, 1)
+
+
+def test_a_county_pass_leaves_a_confirmed_dismissal_without_grounds():
+    before = months(date(2026, 3, 1), "FF")
+    after = {**before, date(2026, 4, 1): rules.month_outcome(county=True, township=False)}
+
+    assert rules.judge_dismissals(before, [("d", date(2026, 5, 1))]).dismissals["d"] is not None
+    judged = rules.judge_dismissals(after, [("d", date(2026, 5, 1))])
+    assert judged.dismissals["d"] is None
+    assert judged.consumed == frozenset()
+    assert judged.open is None
+
+
+def test_a_dismissal_still_stands_on_other_failing_months_before_its_day():
+    # February failed too (finalized late); the county passes April: February–March still trigger.
+    outcomes = {**months(date(2026, 2, 1), "FFP")}
+
+    judged = rules.judge_dismissals(outcomes, [("d", date(2026, 5, 1))])
+
+    assert judged.dismissals["d"].months == (date(2026, 2, 1), date(2026, 3, 1))
+    assert judged.open is None  # no second flag for a dismissed person
+
+
+def test_after_a_dismissal_only_new_failures_raise_the_open_flag():
+    outcomes = months(date(2026, 3, 1), "FF.FF")  # March–April dismissed on 1 May; re-hired, June–July fail
+
+    judged = rules.judge_dismissals(outcomes, [("d", date(2026, 5, 1))])
+
+    assert judged.consumed == {date(2026, 3, 1), date(2026, 4, 1)}
+    assert judged.open.rules == (CONSECUTIVE_2,)
+    assert judged.open.months == (date(2026, 6, 1), date(2026, 7, 1))
 
 
 # --- ranges and reasons ----------------------------------------------------------------------------------------

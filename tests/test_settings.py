@@ -1,0 +1,77 @@
+"""The rule settings that must agree are checked together when the project starts (issue 9 item 6): the pass mark
+is the lower bound of the 合格 band, the weights add up to 100, the grade bands rise."""
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.env import river_settings_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = {
+    "ASSESSMENT_WEIGHTS": {"appearance": 30, "daily_work": 40, "records": 30},
+    "PASS_MARK": 60,
+    "GRADE_BANDS": {"excellent": 90, "good": 75, "pass": 60},
+    "SUGGESTION_REASON_GAP": 10,
+    "LOG_LATE_DAYS": 3,
+    "SPOT_CHECK_SHARE": Decimal("0.10"),
+}
+
+
+def test_the_projects_own_settings_agree():
+    assert river_settings_problems(settings.RIVER) == []
+    assert river_settings_problems(GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"PASS_MARK": 65}, "RIVER_PASS_MARK (65) must equal the lower bound of the 合格 band, RIVER_GRADE_PASS (60)"),
+        ({"PASS_MARK": 59}, "must equal the lower bound of the 合格 band"),
+        ({"GRADE_BANDS": {"excellent": 90, "good": 75, "pass": 80}, "PASS_MARK": 80}, "must rise"),
+        ({"GRADE_BANDS": {"excellent": 75, "good": 75, "pass": 60}}, "must rise"),
+        ({"GRADE_BANDS": {"excellent": 101, "good": 75, "pass": 60}}, "must rise"),
+        ({"ASSESSMENT_WEIGHTS": {"appearance": 30, "daily_work": 40, "records": 40}}, "add up to 100"),
+        ({"ASSESSMENT_WEIGHTS": {"appearance": -10, "daily_work": 80, "records": 30}}, "add up to 100"),
+        ({"ASSESSMENT_WEIGHTS": {"appearance": 30, "daily_work": 70}}, "must name exactly"),
+        ({"LOG_LATE_DAYS": -1}, "RIVER_LOG_LATE_DAYS must not be negative"),
+        ({"SPOT_CHECK_SHARE": Decimal("0")}, "RIVER_SPOT_CHECK_SHARE"),
+        ({"SPOT_CHECK_SHARE": Decimal("1.5")}, "RIVER_SPOT_CHECK_SHARE"),
+    ],
+)
+def test_each_disagreement_is_named(change, named):
+    problems = river_settings_problems({**GOOD, **change})
+
+    assert len(problems) == 1
+    assert named in problems[0]
+
+
+def test_the_pass_mark_and_the_band_may_move_together():
+    assert river_settings_problems({**GOOD, "PASS_MARK": 65, "GRADE_BANDS": {**GOOD["GRADE_BANDS"], "pass": 65}}) == []
+
+
+def test_start_up_fails_loudly_on_a_pass_mark_outside_the_band():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "RIVER_PASS_MARK": "65",
+        "RIVER_WEIGHT_RECORDS": "40",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode != 0
+    assert "ImproperlyConfigured: Inconsistent RIVER settings" in done.stderr
+    assert "RIVER_PASS_MARK (65) must equal" in done.stderr
+    assert "add up to 100" in done.stderr  # every problem at once
