@@ -131,7 +131,6 @@ class MyMonthView(APIView):
         parameters=[MonthQuery],
         responses={
             200: MyMonthSerializer,
-            400: ErrorsSerializer,
             403: OpenApiResponse(ErrorsSerializer, description="只有巡察员本人 / patrollers only"),
         },
         summary="我的本月(巡察员本人) / the calling patroller's month",

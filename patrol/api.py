@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -10,6 +9,7 @@ from accounts.models import Role
 from accounts.permissions import OFFICES
 from accounts.scope import require_place_in_scope
 from config.api import Conflict, ErrorsSerializer
+from config.parsers import JSONParser
 from patrol import selectors, services
 from patrol.models import PatrolLog
 from patrol.serializers import (

@@ -24,7 +24,7 @@ def test_the_flags_page_and_the_staffing_report_agree_on_the_dismissal_day(cast,
 
     assert confirmed.status_code == 200, confirmed.content
     page = web(cast["township_office"]).get("/assessments/flags/").content.decode()
-    assert f"合同终止于 {D.isoformat()}" in page
+    assert f"自 {D.isoformat()} 起不再在岗" in page
 
     def actual(day: str) -> int:
         return office.get("/api/v1/staffing/", {"date": day}).json()["totals"]["actual"]

@@ -221,11 +221,7 @@ def in_force_days(patroller, first: date, last: date) -> list[int]:
     counts = []
     day = first
     while day <= last:
-        counts.append(
-            Contract.objects.filter(patroller=patroller, start__lte=day, end__gte=day)
-            .exclude(terminated_on__lt=day)
-            .count()
-        )
+        counts.append(Contract.objects.filter(staffing_selectors.contract_in_force_q(day), patroller=patroller).count())
         day += timedelta(days=1)
     return counts
 

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from assessments import rules
 from assessments import services as assessment_services
 from assessments.models import Assessment
 from patrol import services as patrol_services
@@ -212,7 +214,12 @@ def _final(patroller, month, office, scores):
     assessment = Assessment.objects.get(patroller=patroller, month=month, level="township")
     reasons = dict.fromkeys(scores, "现场核查")
     assessment_services.assessment_update(assessment=assessment, by=office, scores=scores, reasons=reasons)
-    return assessment_services.assessment_finalize(assessment=assessment, by=office).assessment
+    # Finalized once the month is settled (late logs can no longer arrive), whatever today is; the month has no logs
+    # of the township unless the test added some, which the office confirms.
+    now = max(timezone.now(), local(rules.settles_on(month), 9))
+    return assessment_services.assessment_finalize(
+        assessment=assessment, by=office, now=now, confirm_no_logs=True, reason="本月另有纸质台账"
+    ).assessment
 
 
 def test_a_finalized_month_and_its_approved_correction_are_reflected(api, cast, patroller, today):
