@@ -148,9 +148,7 @@ def world(cast, places, segments, river, api, web) -> World:
         assessments.assessment_update(
             assessment=draft, by=office, scores=FAILING, reasons=dict.fromkeys(FAILING, texts["reason"])
         )
-        assessments.assessment_finalize(
-            assessment=draft, by=office, confirm_no_logs=True, reason=texts["reason"]
-        )
+        assessments.assessment_finalize(assessment=draft, by=office, confirm_no_logs=True, reason=texts["reason"])
     assessments.spot_check_draw(county=places["county"], month=first, by=county_office)
     final = Assessment.objects.get(patroller=patroller, month=second, level=Assessment.Level.TOWNSHIP)
     texts["correction reason"], texts["correction part reason"], texts["decision"] = text(), text(), text()
