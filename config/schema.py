@@ -1,7 +1,7 @@
 """The OpenAPI schema class of the project (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]).
 
 API.md fixes the error answers of every endpoint: 400 invalid input, 401 unauthenticated, 403 the role may not act,
-404 not found or outside the caller's scope, 413 a body too large, 415 a body in a format the operation
+404 not found or outside the caller's scope, 411 a body without a Content-Length, 413 a body too large, 415 a body in a format the operation
 does not read, all as `{"errors": {field: [message, …]}}`.
 They are documented here once, for every operation, so that no view can forget one and the schema matches what
 the server answers (the contract run, tests/contract/run_schemathesis.py, checks every status code and body
@@ -23,6 +23,7 @@ COMMON_ERRORS = {
 AUTH_ERRORS = {"401": "未登录或令牌无效 / not authenticated: no token, or a revoked or expired one"}
 # Operations that take a request body.
 BODY_ERRORS = {
+    "411": "请求须注明内容长度(Content-Length) / the body must carry a Content-Length (no chunked bodies)",
     "413": "请求体过大 / request body too large",
     "415": "不支持的请求体格式 / unsupported Content-Type of the body",
 }

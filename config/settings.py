@@ -192,6 +192,7 @@ SPECTACULAR_SETTINGS = {
         "StaffingStatusEnum": "staffing.rules.STATUS_VALUES",
         "OverviewLevelEnum": "overview.selectors.LEVELS",
         "AssessmentLevelEnum": "assessments.models.Assessment.Level",
+        "AssessmentChangeActionEnum": "assessments.models.AssessmentChange.Action",
     },
 }
 
