@@ -1,8 +1,8 @@
 """The OpenAPI schema class of the project (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]).
 
 API.md fixes the error answers of every endpoint: 400 invalid input, 401 unauthenticated, 403 the role may not act,
-404 not found or outside the caller's scope, 411 a body without a Content-Length, 413 a body too large, 415 a body in a format the operation
-does not read, all as `{"errors": {field: [message, …]}}`.
+404 not found or outside the caller's scope, 411 a body without a Content-Length, 413 a body too large, 415 a body in
+a format the operation does not read, all as `{"errors": {field: [message, …]}}`.
 They are documented here once, for every operation, so that no view can forget one and the schema matches what
 the server answers (the contract run, tests/contract/run_schemathesis.py, checks every status code and body
 against it). A view documents a code itself only to say something more specific about it.
