@@ -88,8 +88,8 @@ class LocalCheckSerializer(serializers.ModelSerializer):
     values = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     status_label = serializers.SerializerMethodField()
-    created_by = serializers.StringRelatedField()
-    retired_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)
+    retired_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = LocalCheck
