@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import check_river_settings, env_bool, env_decimal, env_int, env_list, env_str
+from config.objectstore import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,8 +135,21 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files (photos, roster filings): local files under MEDIA_ROOT unless OBJECT_STORAGE_BUCKET names a bucket
+# of an S3-compatible object store, which several app servers then share (config/objectstore.py, docs/deploy.md).
+OBJECT_STORAGE_BUCKET = env_str("OBJECT_STORAGE_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(
+        bucket=OBJECT_STORAGE_BUCKET,
+        endpoint_url=env_str("OBJECT_STORAGE_ENDPOINT_URL", ""),
+        access_key_id=env_str("OBJECT_STORAGE_ACCESS_KEY_ID", ""),
+        secret_access_key=env_str("OBJECT_STORAGE_SECRET_ACCESS_KEY", ""),
+        region=env_str("OBJECT_STORAGE_REGION", ""),
+        prefix=env_str("OBJECT_STORAGE_PREFIX", ""),
+        addressing_style=env_str("OBJECT_STORAGE_ADDRESSING_STYLE", ""),
+    )
+    if OBJECT_STORAGE_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
