@@ -10,7 +10,7 @@ every request; originals are never served. Should a URL ever be asked of the sto
 signed one that lives five minutes.
 """
 
-import os
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -73,8 +73,8 @@ def is_object_storage(storage) -> bool:
 
 
 def storage_reachable(storage) -> bool:
-    """Can files be written now? The bucket answers (HEAD bucket), or the media folder (or the nearest folder
-    above it that exists, for a fresh install) is writable. Raises nothing."""
+    """Can files be written now? The bucket answers (HEAD bucket), or a file can be made (and is removed at once)
+    in the media folder, or in the nearest folder above it that exists (a fresh install). Raises nothing."""
     try:
         if is_object_storage(storage):
             storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
@@ -82,6 +82,7 @@ def storage_reachable(storage) -> bool:
         folder = Path(storage.location)
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
-        return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+        with tempfile.TemporaryFile(dir=folder, prefix=".healthz-"):
+            return True
     except Exception:  # any failure of the store (network, credentials, missing bucket) means "not reachable"
         return False

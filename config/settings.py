@@ -44,6 +44,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id, and the answer echoes it (config/requestlog.py).
+    "config.requestlog.RequestIdMiddleware",
+    # GET /healthz for load balancers, answered before host validation and the HTTPS redirect (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise, so that static files get the policy too (config/security.py).
     "config.security.SecurityHeadersMiddleware",
@@ -249,11 +253,28 @@ CONTENT_SECURITY_POLICY = {
 CONTENT_SECURITY_POLICY_BROWSABLE_API = {"style-src": ["'self'", "'unsafe-inline'"]}
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
+# Log lines on the standard error stream (gunicorn's or systemd's journal keeps them): by default one JSON object per
+# line, each with the request's id (config/requestlog.py, docs/deploy.md "Health and logs"); LOG_FORMAT=text for
+# people reading a console. Never a body, a query string, a header or a name: personal data stays out of the logs.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_without_traceback": {"()": "config.logfilters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "config.logfilters.ClientErrorsWithoutTraceback"},
+        "request_id": {"()": "config.requestlog.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.requestlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # A refused page (403) or bad request (400) is one warning line, not a traceback.
     "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},
