@@ -125,6 +125,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Failures counted in the database: one lockout across every app server.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
@@ -252,6 +254,15 @@ CONTENT_SECURITY_POLICY = {
 # /api/ (JSON, the Swagger UI at /api/v1/docs/) keeps the policy above.
 CONTENT_SECURITY_POLICY_BROWSABLE_API = {"style-src": ["'self'", "'unsafe-inline'"]}
 SESSION_COOKIE_AGE = 60 * 60 * 12
+
+# Several app servers behind one load balancer (docs/deploy.md "Several app servers"): nothing another server needs
+# lives in a process or on its disk. Sessions in the database (cookies signed with the SECRET_KEY every server
+# shares), the login failures of axes and the API tokens (knox) in the database, uploaded files in the storage above;
+# an upload over FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file that lives only while its request runs.
+# No cache: nothing in the project goes through Django's cache framework, and a per-process cache would differ
+# between servers without anyone noticing — a cache added later belongs in a shared one (Django's RedisCache).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # Log lines on the standard error stream (gunicorn's or systemd's journal keeps them): by default one JSON object per
 # line, each with the request's id (config/requestlog.py, docs/deploy.md "Health and logs"); LOG_FORMAT=text for
