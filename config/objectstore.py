@@ -10,10 +10,16 @@ every request; originals are never served. Should a URL ever be asked of the sto
 signed one that lives five minutes.
 """
 
+import logging
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 S3_BACKEND = "storages.backends.s3.S3Storage"
 # A signed URL, should one ever be produced, is valid for this many seconds.
@@ -86,3 +92,34 @@ def storage_reachable(storage) -> bool:
             return True
     except Exception:  # any failure of the store (network, credentials, missing bucket) means "not reachable"
         return False
+
+
+@contextmanager
+def durable_with_files() -> Iterator[Callable]:
+    """A durable transaction whose files are removed again unless it commits.
+
+        with durable_with_files() as keep:
+            ...
+            obj.file.save(name, content, save=True)
+            keep(obj.file)
+
+    Any failure inside the block or of the commit itself deletes every file passed to `keep` (a failure to delete is
+    logged with the file's name and never hides the real error): a row and its file are committed together or not
+    at all, and a request that fails leaves no orphan in the store. Durable: inside another transaction, whose
+    later rollback could not remove the files, it refuses at once (RuntimeError)."""
+    written: list[tuple[object, str]] = []
+
+    def keep(field_file) -> None:
+        if field_file and field_file.name:
+            written.append((field_file.storage, field_file.name))
+
+    try:
+        with transaction.atomic(durable=True):
+            yield keep
+    except BaseException:
+        for storage, name in written:
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("cleanup failed, orphan file left: %s", name)
+        raise

@@ -149,3 +149,47 @@ def test_a_thumbnail_missing_from_the_bucket_is_404_not_500(cast, log, api, toda
     server.client().delete_object(Bucket=bucket, Key=Photo.objects.get().thumbnail.name)
 
     assert api.as_user(cast["township_office"]).get(url).status_code == 404
+
+
+# --- the other stored files: roster filings -------------------------------------------------------------------------
+
+
+def test_a_roster_filing_keeps_its_workbook_in_the_bucket_and_serves_it(cast, patroller, store):
+    from staffing import services as staffing_services
+
+    server, bucket = store
+    office = cast["township_office"]
+
+    filing = staffing_services.roster_file(township=office.township, by=office)
+
+    assert server.keys(bucket) == [filing.file.name]
+    client = APIClient()
+    client.force_login(office)
+    download = client.get(f"/staffing/roster/filings/{filing.pk}.xlsx")
+    assert download.status_code == 200
+    stored = server.client().get_object(Bucket=bucket, Key=filing.file.name)["Body"].read()
+    assert b"".join(download.streaming_content) == stored
+
+
+def test_a_roster_filing_that_fails_to_commit_leaves_no_workbook(cast, patroller, store, monkeypatch):
+    from staffing.models import RosterChange, RosterFiling
+    from staffing.services import filing as filing_service
+
+    server, bucket = store
+    office = cast["township_office"]
+    real_save = RosterFiling.save
+
+    def save_then_fail(self, *args, **kwargs):
+        real_save(self, *args, **kwargs)
+        if kwargs.get("update_fields") == ["file"]:
+            assert server.keys(bucket) == [self.file.name]  # the workbook is in the bucket by now
+            raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(RosterFiling, "save", save_then_fail)
+
+    with pytest.raises(DatabaseError):
+        filing_service.roster_file(township=office.township, by=office)
+
+    assert server.keys(bucket) == []
+    assert not RosterFiling.objects.exists()
+    assert not RosterChange.objects.filter(filing__isnull=False).exists()
