@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +106,8 @@ def durable_with_files() -> Iterator[Callable]:
     logged with the file's name and never hides the real error): a row and its file are committed together or not
     at all, and a request that fails leaves no orphan in the store. Durable: inside another transaction, whose
     later rollback could not remove the files, it refuses at once (RuntimeError)."""
+    from django.db import transaction  # not at import: the settings import this module
+
     written: list[tuple[object, str]] = []
 
     def keep(field_file) -> None:
