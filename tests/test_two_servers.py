@@ -11,8 +11,10 @@ token; failed logins on both count towards one lockout; everything reads back th
 Marked `servers` (about a minute: migrations and two server start-ups); `-m "not servers"` leaves it out.
 """
 
+import io
 import json
 import os
+import random
 import secrets
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
+from PIL import Image
 
 from tests.objectstore import free_port
 
@@ -222,6 +225,21 @@ def check_both_servers(a: str, b: str, body: dict, photo: bytes, store, bucket: 
     assert {answer.json()["id"] for answer in again} == {first.json()["id"]}
     assert len(store.keys(bucket)) == 2  # one original, one thumbnail: no orphan from the racing retries
 
+    # A full-size photo (over FILE_UPLOAD_MAX_MEMORY_SIZE: spooled to a temporary file while its request runs) to A.
+    noise = random.Random(7).randbytes(1800 * 1400 * 3)
+    large = io.BytesIO()
+    Image.frombytes("RGB", (1800, 1400), noise).save(large, "JPEG", quality=95)
+    assert large.tell() > 2_621_440
+    big = requests.post(
+        f"{a}/api/v1/patrol-logs/{log_id}/photos/",
+        data={"client_uuid": str(uuid.uuid4())},
+        files={"file": ("IMG_0002.jpg", large.getvalue(), "image/jpeg")},
+        headers=auth,
+        timeout=120,
+    )
+    assert big.status_code == 201, big.text
+    assert len(store.keys(bucket)) == 4
+
     # Everything reads back the same from either server.
     def read(base: str, path: str) -> dict:
         answer = requests.get(f"{base}{path}", headers=auth, timeout=30)
@@ -230,7 +248,7 @@ def check_both_servers(a: str, b: str, body: dict, photo: bytes, store, bucket: 
 
     logs = [read(base, f"/api/v1/patrol-logs/{log_id}/") for base in (a, b)]
     assert logs[0] == logs[1]
-    assert [item["id"] for item in logs[0]["photos"]] == [first.json()["id"]]
+    assert [item["id"] for item in logs[0]["photos"]] == [first.json()["id"], big.json()["id"]]
     listed = [read(base, "/api/v1/patrol-logs/") for base in (a, b)]
     assert listed[0] == listed[1] and [row["id"] for row in listed[0]["results"]] == [log_id]
     thumbnail = first.json()["thumbnail_url"]
