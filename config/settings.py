@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import check_river_settings, env_bool, env_decimal, env_int, env_list, env_str
+from config.objectstore import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id, and the answer echoes it (config/requestlog.py).
+    "config.requestlog.RequestIdMiddleware",
+    # GET /healthz for load balancers, answered before host validation and the HTTPS redirect (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise, so that static files get the policy too (config/security.py).
     "config.security.SecurityHeadersMiddleware",
@@ -120,6 +125,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Failures counted in the database: one lockout across every app server.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
@@ -134,8 +141,21 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files (photos, roster filings): local files under MEDIA_ROOT unless OBJECT_STORAGE_BUCKET names a bucket
+# of an S3-compatible object store, which several app servers then share (config/objectstore.py, docs/deploy.md).
+OBJECT_STORAGE_BUCKET = env_str("OBJECT_STORAGE_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(
+        bucket=OBJECT_STORAGE_BUCKET,
+        endpoint_url=env_str("OBJECT_STORAGE_ENDPOINT_URL", ""),
+        access_key_id=env_str("OBJECT_STORAGE_ACCESS_KEY_ID", ""),
+        secret_access_key=env_str("OBJECT_STORAGE_SECRET_ACCESS_KEY", ""),
+        region=env_str("OBJECT_STORAGE_REGION", ""),
+        prefix=env_str("OBJECT_STORAGE_PREFIX", ""),
+        addressing_style=env_str("OBJECT_STORAGE_ADDRESSING_STYLE", ""),
+    )
+    if OBJECT_STORAGE_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -235,11 +255,37 @@ CONTENT_SECURITY_POLICY = {
 CONTENT_SECURITY_POLICY_BROWSABLE_API = {"style-src": ["'self'", "'unsafe-inline'"]}
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
+# Several app servers behind one load balancer (docs/deploy.md "Several app servers"): nothing another server needs
+# lives in a process or on its disk. Sessions in the database (cookies signed with the SECRET_KEY every server
+# shares), the login failures of axes and the API tokens (knox) in the database, uploaded files in the storage above;
+# an upload over FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file that lives only while its request runs.
+# No cache: nothing in the project goes through Django's cache framework, and a per-process cache would differ
+# between servers without anyone noticing — a cache added later belongs in a shared one (Django's RedisCache).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Log lines on the standard error stream (gunicorn's or systemd's journal keeps them): by default one JSON object per
+# line, each with the request's id (config/requestlog.py, docs/deploy.md "Health and logs"); LOG_FORMAT=text for
+# people reading a console. Never a body, a query string, a header or a name: personal data stays out of the logs.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_without_traceback": {"()": "config.logfilters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "config.logfilters.ClientErrorsWithoutTraceback"},
+        "request_id": {"()": "config.requestlog.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.requestlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # A refused page (403) or bad request (400) is one warning line, not a traceback.
     "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},

@@ -1,5 +1,6 @@
 """Daily patrol logs from phones, their photos and the problem reports they raise (SPEC §5, 第七条)."""
 
+import secrets
 from pathlib import PurePath
 from uuid import UUID
 
@@ -84,14 +85,21 @@ def _suffix(filename: str) -> str:
     return suffix if suffix in {".jpg", ".jpeg", ".png"} else ""
 
 
+def _name(instance: "Photo", filename: str) -> str:
+    """The phone's uuid, never the uploaded name, and a random part: two uploads of one uuid racing each other
+    (a retry on another app server) never write the same file or object, so the loser's cleanup cannot remove the
+    winner's (an object store has no "create only if absent" that the storage API could use)."""
+    return f"{_hex(instance)[:2]}/{_hex(instance)}-{secrets.token_hex(4)}{_suffix(filename)}"
+
+
 def photo_original_path(instance: "Photo", filename: str) -> str:
-    """Under MEDIA_ROOT/private/, which no URL serves (thumbnails go out through a view that checks scope);
-    named by the phone's uuid, never by the uploaded name."""
-    return f"private/patrol/originals/{_hex(instance)[:2]}/{_hex(instance)}{_suffix(filename)}"
+    """Under MEDIA_ROOT/private/ (or the bucket's private/), which no URL serves (thumbnails go out through a view
+    that checks scope)."""
+    return f"private/patrol/originals/{_name(instance, filename)}"
 
 
 def photo_thumbnail_path(instance: "Photo", filename: str) -> str:
-    return f"private/patrol/thumbnails/{_hex(instance)[:2]}/{_hex(instance)}{_suffix(filename)}"
+    return f"private/patrol/thumbnails/{_name(instance, filename)}"
 
 
 class Photo(models.Model):

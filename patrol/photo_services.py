@@ -7,17 +7,25 @@ Files and rows — why "write first, delete on failure" rather than "write to a 
 - a failed transaction must leave no orphan. Every failure between the writes and the commit (a validation
   error, a concurrent twin winning the unique constraint, a failing flag refresh, a database error) passes
   through one `except` that deletes exactly the files this call wrote, then re-raises or answers the replay.
-  File names carry the uuid and the storage adds a random suffix when the name is taken, so two racing
-  uploads of one uuid never write to the same file, and the loser's cleanup never touches the winner's file.
-This service opens its own transaction and must be called outside any other (views do not use
-ATOMIC_REQUESTS): a rollback of an enclosing transaction after it returned could not remove the files.
-Only a process killed between the writes and the commit can leave an orphan file (never a dangling row).
+  File names carry the uuid and a random part (patrol.models), so two racing uploads of one uuid never write
+  to the same file or object — even on two app servers over one object store — and the loser's cleanup never
+  touches the winner's file.
+This service opens its own transaction, durable: called inside another one (ATOMIC_REQUESTS, a caller's
+`atomic`) it fails with RuntimeError and removes what it wrote, since a rollback of the enclosing transaction
+after it returned could not remove the files. Only a process killed between the writes and the commit can leave
+an orphan file (never a dangling row).
+
+The same holds on local disk and in an object store (config/objectstore.py): files are written and deleted
+through Django's storage API only. If the cleanup itself fails (the store unreachable at that moment), the
+leftover names are logged (no personal data: a path made of the uuid) and the original error still reaches the
+caller.
 
 The CPU work (decoding, hashing, thumbnail) and the file writes happen before the transaction, so that the
 database write lock (SQLite takes it at BEGIN) is held only for a few short statements.
 """
 
 import hashlib
+import logging
 import os
 import uuid as uuid_module
 
@@ -33,6 +41,8 @@ from patrol.photo_checks import photo_flags
 from patrol.photo_evidence import NOTHING_REPORTED, Reported
 from patrol.photos import process_photo
 from patrol.services import IdempotencyConflict, patrol_log_refresh_flags
+
+logger = logging.getLogger(__name__)
 
 
 def may_add_photo(*, log: PatrolLog, by) -> bool:
@@ -82,9 +92,13 @@ def _flush(name: str, storage) -> None:
 
 
 def _delete(photo: Photo) -> None:
+    """Remove the files this call wrote; a failure to remove one is logged, never raised over the real error."""
     for field in (photo.file, photo.thumbnail):
         if field and field.name:
-            field.storage.delete(field.name)
+            try:
+                field.storage.delete(field.name)
+            except Exception:
+                logger.exception("photo cleanup failed, orphan file left: %s", field.name)
 
 
 def photo_add(
@@ -161,7 +175,7 @@ def photo_add(
         _flush(photo.thumbnail.name, photo.thumbnail.storage)
         # The uniqueness of client_uuid is left to the database (a concurrent retry may be inserting now).
         photo.full_clean(exclude=["client_uuid"])
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             photo.save(force_insert=True)
             patrol_log_refresh_flags(log=log)
     except IntegrityError:

@@ -150,3 +150,34 @@ def api():
 
     client.as_user = as_user
     return client
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """A real S3 API on a free loopback port for the whole run of this worker (tests/objectstore.py)."""
+    from tests.objectstore import MotoServer
+
+    server = MotoServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(moto_server, settings):
+    """The app's files go to a fresh, empty bucket of the moto server for this test (settings as in production:
+    config.objectstore.s3_storage); answers `(server, bucket)`."""
+    from config.objectstore import s3_storage
+    from tests.objectstore import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
+
+    bucket = moto_server.new_bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket=bucket,
+            endpoint_url=moto_server.endpoint_url,
+            access_key_id=ACCESS_KEY_ID,
+            secret_access_key=SECRET_ACCESS_KEY,
+            region=REGION,
+        ),
+    }
+    return moto_server, bucket

@@ -75,3 +75,15 @@ def test_start_up_fails_loudly_on_a_pass_mark_outside_the_band():
     assert "ImproperlyConfigured: Inconsistent RIVER settings" in done.stderr
     assert "RIVER_PASS_MARK (65) must equal" in done.stderr
     assert "add up to 100" in done.stderr  # every problem at once
+
+
+def test_nothing_another_app_server_needs_is_kept_in_a_process():
+    """Sessions, login lockouts and caches would silently differ between app servers if kept per process or on a
+    server's disk (docs/deploy.md "Several app servers"; tests/test_two_servers.py shows the whole of it)."""
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    per_process = {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    }
+    assert {cache["BACKEND"] for cache in settings.CACHES.values()}.isdisjoint(per_process)

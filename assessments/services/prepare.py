@@ -3,6 +3,7 @@
 (upsert_drafts)."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -103,7 +104,12 @@ PREPARE_CHUNK = 5000  # patrollers per transaction of the monthly command (a cou
 
 
 def assessments_prepare_month(
-    *, month: date, by=None, county: County | None = None, chunk: int = PREPARE_CHUNK
+    *,
+    month: date,
+    by=None,
+    county: County | None = None,
+    chunk: int = PREPARE_CHUNK,
+    progress: Callable[[int, int, PreparedMonth], None] | None = None,
 ) -> PreparedMonth:
     """Township-level drafts for every township of the city (or of `county`): the monthly cron
     (`manage.py prepare_assessments`). The same drafts as every township office's own prepare (the same facts,
@@ -119,6 +125,9 @@ def assessments_prepare_month(
 
     `by` is None when the system runs it (the command), else the city office or the county office of `county`.
     Drafts and their history rows then name nobody as creator.
+
+    `progress(done, total, result)`, when given, is called once the facts are read (done 0) and after each chunk's
+    transaction commits (done = chunks written of `total`; `result` holds the counts so far): the command prints it.
     """
     role = getattr(by, "role", None)
     allowed = by is None or role == Role.CITY_OFFICE
@@ -143,6 +152,8 @@ def assessments_prepare_month(
     if batch:
         chunks.append(batch)
 
+    if progress is not None:
+        progress(0, len(chunks), result)
     for ids in chunks:
         chunk_rows = [row for township_id in ids for row in by_township[township_id]]
         upserted = atomic_retrying_once(
@@ -152,6 +163,8 @@ def assessments_prepare_month(
         result.created += upserted.created
         result.refreshed += upserted.refreshed
         result.transactions += 1
+        if progress is not None:
+            progress(result.transactions, len(chunks), result)
     return result
 
 

@@ -1,6 +1,7 @@
 """Contracts and assignments (第九条): signing and renewing, ending early (dismissal, resignation) with a vacancy
 for backfill, and the daily expiry of contracts whose end has passed. Every one leaves a roster change to file."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -239,14 +240,21 @@ def patroller_resign(*, patroller: Patroller, on: date, by, reason: str = "") ->
     return _end_service(contract=contract, on=on, reason=reason, by=by, kind=RosterChange.Kind.RESIGNATION)
 
 
-def contracts_expire(*, today: date) -> int:
+def contracts_expire(*, today: date, progress: Callable[[int, int], None] | None = None) -> int:
     """Contracts whose end has passed become `ended`; a person not renewed turns `expired` the day after the end.
 
     Idempotent: a second run on the same day finds nothing left to do. Answers how many contracts it ended.
+    `progress(done, total)`, when given, is called after each contract's transaction (the command prints it).
     """
     ended = 0
-    due = Contract.objects.filter(status=Contract.Status.ACTIVE, end__lt=today).order_by("end", "id")
-    for pk, patroller_id in due.values_list("pk", "patroller_id"):
+    due = list(
+        Contract.objects.filter(status=Contract.Status.ACTIVE, end__lt=today)
+        .order_by("end", "id")
+        .values_list("pk", "patroller_id")
+    )
+    for done, (pk, patroller_id) in enumerate(due, start=1):
+        if progress is not None and done > 1:
+            progress(done - 1, len(due))
         with transaction.atomic():
             patroller = lock(Patroller(pk=patroller_id))
             contract = Contract.objects.select_for_update().get(pk=pk)
@@ -274,4 +282,6 @@ def contracts_expire(*, today: date) -> int:
                 by=None,
                 contract=contract,
             )
+    if progress is not None and due:
+        progress(len(due), len(due))
     return ended

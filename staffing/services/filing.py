@@ -4,18 +4,25 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.objectstore import durable_with_files
 from rivers.models import Township
 from staffing.models import RosterChange, RosterFiling
 from staffing.services.common import NON_FIELD, require_township_office, save
 
 
-@transaction.atomic
 def roster_file(*, township: Township, by, now: datetime | None = None) -> RosterFiling:
-    """File the township roster upward (备案): every change not yet filed is covered by this filing."""
+    """File the township roster upward (备案): every change not yet filed is covered by this filing.
+
+    The filing's workbook is stored inside the filing's own transaction and removed again if it does not commit
+    (config.objectstore.durable_with_files): no workbook without its filing in the store."""
+    with durable_with_files() as keep:
+        return _roster_file(township=township, by=by, now=now, keep=keep)
+
+
+def _roster_file(*, township: Township, by, now: datetime | None, keep) -> RosterFiling:
     require_township_office(by, township)
     changes = list(
         RosterChange.objects.select_for_update().filter(township=township, filing__isnull=True).order_by("date", "id")
@@ -31,5 +38,7 @@ def roster_file(*, township: Township, by, now: datetime | None = None) -> Roste
     build = getattr(exports, "roster_filing_xlsx", None)
     if build is not None:
         stamp = timezone.localtime(filing.filed_at).strftime("%Y%m%d-%H%M%S")
-        filing.file.save(f"roster-{township.code}-{stamp}.xlsx", ContentFile(build(filing=filing)), save=True)
+        filing.file.save(f"roster-{township.code}-{stamp}.xlsx", ContentFile(build(filing=filing)), save=False)
+        keep(filing.file)
+        filing.save(update_fields=["file"])
     return filing

@@ -214,6 +214,21 @@ def test_the_command_prepares_the_month_and_says_what_it_did(city):
     assert "8 patroller(s) in 3 township(s), 8 draft(s) created, 0 refreshed" in out.getvalue()
 
 
+def test_the_command_reports_its_progress_chunk_by_chunk(city):
+    out = StringIO()
+
+    call_command("prepare_assessments", "--month", "2026-05", "--chunk", "1", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("2026-05 全市: facts read for 3 township(s) in ")
+    assert lines[0].endswith("; 3 chunk(s) to write")
+    chunks = [line.split(" patroller(s)")[0].split(": ") for line in lines[1:4]]
+    assert [label for label, _ in chunks] == ["chunk 1/3", "chunk 2/3", "chunk 3/3"]
+    so_far = [int(count) for _, count in chunks]
+    assert so_far == sorted(set(so_far)) and so_far[-1] == 8  # a township per chunk, counted as they commit
+    assert "8 patroller(s) in 3 township(s), 8 draft(s) created, 0 refreshed, in 3 transaction(s)" in lines[4]
+
+
 def test_the_command_takes_a_county_by_its_code(places, city):
     call_command(
         "prepare_assessments", "--month", "2026-05", "--county", places["other_county"].code, stdout=StringIO()

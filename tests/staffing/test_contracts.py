@@ -227,6 +227,21 @@ def test_running_the_expiry_twice_changes_nothing_the_second_time(person, segmen
     assert AuditEntry.objects.filter(action="expire").count() == 1
 
 
+def test_a_long_expiry_run_reports_its_progress(office, places, segments):
+    for year in (1976, 1980, 1984):
+        hire(candidate(office, places["village"], born=date(year, 3, 1)), segments["home"], office, date(2025, 1, 1))
+    out = StringIO()
+
+    call_command("expire_contracts", "--date", "2026-01-02", "--progress-every", "2", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert [line.split(" (")[0] for line in lines] == [
+        "2/3 contract(s) handled",
+        "3 contract(s) ended before 2026-01-02",
+    ]
+    assert lines[0].endswith(" s)")
+
+
 def test_a_renewed_contract_ends_without_an_expiry_and_the_person_stays_active(person, segments, office):
     hire(person, segments["home"], office, date(2025, 1, 1), date(2025, 12, 31))
     hire(person, segments["home"], office, date(2026, 1, 1), date(2026, 12, 31))

@@ -1,5 +1,7 @@
 """Monthly cron: township-level drafts with suggested scores for every patroller of the city (SPEC §6)."""
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -37,11 +39,30 @@ class Command(BaseCommand):
                 county = County.objects.filter(pk=int(value)).first()
             if county is None:
                 raise CommandError(f"no county with code or id {value!r}")
+        where = county.name if county is not None else "全市"
+        started = time.monotonic()
+
+        def progress(done: int, total: int, so_far: services.PreparedMonth) -> None:
+            # A province's month takes minutes: one line when the facts are read and one per committed chunk.
+            elapsed = time.monotonic() - started
+            if done == 0:
+                self.stdout.write(
+                    f"{rules.month_label(month)} {where}: facts read for {so_far.townships} township(s) "
+                    f"in {elapsed:.1f} s; {total} chunk(s) to write"
+                )
+            else:
+                self.stdout.write(
+                    f"chunk {done}/{total}: {so_far.patrollers} patroller(s) so far, {so_far.created} created, "
+                    f"{so_far.refreshed} refreshed ({elapsed:.1f} s)"
+                )
+            self.stdout.flush()
+
         try:
-            done = services.assessments_prepare_month(month=month, county=county, chunk=options["chunk"])
+            done = services.assessments_prepare_month(
+                month=month, county=county, chunk=options["chunk"], progress=progress
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        where = county.name if county is not None else "全市"
         self.stdout.write(
             f"{rules.month_label(month)} {where}: {done.patrollers} patroller(s) in {done.townships} township(s), "
             f"{done.created} draft(s) created, {done.refreshed} refreshed, in {done.transactions} transaction(s)"
