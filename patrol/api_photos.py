@@ -1,5 +1,6 @@
 """Photos of patrol logs (API.md): `POST /api/v1/patrol-logs/{id}/photos/` (the log's patroller uploads, idempotent
-by client_uuid) and `GET /api/v1/photos/{id}/thumbnail/` (the JPEG thumbnail, to whoever may see the log).
+by client_uuid), `GET /api/v1/photos/{id}/thumbnail/` (the JPEG thumbnail, to whoever may see the log) and
+`GET /api/v1/photos/{id}/large/` (a JPEG of long side ≤ 1600 px, to the same users: patrol.photo_renditions).
 
 Status codes: 404 when the log (or photo) is outside the caller's scope, 403 when the caller sees the log but is
 not its patroller, 413 for a file over PHOTO_MAX_BYTES, 400 for anything that is not an acceptable photo,
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.permissions import ANY_ROLE
 from accounts.scope import MAX_ID
 from config.api import Conflict, ErrorsSerializer, PayloadTooLarge
-from patrol import photo_services, selectors
+from patrol import photo_renditions, photo_services, selectors
 from patrol.models import Photo
 from patrol.photos import PhotoRejected, PhotoTooLarge, too_large_message
 from patrol.serializers import PhotoSerializer
@@ -128,5 +129,37 @@ class PhotoThumbnailView(APIView):
         return response
 
 
+class PhotoLargeView(APIView):
+    """The photo at a readable size for the review (the thumbnail is 480 px): the same scope as the thumbnail."""
+
+    roles = ANY_ROLE
+    content_negotiation_class = IgnoreAccept
+
+    @extend_schema(
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
+        summary="照片大图(长边不超过1600像素) / a photo at a readable size (long side ≤ 1600 px)",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        if not 0 < pk <= MAX_ID:
+            raise Http404
+        photo = (
+            Photo.objects.filter(pk=pk, log__in=selectors.patrol_logs_visible_to(request.user))
+            .only("id", "client_uuid", "file")
+            .first()
+        )
+        if photo is None or not photo.file:
+            raise Http404
+        try:
+            handle = photo_renditions.large_rendition(
+                photo.file, photo_renditions.large_name("photos", photo.client_uuid)
+            )
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+
 photo_upload = PhotoUploadView.as_view()
+photo_large = PhotoLargeView.as_view()
 photo_thumbnail = PhotoThumbnailView.as_view()
