@@ -11,6 +11,8 @@ api_urlpatterns = [
     path("patrol-logs/<int:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
     path("photos/<int:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
     path("photos/<int:pk>/large/", api_photos.photo_large, name="patrol-photo-large"),
+    path("resolution-photos/<int:pk>/thumbnail/", api_photos.resolution_thumbnail, name="patrol-resolution-thumbnail"),
+    path("resolution-photos/<int:pk>/large/", api_photos.resolution_large, name="patrol-resolution-large"),
     path("checklist/", api_local_checks.checklist, name="checklist"),
 ]
 

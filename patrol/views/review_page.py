@@ -4,6 +4,7 @@ logged, the open problem reports (overdue first), and the page that shows it."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, Value, When
@@ -17,6 +18,7 @@ from patrol import local_checks, problems, rules, selectors
 from patrol.api_problems import thumbnail_url
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemReport
 from patrol.views.common import Period, review_request
+from patrol.views.problem_actions import FAILED_FORM
 from rivers.models import Township
 from rivers.selectors import townships_visible_to
 from staffing import selectors as staffing_selectors
@@ -217,6 +219,11 @@ def review(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     query = {"township": township.pk, **period.query}
+    failed = request.session.pop(FAILED_FORM, None)
+    problem_rows = [_problem_row(request.user, report, today, failed) for report in data.problems]
+    if failed and not any(row["failed"] for row in problem_rows):
+        # The form that failed is not on this page (the report moved on, or has no such button any more).
+        messages.error(request, " ".join(failed.get("errors") or []))
     context = {
         "review": data,
         "filters": filters,
@@ -226,20 +233,23 @@ def review(request: HttpRequest) -> HttpResponse:
         "page_query": urlencode({**query, **({"flag": flag} if flag else {})}),
         "pages": Paginator(range(data.log_count), LOGS_PER_PAGE).get_page(request.GET.get("page") or 1),
         "today": today,
-        "problem_rows": [_problem_row(request.user, report, today) for report in data.problems],
+        "problem_rows": problem_rows,
         "here": request.get_full_path(),
     }
     return render(request, "patrol/review.html", context)
 
 
-def _problem_row(user, report: ProblemReport, today: date) -> dict:
+def _problem_row(user, report: ProblemReport, today: date, failed: dict | None = None) -> dict:
+    """One problem card; `failed`: the form of this page that failed last (patrol.views.problem_actions)."""
     handles = problems.may_handle(user, report)
+    actions = problems.actions_from(report.status) if handles else []
+    mine = bool(failed and failed.get("report") == report.pk and failed.get("action") in actions)
     return {
         "report": report,
         "overdue": problems.is_overdue(status=report.status, deadline=report.deadline, today=today),
         "photos": [(photo, thumbnail_url(photo)) for photo in problems.report_photos(report)],
         "resolution_photos": [(photo, thumbnail_url(photo)) for photo in report.resolution_photos.all()],
-        "actions": [(action, problems.ACTION_LABELS[action]) for action in problems.actions_from(report.status)]
-        if handles
-        else [],
+        "uploaded_photos": list(report.uploaded_photos.all()),
+        "actions": [(action, problems.ACTION_LABELS[action]) for action in actions],
+        "failed": failed if mine else None,
     }
