@@ -1,7 +1,7 @@
 """The log's track drawn over its segment, as SVG drawn on the server (no tiles, no internet, no script): the
 segment's GeoJSON and the GPS points projected to UTM 49N metres (patrol.rules.project, the same frame the coverage
-is measured in), fitted into a fixed-width picture with north up, plus where each photo was taken and a scale bar.
-Also the track's distance, duration and speeds (pure, no ORM)."""
+is measured in), fitted into a fixed-width picture with grid north up (within 2° of true north in Zhengzhou), plus
+where each photo was taken and a scale bar. Also the track's distance, duration and speeds (pure, no ORM)."""
 
 import math
 from collections.abc import Sequence
