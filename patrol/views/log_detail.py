@@ -61,7 +61,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "township": township,
         "map": track_map.draw(log.segment.geometry, points, located),
         "figures": track_map.figures(points, max_accuracy_m=river["TRACK_MAX_ACCURACY_M"]),
-        "low_coverage": river["LOW_COVERAGE"],
+        "low_coverage": round(river["LOW_COVERAGE"] * 100),
         "buffer_m": river["COVERAGE_BUFFER_M"],
         "checks": [
             (
