@@ -44,9 +44,24 @@ def _place_field(label) -> forms.IntegerField:
     return forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=label)
 
 
+# The township picker's "全县": every township of the county office's own county (read only).
+WHOLE_COUNTY = "all"
+
+
 class SheetFilters(forms.Form):
     month = MonthField(required=False, label=_("月份"))
-    township = _place_field(_("乡镇(街道)"))
+    # A township id, or WHOLE_COUNTY.
+    township = forms.CharField(required=False, max_length=20, label=_("乡镇(街道)"))
+
+    def clean_township(self) -> int | str | None:
+        value = (self.cleaned_data.get("township") or "").strip()
+        if not value:
+            return None
+        if value == WHOLE_COUNTY:
+            return value
+        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+            raise forms.ValidationError(_("请选择乡镇(街道)或全县。"))
+        return int(value)
 
 
 class SpotCheckFilters(forms.Form):

@@ -1,5 +1,8 @@
 """Photos of patrol logs (API.md): `POST /api/v1/patrol-logs/{id}/photos/` (the log's patroller uploads, idempotent
-by client_uuid) and `GET /api/v1/photos/{id}/thumbnail/` (the JPEG thumbnail, to whoever may see the log).
+by client_uuid), `GET /api/v1/photos/{id}/thumbnail/` (the JPEG thumbnail, to whoever may see the log) and
+`GET /api/v1/photos/{id}/large/` (a JPEG of long side ≤ 1600 px, to the same users: patrol.photo_renditions);
+the photos of a problem's fix uploaded by the office, `GET /api/v1/resolution-photos/{id}/thumbnail/` and `…/large/`,
+to whoever may see the problem report.
 
 Status codes: 404 when the log (or photo) is outside the caller's scope, 403 when the caller sees the log but is
 not its patroller, 413 for a file over PHOTO_MAX_BYTES, 400 for anything that is not an acceptable photo,
@@ -20,8 +23,8 @@ from rest_framework.views import APIView
 from accounts.permissions import ANY_ROLE
 from accounts.scope import MAX_ID
 from config.api import Conflict, ErrorsSerializer, PayloadTooLarge
-from patrol import photo_services, selectors
-from patrol.models import Photo
+from patrol import photo_renditions, photo_services, problems, selectors
+from patrol.models import Photo, ResolutionPhoto
 from patrol.photos import PhotoRejected, PhotoTooLarge, too_large_message
 from patrol.serializers import PhotoSerializer
 from patrol.serializers_photos import PhotoUploadSerializer
@@ -128,5 +131,91 @@ class PhotoThumbnailView(APIView):
         return response
 
 
+class PhotoLargeView(APIView):
+    """The photo at a readable size for the review (the thumbnail is 480 px): the same scope as the thumbnail."""
+
+    roles = ANY_ROLE
+    content_negotiation_class = IgnoreAccept
+
+    @extend_schema(
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
+        summary="照片大图(长边不超过1600像素) / a photo at a readable size (long side ≤ 1600 px)",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        if not 0 < pk <= MAX_ID:
+            raise Http404
+        photo = (
+            Photo.objects.filter(pk=pk, log__in=selectors.patrol_logs_visible_to(request.user))
+            .only("id", "client_uuid", "file")
+            .first()
+        )
+        if photo is None or not photo.file:
+            raise Http404
+        try:
+            handle = photo_renditions.large_rendition(
+                photo.file, photo_renditions.large_name("photos", photo.client_uuid)
+            )
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+
+def _jpeg(handle) -> FileResponse:
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+class ResolutionPhotoView(APIView):
+    """A photo of a problem's fix, to whoever may see the report (outside scope: 404)."""
+
+    roles = ANY_ROLE
+    content_negotiation_class = IgnoreAccept
+    large = False
+
+    def get(self, request: Request, pk: int) -> FileResponse:
+        if not 0 < pk <= MAX_ID:
+            raise Http404
+        photo = (
+            ResolutionPhoto.objects.filter(pk=pk, report__in=problems.problem_reports_visible_to(request.user))
+            .only("id", "uuid", "file", "thumbnail")
+            .first()
+        )
+        if photo is None:
+            raise Http404
+        try:
+            if self.large:
+                name = photo_renditions.large_name("resolution", photo.uuid)
+                return _jpeg(photo_renditions.large_rendition(photo.file, name))
+            return _jpeg(photo.thumbnail.open("rb"))
+        except FileNotFoundError:
+            raise Http404 from None
+
+
+class ResolutionThumbnailView(ResolutionPhotoView):
+    @extend_schema(
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
+        summary="处理结果照片缩略图 / thumbnail of a photo of a problem's fix",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        return super().get(request, pk)
+
+
+class ResolutionLargeView(ResolutionPhotoView):
+    large = True
+
+    @extend_schema(
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY},
+        summary="处理结果照片大图 / a photo of a problem's fix at a readable size",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        return super().get(request, pk)
+
+
 photo_upload = PhotoUploadView.as_view()
+photo_large = PhotoLargeView.as_view()
+resolution_thumbnail = ResolutionThumbnailView.as_view()
+resolution_large = ResolutionLargeView.as_view()
 photo_thumbnail = PhotoThumbnailView.as_view()

@@ -47,6 +47,27 @@ class ProblemPhotoSerializer(serializers.Serializer):
         return request.build_absolute_uri(url) if url and request is not None else url
 
 
+class ResolutionUploadSerializer(serializers.Serializer):
+    """A photo of the fix uploaded by the office (on the review page) with the resolution."""
+
+    id = serializers.IntegerField()
+    taken_at = serializers.DateTimeField(allow_null=True)
+    uploaded_at = serializers.DateTimeField(source="created_at")
+    thumbnail_url = serializers.SerializerMethodField()
+    large_url = serializers.SerializerMethodField()
+
+    def _absolute(self, name: str, photo) -> str:
+        url = reverse(name, kwargs={"pk": photo.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def get_thumbnail_url(self, photo) -> str:
+        return self._absolute("patrol-resolution-thumbnail", photo)
+
+    def get_large_url(self, photo) -> str:
+        return self._absolute("patrol-resolution-large", photo)
+
+
 class ProblemEventSerializer(serializers.ModelSerializer):
     by = serializers.SerializerMethodField()
 
@@ -71,6 +92,9 @@ class ProblemReportSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField(help_text=_("当前状态下可执行的办理操作"))
     photos = serializers.SerializerMethodField(help_text=_("问题照片：巡查日志中对应该检查项或未标注检查项的照片"))
     resolution_photos = ProblemPhotoSerializer(many=True, help_text=_("处理结果照片"))
+    resolution_uploads = ResolutionUploadSerializer(
+        many=True, source="uploaded_photos", help_text=_("河长办登记处理结果时上传的照片")
+    )
     events = ProblemEventSerializer(many=True)
 
     class Meta:
@@ -97,6 +121,7 @@ class ProblemReportSerializer(serializers.ModelSerializer):
             "assignee",
             "resolution_note",
             "resolution_photos",
+            "resolution_uploads",
             "overdue",
             "actions",
             "photos",

@@ -301,6 +301,61 @@ class ProblemEvent(models.Model):
         return f"{self.report_id} {self.from_status}→{self.to_status}"
 
 
+def _photo_storage():
+    """The storage of the patrol photos, whatever it is configured to be (resolution photos live beside them)."""
+    return Photo._meta.get_field("file").storage
+
+
+def resolution_original_path(instance: "ResolutionPhoto", filename: str) -> str:
+    hex_ = UUID(str(instance.uuid)).hex
+    return f"private/patrol/resolution/originals/{hex_[:2]}/{hex_}{_suffix(filename)}"
+
+
+def resolution_thumbnail_path(instance: "ResolutionPhoto", filename: str) -> str:
+    hex_ = UUID(str(instance.uuid)).hex
+    return f"private/patrol/resolution/thumbnails/{hex_[:2]}/{hex_}.jpg"
+
+
+class ResolutionPhoto(models.Model):
+    """A photo of the fix uploaded by the office with "登记处理结果" on the review page (the evidence that the
+    problem was dealt with, taken by whoever did it, not by the patroller): kept privately like a log photo, served
+    through views that check the report's scope. Every upload is kept, also across a reopening and a new
+    resolution, each with who uploaded it and when."""
+
+    report = models.ForeignKey(
+        ProblemReport, on_delete=models.CASCADE, related_name="uploaded_photos", verbose_name=_("问题")
+    )
+    uuid = models.UUIDField(_("编号"), unique=True)
+    file = models.FileField(_("原图"), upload_to=resolution_original_path, storage=_photo_storage, max_length=255)
+    thumbnail = models.FileField(
+        _("缩略图"), upload_to=resolution_thumbnail_path, storage=_photo_storage, max_length=255
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("宽度"), default=0)
+    height = models.PositiveIntegerField(_("高度"), default=0)
+    # From the file's EXIF, when it has them.
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("处理结果照片")
+        verbose_name_plural = _("处理结果照片")
+        ordering = ["report", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.uuid}"
+
+
 class LocalCheck(models.Model):
     """A check item a county or township office adds for its area (第八条: 县级可以增加地方职责), answered on every
     log of that area from `starts_on` until the day before `retired_on`.

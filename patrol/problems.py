@@ -8,9 +8,13 @@ against `ALLOWED`, made under a row lock and recorded as a `ProblemEvent` (who, 
 A report is overdue when it has a deadline that has passed and it is neither resolved nor closed.
 """
 
+import uuid as uuid_module
+from collections.abc import Sequence
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -21,7 +25,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from accounts.scope import scope_filter
 from config.api import updated_after
-from patrol.models import Photo, ProblemEvent, ProblemReport
+from patrol.models import Photo, ProblemEvent, ProblemReport, ResolutionPhoto
+from patrol.photos import PhotoRejected, process_photo
 
 Status = ProblemReport.Status
 
@@ -58,6 +63,8 @@ DONE = frozenset({Status.RESOLVED, Status.CLOSED})
 ASSIGNEE_MAX_LENGTH = ProblemReport._meta.get_field("assignee").max_length
 NOTE_MAX_LENGTH = 2000
 MAX_RESOLUTION_PHOTOS = 20
+# Photos of the fix uploaded at once with the resolution (the page's file input; multipart bounds the total).
+MAX_RESOLUTION_UPLOADS = 5
 HANDLING_ROLES = frozenset({Role.TOWNSHIP_OFFICE, Role.COUNTY_OFFICE})
 
 
@@ -111,13 +118,14 @@ def problem_reports_visible_to(user) -> QuerySet[ProblemReport]:
 
 def _loaded(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
     """Everything the API and the page show, whatever the number of rows: one query for the reports with their
-    log, patroller and places, one for the log photos, one for the photos of the fix, one for the events with who
-    made them."""
+    log, patroller and places, one for the log photos, two for the photos of the fix (chosen among log photos,
+    uploaded), one for the events with who made them."""
     return queryset.select_related(
         "log__patroller", "segment__water_body", "township__county", "local_check"
     ).prefetch_related(
         Prefetch("log__photos", queryset=Photo.objects.order_by("created_at", "id")),
         Prefetch("resolution_photos", queryset=Photo.objects.order_by("created_at", "id")),
+        Prefetch("uploaded_photos", queryset=ResolutionPhoto.objects.order_by("created_at", "id")),
         Prefetch("events", queryset=ProblemEvent.objects.select_related("by").order_by("at", "id")),
     )
 
@@ -210,18 +218,29 @@ def problem_report_assign(
 
 
 def problem_report_resolve(
-    *, report: ProblemReport, by, note: str, photo_ids: list[int] | tuple[int, ...] = ()
+    *,
+    report: ProblemReport,
+    by,
+    note: str,
+    photo_ids: list[int] | tuple[int, ...] = (),
+    uploads: Sequence[bytes] = (),
 ) -> ProblemReport:
-    """Record the fix: a note saying what was done (required) and optionally photos of the result, chosen among
-    the photos of logs on the report's segment (e.g. the next patrol's photo of the cleaned bank)."""
+    """Record the fix: a note saying what was done (required) and optionally photos of the result — chosen among
+    the photos of logs on the report's segment (`photo_ids`, e.g. the next patrol's photo of the cleaned bank)
+    and/or uploaded with the resolution (`uploads`, the files' bytes: checked like a patrol photo, kept as
+    `ResolutionPhoto`s of the report). Uploaded files are written before the transaction and removed again when
+    the resolution fails, so a refused resolution leaves no file behind."""
     if not (note or "").strip():
         raise ValidationError({"note": [_("请填写处理结果。")]})
     photo_ids = list(dict.fromkeys(photo_ids or ()))
     if len(photo_ids) > MAX_RESOLUTION_PHOTOS:
         raise ValidationError({"photos": [_("处理结果照片最多%(max)d张。") % {"max": MAX_RESOLUTION_PHOTOS}]})
+    if len(uploads) > MAX_RESOLUTION_UPLOADS:
+        raise ValidationError({"uploads": [_("一次最多上传%(max)d张处理结果照片。") % {"max": MAX_RESOLUTION_UPLOADS}]})
     photos = list(Photo.objects.filter(pk__in=photo_ids, log__segment_id=report.segment_id)) if photo_ids else []
     if len(photos) != len(photo_ids):
         raise ValidationError({"photos": [_("照片不存在，或不是该河段巡查日志的照片。")]})
+    uploaded = _resolution_photos(report=report, by=by, uploads=uploads)
 
     def change(locked: ProblemReport) -> str:
         locked.resolution_note = note.strip()
@@ -229,8 +248,56 @@ def problem_report_resolve(
 
     def after(locked: ProblemReport) -> None:
         locked.resolution_photos.set(photos)  # a resolution after a reopening replaces the earlier evidence
+        for photo in uploaded:
+            photo.save(force_insert=True)
 
-    return _move(report=report, by=by, to_status=Status.RESOLVED, note=note, change=change, after=after)
+    try:
+        return _move(report=report, by=by, to_status=Status.RESOLVED, note=note, change=change, after=after)
+    except BaseException:
+        for photo in uploaded:
+            for field in (photo.file, photo.thumbnail):
+                if field.name:
+                    field.storage.delete(field.name)
+        raise
+
+
+def _resolution_photos(*, report: ProblemReport, by, uploads: Sequence[bytes]) -> list[ResolutionPhoto]:
+    """Check every upload first (nothing is written when one is refused), then write the files; unsaved rows."""
+    river = settings.RIVER
+    processed = []
+    for n, data in enumerate(uploads, start=1):
+        try:
+            processed.append(
+                process_photo(data, max_bytes=river["PHOTO_MAX_BYTES"], max_pixels=river["PHOTO_MAX_PIXELS"])
+            )
+        except PhotoRejected as exc:
+            raise ValidationError(
+                {"uploads": [_("第%(n)d张照片：%(problem)s") % {"n": n, "problem": exc.message}]}
+            ) from None
+    photos: list[ResolutionPhoto] = []
+    try:
+        for data, result in zip(uploads, processed, strict=True):
+            photo = ResolutionPhoto(
+                report=report,
+                uuid=uuid_module.uuid4(),
+                sha256=result.sha256,
+                width=result.width,
+                height=result.height,
+                taken_at=result.taken_at,
+                latitude=result.latitude,
+                longitude=result.longitude,
+                uploaded_by=by,
+            )
+            photos.append(photo)
+            photo.file.save(f"original{result.extension}", ContentFile(data), save=False)
+            photo.thumbnail.save("thumbnail.jpg", ContentFile(result.thumbnail), save=False)
+    except BaseException:
+        for photo in photos:
+            for field in (photo.file, photo.thumbnail):
+                if field.name:
+                    field.storage.delete(field.name)
+        raise
+    return photos
 
 
 def problem_report_close(*, report: ProblemReport, by, note: str = "") -> ProblemReport:
@@ -261,7 +328,9 @@ def problem_report_act(*, report: ProblemReport, by, action: str, data: dict) ->
             report=report, by=by, deadline=data.get("deadline"), assignee=data.get("assignee") or "", note=note
         )
     if action == "resolve":
-        return problem_report_resolve(report=report, by=by, note=note, photo_ids=data.get("photos") or ())
+        return problem_report_resolve(
+            report=report, by=by, note=note, photo_ids=data.get("photos") or (), uploads=data.get("uploads") or ()
+        )
     if action == "close":
         return problem_report_close(report=report, by=by, note=note)
     if action == "reopen":

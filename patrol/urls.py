@@ -10,6 +10,9 @@ api_urlpatterns = [
     path("patrol-logs/<int:pk>/", api.log_detail, name="patrol-log-detail"),
     path("patrol-logs/<int:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
     path("photos/<int:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
+    path("photos/<int:pk>/large/", api_photos.photo_large, name="patrol-photo-large"),
+    path("resolution-photos/<int:pk>/thumbnail/", api_photos.resolution_thumbnail, name="patrol-resolution-thumbnail"),
+    path("resolution-photos/<int:pk>/large/", api_photos.resolution_large, name="patrol-resolution-large"),
     path("checklist/", api_local_checks.checklist, name="checklist"),
 ]
 
@@ -17,6 +20,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("review/", views.review, name="patrol-review"),
     path("review.xlsx", views.review_xlsx, name="patrol-review-xlsx"),
+    path("logs/<int:pk>/", views.log_detail, name="patrol-log-page"),
     path("problems/<int:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
     path("local-checks/", views.local_check_list, name="patrol-local-checks"),
     path("local-checks/new/", views.local_check_create, name="patrol-local-check-new"),

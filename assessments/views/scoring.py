@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -218,16 +218,47 @@ def _row_counts(rows: list[ScoreRow]) -> dict[str, int]:
 # --- 月度考评表: the township's monthly scoring sheet -------------------------------------------------------------
 
 
-def _sheet_assessments(user, township: Township, month: date) -> list[Assessment]:
+@dataclass
+class SheetPlace:
+    """The sheet's place: one township, or the whole of the county office's county (`township` None, read only)."""
+
+    county: County
+    township: Township | None = None
+
+    @property
+    def name(self) -> str:
+        return _("全县") if self.township is None else self.township.name
+
+    @property
+    def query(self) -> str:
+        return forms.WHOLE_COUNTY if self.township is None else str(self.township.pk)
+
+    @property
+    def filters(self) -> dict:
+        return {"county": self.county.pk} if self.township is None else {"township": self.township.pk}
+
+
+def _sheet_place(user, wanted) -> SheetPlace:
+    if wanted == forms.WHOLE_COUNTY:
+        if user.role == Role.COUNTY_OFFICE:
+            return SheetPlace(County.objects.get(pk=user.county_id))
+        if user.role != Role.TOWNSHIP_OFFICE:  # a township office keeps to its own township
+            raise Http404
+        wanted = None
+    township = township_for(user, wanted)
+    return SheetPlace(township.county, township)
+
+
+def _sheet_assessments(user, place: SheetPlace, month: date) -> list[Assessment]:
     return list(
         selectors.assessment_list(
-            user=user, filters={"month": month, "township": township.pk, "level": Assessment.Level.TOWNSHIP}
+            user=user, filters={"month": month, **place.filters, "level": Assessment.Level.TOWNSHIP}
         )
     )
 
 
-def _owns_township(user, township: Township) -> bool:
-    return user.role == Role.TOWNSHIP_OFFICE and user.township_id == township.pk
+def _owns_township(user, township: Township | None) -> bool:
+    return township is not None and user.role == Role.TOWNSHIP_OFFICE and user.township_id == township.pk
 
 
 @login_required
@@ -237,10 +268,11 @@ def sheet(request: HttpRequest) -> HttpResponse:
     posting = request.method == "POST"
     filters = forms.SheetFilters(request.POST if posting else request.GET)
     values = cleaned(filters)
-    township = township_for(user, values.get("township"))
+    place = _sheet_place(user, values.get("township"))
+    township = place.township
     month = values.get("month") or default_month()
     if not posting:
-        return _sheet_page(request, filters, township, month)
+        return _sheet_page(request, filters, place, month)
 
     require(_owns_township(user, township))
     action = request.POST.get("action")
@@ -261,9 +293,9 @@ def sheet(request: HttpRequest) -> HttpResponse:
             )
         return HttpResponseRedirect(here)
     finalize = action == "finalize"
-    applied = apply_rows(request, _sheet_assessments(user, township, month), finalize=finalize)
+    applied = apply_rows(request, _sheet_assessments(user, place, month), finalize=finalize)
     if applied.failed:
-        return _sheet_page(request, filters, township, month, applied=applied, status=400)
+        return _sheet_page(request, filters, place, month, applied=applied, status=400)
     _report_applied(request, applied, finalize=finalize)
     return HttpResponseRedirect(here)
 
@@ -271,7 +303,7 @@ def sheet(request: HttpRequest) -> HttpResponse:
 def _sheet_page(
     request: HttpRequest,
     filters: forms.SheetFilters,
-    township: Township,
+    place: SheetPlace,
     month: date,
     *,
     applied: Applied | None = None,
@@ -279,6 +311,7 @@ def _sheet_page(
 ) -> HttpResponse:
     user = request.user
     applied = applied or Applied()
+    township = place.township
     owner = _owns_township(user, township)
     rows = [
         score_row(
@@ -287,7 +320,7 @@ def _sheet_page(
             posted=applied.posted.get(a.pk),
             errors=applied.failed.get(a.pk),
         )
-        for a in _sheet_assessments(user, township, month)
+        for a in _sheet_assessments(user, place, month)
     ]
     today = timezone.localdate()
     editable = any(row.editable for row in rows)
@@ -298,6 +331,10 @@ def _sheet_page(
         "no_logs": editable and settled and not selectors.township_has_logs(township_id=township.pk, month=month),
         "filters": filters,
         "township": township,
+        "place": place,
+        "whole_county": user.role == Role.COUNTY_OFFICE,
+        "WHOLE_COUNTY": forms.WHOLE_COUNTY,
+        "show_township": township is None,
         "month": month,
         "month_label": rules.month_label(month),
         "month_text": month_text(month),
@@ -320,10 +357,10 @@ def sheet_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
     require(is_office(user))
     values = cleaned(forms.SheetFilters(request.GET))
-    township = township_for(user, values.get("township"))
+    place = _sheet_place(user, values.get("township"))
     month = values.get("month") or default_month()
-    content = exports.sheet_xlsx(township=township, month=month, assessments=_sheet_assessments(user, township, month))
-    name = _("月度考评表-%(township)s-%(month)s.xlsx") % {"township": township.name, "month": rules.month_label(month)}
+    content = exports.sheet_xlsx(township=place, month=month, assessments=_sheet_assessments(user, place, month))
+    name = _("月度考评表-%(township)s-%(month)s.xlsx") % {"township": place.name, "month": rules.month_label(month)}
     return xlsx_response(content, name)
 
 

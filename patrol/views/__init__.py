@@ -11,6 +11,7 @@ share (offices only, the filters of the page and the export); `local_checks` is 
 """
 
 from patrol.views.local_checks import local_check_create, local_check_list, local_check_retire
+from patrol.views.log_detail import log_detail
 from patrol.views.problem_actions import problem_transition
 from patrol.views.review_export import review_xlsx
 from patrol.views.review_page import Review, attendance, build_review, log_row, review
@@ -22,6 +23,7 @@ __all__ = [
     "local_check_create",
     "local_check_list",
     "local_check_retire",
+    "log_detail",
     "log_row",
     "problem_transition",
     "review",

@@ -15,12 +15,18 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from accounts.scope import MAX_ID, require_place_in_scope
 from patrol import rules
-from rivers.models import Township
+from rivers.models import County, Township
 from rivers.selectors import townships_visible_to
+
+# The township picker's "全县" (whole county): every township of the county office's own county.
+WHOLE_COUNTY = "all"
 
 
 class ReviewFilters(forms.Form):
-    township = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("乡镇(街道)"))
+    # A township id, or WHOLE_COUNTY (the picker's 全县).
+    township = forms.CharField(required=False, max_length=20, label=gettext_lazy("乡镇(街道)"))
+    # The whole of a county (links from the overview; the city office): outside scope → 404.
+    county = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("县(市、区)"))
     date = forms.DateField(required=False, label=gettext_lazy("日期"))
     month = forms.RegexField(
         required=False,
@@ -33,6 +39,47 @@ class ReviewFilters(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["flag"].choices = [("", _("全部")), *[(code, label) for code, label in rules.FLAG_LABELS.items()]]
+
+    def clean_township(self) -> int | str | None:
+        value = (self.cleaned_data.get("township") or "").strip()
+        if not value:
+            return None
+        if value == WHOLE_COUNTY:
+            return value
+        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+            raise forms.ValidationError(_("请选择乡镇(街道)或全县。"))
+        return int(value)
+
+
+@dataclass
+class Place:
+    """What the review covers: one township, or every township of a county (`township` None)."""
+
+    county: County
+    township: Township | None = None
+
+    @property
+    def whole_county(self) -> bool:
+        return self.township is None
+
+    @property
+    def label(self) -> str:
+        if self.township is None:
+            return _("%(county)s · 全县") % {"county": self.county.name}
+        return f"{self.county.name} · {self.township.name}"
+
+    @property
+    def name(self) -> str:
+        return self.county.name if self.township is None else self.township.name
+
+    @property
+    def query(self) -> dict[str, int | str]:
+        return {"county": self.county.pk} if self.township is None else {"township": self.township.pk}
+
+    @property
+    def filters(self) -> dict[str, int]:
+        """The filters of the log and problem selectors."""
+        return {"county": self.county.pk} if self.township is None else {"township": self.township.pk}
 
 
 @dataclass
@@ -61,17 +108,27 @@ def office_only(user) -> None:
         raise PermissionDenied
 
 
-def _township_for(user, wanted: int | None) -> Township:
-    """The township asked for (inside scope, else 404); a township office always gets its own."""
+def _place_for(user, wanted: int | str | None, county: int | None) -> Place:
+    """The township asked for (inside scope, else 404), or a whole county: the county office's own with
+    WHOLE_COUNTY, any county in scope with `county`. A township office always gets its own township; without a
+    choice a county or city office gets the first township of its scope."""
     if user.role == Role.TOWNSHIP_OFFICE:
-        wanted = user.township_id
+        wanted, county = user.township_id, None
+    if wanted == WHOLE_COUNTY:
+        if user.role != Role.COUNTY_OFFICE:
+            raise Http404
+        wanted, county = None, user.county_id
     if wanted:
         require_place_in_scope(user, township_id=wanted)
-        return Township.objects.select_related("county").get(pk=wanted)
-    township = townships_visible_to(user).order_by("code").first()
+        township = Township.objects.select_related("county").get(pk=wanted)
+        return Place(township.county, township)
+    if county:
+        require_place_in_scope(user, county_id=county)
+        return Place(County.objects.get(pk=county))
+    township = townships_visible_to(user).select_related("county").order_by("code").first()
     if township is None:
         raise Http404
-    return township
+    return Place(township.county, township)
 
 
 def _period_from(values: dict, today: date) -> Period:
@@ -83,11 +140,11 @@ def _period_from(values: dict, today: date) -> Period:
     return Period(day, day, month=False)
 
 
-def review_request(request: HttpRequest) -> tuple[ReviewFilters, Township, Period, str]:
+def review_request(request: HttpRequest) -> tuple[ReviewFilters, Place, Period, str]:
     office_only(request.user)
     filters = ReviewFilters(request.GET)
     filters.is_valid()  # an invalid field is shown and left out; the valid ones still apply
     values = filters.cleaned_data
-    township = _township_for(request.user, values.get("township"))
+    place = _place_for(request.user, values.get("township"), values.get("county"))
     period = _period_from(values, timezone.localdate())
-    return filters, township, period, values.get("flag") or ""
+    return filters, place, period, values.get("flag") or ""

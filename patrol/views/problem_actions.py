@@ -1,7 +1,10 @@
 """The office's buttons on the review page's problem reports: the same services as the API, then back to the
-page with a message."""
+page. A success says so in a message; a failure goes back to the page with what was typed and the errors in the
+session (`FAILED_FORM`), which the page shows in and next to the form that failed (patrol.views.review_page). The
+resolution's photos of the fix arrive as files (multipart), not as photo ids."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +18,12 @@ from django.views.decorators.http import require_POST
 from accounts.scope import MAX_ID
 from patrol import problems
 from patrol.models import ProblemReport
+from patrol.photos import too_large_message
 from patrol.views.common import office_only
+
+# The session key of the form that failed, read once by the review page.
+FAILED_FORM = "patrol_problem_form"
+KEPT_FIELDS = ("note", "assignee", "deadline")
 
 
 class TransitionForm(forms.Form):
@@ -52,28 +60,52 @@ def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise PermissionDenied
     form = TransitionForm(request.POST)
     back = _back(request, report)
-    if not form.is_valid():
-        messages.error(request, _messages_of(form.errors))
-        return HttpResponseRedirect(back)
+    uploads, upload_errors = _uploads(request)
+    if not form.is_valid() or upload_errors:
+        return _failed(request, report, action, {**form.errors, **upload_errors}, back)
     try:
-        problems.problem_report_act(report=report, by=request.user, action=action, data=form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}))
-    else:
-        messages.success(
-            request,
-            _("问题“%(category)s”(%(segment)s)：%(action)s完成。")
-            % {
-                "category": report.category_label,
-                "segment": report.segment.name,
-                "action": problems.ACTION_LABELS[action],
-            },
+        problems.problem_report_act(
+            report=report, by=request.user, action=action, data={**form.cleaned_data, "uploads": uploads}
         )
+    except ValidationError as exc:
+        return _failed(
+            request, report, action, exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}, back
+        )
+    messages.success(
+        request,
+        _("问题“%(category)s”(%(segment)s)：%(action)s完成。")
+        % {
+            "category": report.category_label,
+            "segment": report.segment.name,
+            "action": problems.ACTION_LABELS[action],
+        },
+    )
     return HttpResponseRedirect(back)
 
 
-def _messages_of(errors) -> str:
-    return " ".join(str(message) for messages_ in errors.values() for message in messages_)
+def _uploads(request: HttpRequest) -> tuple[list[bytes], dict[str, list[str]]]:
+    """The photo files of the fix (`uploads`), each within the photo size limit."""
+    files = request.FILES.getlist("uploads")
+    if len(files) > problems.MAX_RESOLUTION_UPLOADS:
+        message = _("一次最多上传%(max)d张处理结果照片。") % {"max": problems.MAX_RESOLUTION_UPLOADS}
+        return [], {"uploads": [message]}
+    limit = settings.RIVER["PHOTO_MAX_BYTES"]
+    for upload in files:
+        if upload.size > limit:
+            return [], {"uploads": [too_large_message(limit)]}
+    return [upload.read() for upload in files], {}
+
+
+def _failed(request: HttpRequest, report: ProblemReport, action: str, errors, back: str) -> HttpResponseRedirect:
+    """Back to the page, which shows the errors in the form of this report and action with what was typed."""
+    request.session[FAILED_FORM] = {
+        "report": report.pk,
+        "action": action,
+        "errors": [str(message) for messages_ in errors.values() for message in messages_],
+        "values": {name: request.POST.get(name, "")[: problems.NOTE_MAX_LENGTH] for name in KEPT_FIELDS},
+        "had_files": bool(request.FILES.getlist("uploads")),
+    }
+    return HttpResponseRedirect(back)
 
 
 def _back(request: HttpRequest, report: ProblemReport) -> str:

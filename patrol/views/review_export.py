@@ -12,10 +12,10 @@ from patrol.views.review_page import build_review
 
 @login_required
 def review_xlsx(request: HttpRequest) -> FileResponse:
-    _filters, township, period, flag = review_request(request)
-    data = build_review(user=request.user, township=township, period=period, flag=flag or None)
+    _filters, place, period, flag = review_request(request)
+    data = build_review(user=request.user, place=place, period=period, flag=flag or None)
     name = _("巡查日志-%(township)s-%(period)s.xlsx") % {
-        "township": township.name,
+        "township": place.name,
         "period": period.first.strftime("%Y-%m") if period.month else period.first.isoformat(),
     }
     return xlsx.xlsx_response(exports.review_xlsx_bytes(data), name)

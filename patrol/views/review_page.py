@@ -4,6 +4,7 @@ logged, the open problem reports (overdue first), and the page that shows it."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, Value, When
@@ -16,8 +17,9 @@ from accounts.models import Role
 from patrol import local_checks, problems, rules, selectors
 from patrol.api_problems import thumbnail_url
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemReport
-from patrol.views.common import Period, review_request
-from rivers.models import Township
+from patrol.views.common import WHOLE_COUNTY, Period, Place, review_request
+from patrol.views.problem_actions import FAILED_FORM
+from rivers.models import County, Township
 from rivers.selectors import townships_visible_to
 from staffing import selectors as staffing_selectors
 from staffing.models import Assignment, Patroller
@@ -63,13 +65,18 @@ class Attendance:
 
 @dataclass
 class Review:
-    township: Township
+    place: Place
     period: Period
     logs: list[LogRow]
     log_count: int
     flag_totals: list[tuple[str, str, int]]
     attendance: list[Attendance]
     problems: list[ProblemReport]
+
+    @property
+    def township(self) -> Township | None:
+        """The township reviewed; None for a whole county."""
+        return self.place.township
 
     @property
     def patroller_days(self) -> int:
@@ -111,8 +118,8 @@ def log_row(log: PatrolLog, local_items: dict[str, LocalCheck] | None = None) ->
     )
 
 
-def _logs_in(user, township: Township, period: Period, flag: str | None = None):
-    filters = {"township": township.pk, "date_from": period.first, "date_to": period.last}
+def _logs_in(user, place: Place, period: Period, flag: str | None = None):
+    filters = {**place.filters, "date_from": period.first, "date_to": period.last}
     logs = selectors.patrol_log_list(user=user, filters=filters)
     if flag in rules.PHOTO_FLAGS:
         logs = logs.filter(photos__flags__icontains=f'"{flag}"').distinct()
@@ -134,19 +141,22 @@ def _flag_totals(logs) -> list[tuple[str, str, int]]:
     return [(code, str(label), counts[code]) for code, label in rules.FLAG_LABELS.items()]
 
 
-def attendance(*, township: Township, first: date, last: date, today: date) -> list[Attendance]:
-    """Per patroller on the township's roster: the days of [first, last] (not after today) they were under
-    contract on an assignment — the same "in force" rule as the staffing report and `missing_logs` — and the
-    days among them with a log. Two queries whatever the length of the period."""
+def attendance(
+    *, township: Township | None = None, county: County | None = None, first: date, last: date, today: date
+) -> list[Attendance]:
+    """Per patroller on the roster of the township (or of every township of `county`): the days of [first, last]
+    (not after today) they were under contract on an assignment — the same "in force" rule as the staffing report
+    and `missing_logs` — and the days among them with a log. Two queries whatever the length of the period."""
     last = min(last, today)
     if last < first:
         return []
+    roster = Q(patroller__township=township) if township is not None else Q(patroller__township__county=county)
     assignments = (
-        Assignment.objects.filter(patroller__township=township, start__lte=last)
+        Assignment.objects.filter(roster, start__lte=last)
         .filter(Q(end__isnull=True) | Q(end__gte=first))
         .filter(staffing_selectors.contract_covers_q(first, last, prefix="contract__"))
         .select_related("patroller", "segment", "contract")
-        .order_by("patroller__name", "patroller_id", "start")
+        .order_by("patroller__township__code", "patroller__name", "patroller_id", "start")
     )
     days: dict[int, set[date]] = {}
     rows: dict[int, Attendance] = {}
@@ -176,29 +186,29 @@ def attendance(*, township: Township, first: date, last: date, today: date) -> l
     return list(rows.values())
 
 
-def build_review(*, user, township: Township, period: Period, flag: str | None = None, page=None) -> Review:
-    """Everything on the page for one township and period. `page`: the page number of the log list, or None for
-    every log (the export)."""
+def build_review(*, user, place: Place, period: Period, flag: str | None = None, page=None) -> Review:
+    """Everything on the page for one township (or a whole county) and period. `page`: the page number of the log
+    list, or None for every log (the export). The same number of queries for a township and a county."""
     today = timezone.localdate()
-    logs = _logs_in(user, township, period, flag)
+    logs = _logs_in(user, place, period, flag)
     if page is None:
         shown, count = list(logs), None
     else:
         paged = Paginator(logs, LOGS_PER_PAGE).get_page(page)
         shown, count = list(paged.object_list), paged.paginator.count
-    queue = problems.problem_report_list(user=user, filters={"township": township.pk}).exclude(
-        status=ProblemReport.Status.CLOSED
-    )
+    queue = problems.problem_report_list(user=user, filters=place.filters).exclude(status=ProblemReport.Status.CLOSED)
     overdue = problems.overdue_q(today)
     answered = any(log.local_checks for log in shown)
-    local_items = local_checks.items_by_code(county_id=township.county_id) if answered else {}
+    local_items = local_checks.items_by_code(county_id=place.county.pk) if answered else {}
     return Review(
-        township=township,
+        place=place,
         period=period,
         logs=[log_row(log, local_items) for log in shown],
         log_count=len(shown) if count is None else count,
-        flag_totals=_flag_totals(_logs_in(user, township, period)),
-        attendance=attendance(township=township, first=period.first, last=period.last, today=today),
+        flag_totals=_flag_totals(_logs_in(user, place, period)),
+        attendance=attendance(
+            township=place.township, county=place.county, first=period.first, last=period.last, today=today
+        ),
         problems=list(_overdue_first(queue, overdue)[:PROBLEMS_SHOWN]),
     )
 
@@ -211,35 +221,47 @@ def _overdue_first(queue, overdue: Q):
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    filters, township, period, flag = review_request(request)
+    filters, place, period, flag = review_request(request)
     data = build_review(
-        user=request.user, township=township, period=period, flag=flag or None, page=request.GET.get("page") or 1
+        user=request.user, place=place, period=period, flag=flag or None, page=request.GET.get("page") or 1
     )
     today = timezone.localdate()
-    query = {"township": township.pk, **period.query}
+    query = {**place.query, **period.query}
+    failed = request.session.pop(FAILED_FORM, None)
+    problem_rows = [_problem_row(request.user, report, today, failed) for report in data.problems]
+    if failed and not any(row["failed"] for row in problem_rows):
+        # The form that failed is not on this page (the report moved on, or has no such button any more).
+        messages.error(request, " ".join(failed.get("errors") or []))
     context = {
         "review": data,
         "filters": filters,
         "flag": flag,
         "flag_labels": list(rules.FLAG_LABELS.items()),
-        "townships": [] if request.user.role == Role.TOWNSHIP_OFFICE else list(townships_visible_to(request.user)),
+        "townships": []
+        if request.user.role == Role.TOWNSHIP_OFFICE
+        else list(townships_visible_to(request.user).select_related("county").order_by("county__code", "code")),
+        "whole_county": request.user.role == Role.COUNTY_OFFICE,
+        "WHOLE_COUNTY": WHOLE_COUNTY,
         "page_query": urlencode({**query, **({"flag": flag} if flag else {})}),
         "pages": Paginator(range(data.log_count), LOGS_PER_PAGE).get_page(request.GET.get("page") or 1),
         "today": today,
-        "problem_rows": [_problem_row(request.user, report, today) for report in data.problems],
+        "problem_rows": problem_rows,
         "here": request.get_full_path(),
     }
     return render(request, "patrol/review.html", context)
 
 
-def _problem_row(user, report: ProblemReport, today: date) -> dict:
+def _problem_row(user, report: ProblemReport, today: date, failed: dict | None = None) -> dict:
+    """One problem card; `failed`: the form of this page that failed last (patrol.views.problem_actions)."""
     handles = problems.may_handle(user, report)
+    actions = problems.actions_from(report.status) if handles else []
+    mine = bool(failed and failed.get("report") == report.pk and failed.get("action") in actions)
     return {
         "report": report,
         "overdue": problems.is_overdue(status=report.status, deadline=report.deadline, today=today),
         "photos": [(photo, thumbnail_url(photo)) for photo in problems.report_photos(report)],
         "resolution_photos": [(photo, thumbnail_url(photo)) for photo in report.resolution_photos.all()],
-        "actions": [(action, problems.ACTION_LABELS[action]) for action in problems.actions_from(report.status)]
-        if handles
-        else [],
+        "uploaded_photos": list(report.uploaded_photos.all()),
+        "actions": [(action, problems.ACTION_LABELS[action]) for action in actions],
+        "failed": failed if mine else None,
     }

@@ -8,10 +8,11 @@ gets 400 naming the missing fields — the point of the row is that everyone els
 
 import uuid
 
-from patrol import photo_services
-from patrol.models import Photo
+from patrol import photo_services, problems
+from patrol.models import Photo, ProblemReport, ResolutionPhoto
 from tests.patrol.log_matrix import home_log
 from tests.patrol.photo_images import jpeg_bytes
+from tests.patrol.problem_matrix import READERS, home_report
 
 OTHER_OFFICES = frozenset({"other_township_office", "other_county_office"})
 SEES_THE_HOME_LOG = frozenset({"patroller", "village_chief", "township_office", "county_office", "city_office"})
@@ -26,6 +27,18 @@ def home_photo(get) -> Photo:
         log=log, by=get("cast")["patroller"], client_uuid=uuid.uuid4(), data=jpeg_bytes()
     )
     return photo
+
+
+def home_resolution_photo(get) -> ResolutionPhoto:
+    """A photo of the fix of the home report, uploaded by the home township office with the resolution."""
+    existing = ResolutionPhoto.objects.first()
+    if existing is not None:
+        return existing
+    report = home_report(get, ProblemReport.Status.ASSIGNED)
+    problems.problem_report_resolve(
+        report=report, by=get("cast")["township_office"], note="已清运", uploads=[jpeg_bytes()]
+    )
+    return ResolutionPhoto.objects.get()
 
 
 def photo_rows(Row) -> list:
@@ -45,5 +58,26 @@ def photo_rows(Row) -> list:
             lambda get: f"/api/v1/photos/{home_photo(get).pk}/thumbnail/",
             allowed=SEES_THE_HOME_LOG,
             hidden=OTHER_OFFICES | {"supervisor"},
+        ),
+        Row(
+            "a photo at a readable size: whoever sees its log",
+            "patrol-photo-large",
+            lambda get: f"/api/v1/photos/{home_photo(get).pk}/large/",
+            allowed=SEES_THE_HOME_LOG,
+            hidden=OTHER_OFFICES | {"supervisor"},
+        ),
+        Row(
+            "the thumbnail of a photo of a problem's fix: whoever sees the report",
+            "patrol-resolution-thumbnail",
+            lambda get: f"/api/v1/resolution-photos/{home_resolution_photo(get).pk}/thumbnail/",
+            allowed=READERS,
+            hidden=OTHER_OFFICES | {"supervisor", "village_chief"},
+        ),
+        Row(
+            "a photo of a problem's fix at a readable size: whoever sees the report",
+            "patrol-resolution-large",
+            lambda get: f"/api/v1/resolution-photos/{home_resolution_photo(get).pk}/large/",
+            allowed=READERS,
+            hidden=OTHER_OFFICES | {"supervisor", "village_chief"},
         ),
     ]

@@ -286,7 +286,7 @@ def test_the_list_takes_the_same_queries_however_many_reports(
     client = api.as_user(cast["township_office"])
     # 1 the token with its user, 2 the user's other tokens (knox deletes expired ones), 3 the count, 4 the reports
     # with log, patroller, segment, water body, township and county, 5 the photos of their logs, 6 the photos of
-    # their fixes, 7 their events with who made them.
-    with django_assert_num_queries(7):
+    # their fixes chosen among log photos, 7 those uploaded with the fix, 8 their events with who made them.
+    with django_assert_num_queries(8):
         response = client.get(REPORTS)
     assert response.json()["count"] == count

@@ -243,6 +243,6 @@ def test_the_page_takes_the_same_queries_however_many_logs_photos_and_reports(
     # 6 the page of logs with patroller and segment, 7 their photos, 8 the flags of the period's logs, 9 the flags
     # of their photos, 10 the assignments on duty in the period with contract and patroller, 11 the days each
     # patroller logged, 12 the open reports with log, patroller and places, 13 their photos, 14 the photos of
-    # their fixes, 15 their events.
-    with django_assert_num_queries(15):
+    # their fixes chosen among log photos, 15 those uploaded with the fix, 16 their events.
+    with django_assert_num_queries(16):
         assert client.get(REVIEW).status_code == 200
