@@ -13,11 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from PIL import Image
 
 from patrol.models import PatrolLog, Photo
+from tests import screenshots
 from tests.conftest import PASSWORD
 from tests.patrol.conftest import EAST, LAT, WEST, local
 from tests.patrol.photo_images import make_exif
@@ -33,7 +33,6 @@ ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 740}
-SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 TIMEOUT_MS = 15_000
 
 if not Path(CHROMIUM).exists() and os.environ.get("REQUIRE_BROWSER") != "1":
@@ -85,9 +84,7 @@ def shot(page, name: str) -> None:
     """No horizontal scrolling at 360 px on every screen; a screenshot for the README when asked for."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{name}: the page is {width} px wide"
-    if os.environ.get("SCREENSHOTS") == "1":
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshots.save(page, name)
 
 
 def sign_in(page, username: str = "patroller") -> None:
