@@ -1,4 +1,5 @@
-"""Browser tests write README screenshots only when SCREENSHOTS=1 (tests/screenshots.py)."""
+"""Rules of the browser tests: README screenshots only when SCREENSHOTS=1 (tests/screenshots.py), and waits that
+work under the app's Content-Security-Policy."""
 
 from pathlib import Path
 
@@ -31,3 +32,11 @@ def test_the_browser_tests_write_screenshots_only_through_the_helper():
     tests = Path(__file__).resolve().parent
     for module in (tests / "overview" / "test_browser.py", tests / "mobile" / "test_browser.py"):
         assert ".screenshot(" not in module.read_text(encoding="utf-8"), module
+
+
+def test_the_browser_tests_do_not_wait_with_eval():
+    """`page.wait_for_function` has the page eval() its predicate (a string or a function's source alike), which the
+    CSP (script-src 'self', no 'unsafe-eval') refuses: waits go through locators/expect or an awaited promise."""
+    tests = Path(__file__).resolve().parent
+    for module in tests.glob("**/test_browser.py"):
+        assert "wait_for_function(" not in module.read_text(encoding="utf-8"), module

@@ -97,13 +97,22 @@ def sign_in(page, username: str = "patroller") -> None:
     page.wait_for_selector("#start:visible")
 
 
+def points_shown(page, n: int) -> None:
+    """Wait until the walk shows `n` GPS points. Waits go through Playwright's locators, never through
+    `wait_for_function`, whose predicate the page evaluates with eval(), which the app's CSP (script-src 'self')
+    refuses."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#points")).to_have_text(str(n), timeout=TIMEOUT_MS)
+
+
 def walk_the_segment(context, page, legs: int = 20) -> None:
     page.click("#start")
     page.wait_for_selector("#screen-patrol:not([hidden])")
     for i in range(legs + 1):
         lng = WEST + (EAST - WEST) * i / legs
         context.set_geolocation({"latitude": LAT, "longitude": lng, "accuracy": 8})
-        page.wait_for_function(f"document.getElementById('points').textContent === '{i + 1}'")
+        points_shown(page, i + 1)
 
 
 def answer_checks(page, problem: str | None = None) -> None:
@@ -142,8 +151,15 @@ def item_state(page, state: str) -> None:
 
 def controlled_by_the_service_worker(page) -> None:
     """The service worker installed (shell cached) and in charge of the page (it claims open pages)."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # A promise the page settles, awaited by Playwright (no eval in the page, so the CSP has nothing to refuse).
+    page.evaluate(
+        """timeout => navigator.serviceWorker.ready.then(() => new Promise((resolve, reject) => {
+            if (navigator.serviceWorker.controller) return resolve(true);
+            navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), {once: true});
+            setTimeout(() => reject(new Error("the service worker never took the page")), timeout);
+        }))""",
+        TIMEOUT_MS,
+    )
 
 
 def test_a_patrol_walked_checked_photographed_and_sent(phone, patroller, today):
@@ -222,7 +238,7 @@ def test_a_walk_and_the_answers_given_survive_a_reload(phone, patroller):
     walk_the_segment(context, page, legs=3)
     page.reload()  # a phone call, the browser closed by mistake: the walk goes on with its points
     page.wait_for_selector("#screen-patrol:not([hidden])")
-    page.wait_for_function("document.getElementById('points').textContent === '4'")
+    points_shown(page, 4)
     page.click("#end")
     page.wait_for_selector("#screen-form:not([hidden])")
     page.check("fieldset[data-code=signboard] input[value=damaged]", force=True)
