@@ -283,6 +283,78 @@ def test_a_revoked_token_asks_to_sign_in_again_and_then_sends(phone, patroller):
     assert PatrolLog.objects.count() == 1
 
 
+def sign_out(page) -> None:
+    page.goto("/m/#today")
+    page.click("#logout")  # the dialog about unsent logs is accepted
+    page.wait_for_selector("#screen-login:not([hidden])")
+
+
+def test_a_log_waiting_on_a_shared_phone_is_sent_only_under_the_patroller_who_wrote_it(
+    phone, patroller, other_patroller
+):
+    """Patroller A files a log offline and signs out; B signs in online: nothing is filed under B, A's log waits
+    with a notice naming A; A signs in again: the log is filed under A."""
+    context, page = phone
+    sign_in(page, "patroller")
+    context.set_offline(True)
+    walk_the_segment(context, page, legs=3)
+    end_and_fill(page)
+    page.click("#submit")
+    item_state(page, "pending")
+    sign_out(page)
+
+    context.set_offline(False)
+    sign_in(page, "patroller2")
+    # Whatever sends the outbox (the page, the service worker's Background Sync) sends nothing of A's now.
+    assert page.evaluate("RiverOutbox.flush({api: '/api/v1/'})") == {
+        "sent": 0,
+        "failed": 0,
+        "auth": False,
+        "retry": False,
+    }
+    page.goto("/m/#outbox")
+    notice = page.locator("#outbox-list .item.other-owner .notice")
+    notice.wait_for()
+    assert "patroller" in notice.text_content() and "登录后发送" in notice.text_content()
+    assert page.locator("#outbox-list .item.other-owner button").count() == 0  # B can neither retry nor delete it
+    assert page.text_content("#outbox-count") == ""
+    assert PatrolLog.objects.count() == 0
+
+    sign_out(page)
+    sign_in(page, "patroller")
+    page.goto("/m/#outbox")
+    item_state(page, "sent")
+    log = PatrolLog.objects.get()
+    assert log.patroller == patroller
+
+
+def test_a_walk_left_unfinished_is_not_handed_to_the_next_patroller(phone, patroller, other_patroller):
+    """A's token expires in the middle of filling a log; B signs in on the same phone: B starts from Today."""
+    from knox.models import AuthToken
+
+    context, page = phone
+    sign_in(page, "patroller")
+    walk_the_segment(context, page, legs=2)
+    page.click("#end")
+    page.wait_for_selector("#screen-form:not([hidden])")
+    page.check("fieldset[data-code=signboard] input[value=damaged]", force=True)
+    AuthToken.objects.all().delete()
+    page.evaluate("RiverOutbox.kv.del('checklist')")  # so that the form asks the server again after a reload
+    page.reload()
+    page.wait_for_selector("#login-expired:visible")
+
+    page.fill("input[name=username]", "patroller2")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#screen-today:not([hidden])")
+    page.wait_for_selector("#start:visible")
+    assert page.evaluate("RiverOutbox.kv.get('patrol')") is None
+    assert page.evaluate("RiverOutbox.kv.get('draft')") is None
+    page.click("#start")
+    page.wait_for_selector("#screen-patrol:not([hidden])")
+    assert page.text_content("#points") in ("0", "1")  # a new walk, not A's two legs
+
+
 def test_a_log_the_server_refuses_stays_with_its_message(phone, patroller, today, home_segment):
     """A phone that kept a log offline for five days: too late (API: 400), kept as 需处理 with the API's words."""
     _context, page = phone
@@ -309,7 +381,9 @@ def test_a_log_the_server_refuses_stays_with_its_message(phone, patroller, today
     }
     summary = {"date": day.isoformat(), "segment": home_segment.name, "start": "08:00", "end": "09:00"}
     page.evaluate(
-        "([log, summary]) => RiverOutbox.enqueue({uuid: log.client_uuid, body: log, summary}, [])", [body, summary]
+        "([log, summary]) => RiverOutbox.enqueue("
+        "{uuid: log.client_uuid, owner: {username: 'patroller', name: 'patroller'}, body: log, summary}, [])",
+        [body, summary],
     )
     page.goto("/m/#outbox")
     page.click("#send-now")
