@@ -213,10 +213,21 @@
         if (!T.draw($("today-map"), state.segment && state.segment.geometry, [])) text($("today-map"), t("map.none"));
         var day = (month.days || []).filter(function (d) { return d.date === today(); })[0];
         var logsToday = (month.logs || []).filter(function (l) { return l.date === today(); }).length;
-        var queued = more[2].some(function (item) { return item.mine && item.log.body.date === today() && item.state !== "sent"; });
+        var todays = more[2].filter(function (item) { return item.mine && item.log.body.date === today(); });
+        var refused = todays.filter(function (item) { return item.state === "failed"; })[0];
+        var queued = todays.some(function (item) { return item.state === "pending" || item.state === "sending"; });
         var status = $("today-status");
-        status.className = "status " + (day && day.status === "patrolled" ? "good" : queued ? "wait" : "bad");
-        text(status, day && day.status === "patrolled" ? t("today.done", { n: logsToday }) : queued ? t("today.queued") : t("today.not_done"));
+        if (day && day.status === "patrolled") {
+          status.className = "status good";
+          text(status, t("today.done", { n: logsToday }));
+        } else if (refused) {
+          // The server said no: that is not "waiting", and the patroller needs its words to act on it.
+          status.className = "status bad";
+          text(status, t("today.refused", { message: refused.message }));
+        } else {
+          status.className = "status " + (queued ? "wait" : "bad");
+          text(status, queued ? t("today.queued") : t("today.not_done"));
+        }
       });
     });
   }
@@ -633,18 +644,29 @@
         }
         if (item.message) li.appendChild(make("p", "message", item.message));
         if (item.state === "failed") {
-          var retry = make("button", "secondary small", t("outbox.retry"));
-          retry.type = "button";
-          retry.addEventListener("click", function () { O.retry(item.log.uuid).then(flushNow); });
+          // A refusal for good (a validation error, a conflict) would only be refused again: no retry then.
+          if (item.permanent) li.appendChild(make("p", "hint", t("outbox.permanent")));
+          else {
+            var retry = make("button", "secondary small retry", t("outbox.retry"));
+            retry.type = "button";
+            retry.addEventListener("click", function () { O.retry(item.log.uuid).then(flushNow); });
+            li.appendChild(retry);
+          }
           var drop = make("button", "link small", t("outbox.delete"));
           drop.type = "button";
           drop.addEventListener("click", function () {
             if (window.confirm(t("outbox.confirm_delete"))) O.discard(item.log.uuid).then(renderOutbox);
           });
-          li.appendChild(retry);
           li.appendChild(drop);
         } else if (item.state !== "sent" && !navigator.onLine) {
           li.appendChild(make("p", "hint", t("outbox.offline")));
+        } else if (item.state === "pending" && item.lastStatus) {
+          // The server failed (5xx) or asked to wait (429): tried again by itself, or now on request.
+          li.appendChild(make("p", "hint", t("outbox.http", { status: item.lastStatus })));
+          var again = make("button", "secondary small retry", t("outbox.retry"));
+          again.type = "button";
+          again.addEventListener("click", flushNow);
+          li.appendChild(again);
         }
         list.appendChild(li);
       });

@@ -6,15 +6,16 @@
              of the last one signed in on this phone), duty, segment, checklist, month, patrol (the walk in progress),
              draft, authNeeded, language
    - points: GPS points of the walk in progress (appended one by one, so a reload loses nothing)
-   - logs:   outbox logs   {uuid, owner: {username, name}, createdAt, state, message, serverId, body,
-             summary, photos: [photo uuids]}
-   - photos: outbox photos {uuid, logUuid, blob, check, evidence, state, message, serverId}
+   - logs:   outbox logs   {uuid, owner: {username, name}, createdAt, state, message, permanent, lastStatus,
+             serverId, body, summary, photos: [photo uuids]}
+   - photos: outbox photos {uuid, logUuid, blob, check, evidence, state, message, permanent, lastStatus, serverId}
    States: "pending" (待发送), "sending" (发送中), "sent" (已发送), "failed" (需处理, with the server's message).
 
    Every log belongs to the patroller who wrote it (`owner`) and is only ever sent with that patroller's token: when
    several people share a phone, someone else's logs stay waiting until their owner signs in again.
    Sending never duplicates: the API answers a replay of the same client_uuid with 200 and the stored record.
-   A refusal (400/403/404/409/413) is kept with the API's message and never dropped; 401 keeps everything waiting
+   A refusal (400/403/404/409/413) is kept with the API's message and never dropped; 400/409/413 are `permanent`
+   (the same request always gets the same answer: no retry offered), 403/404 not (the office may set them right); 401 keeps everything waiting
    until the patroller signs in again; no network or a server error leaves items waiting for the next try. */
 (function (root) {
   "use strict";
@@ -162,6 +163,7 @@
         var photos = byLog[log.uuid] || [];
         return {
           log: log, photos: photos, state: overall(log, photos), message: messageOf(log, photos),
+          permanent: permanentOf(log, photos), lastStatus: lastStatusOf(log, photos),
           mine: !!username && ownerOf(log) === username
         };
       }).sort(function (a, b) { return a.log.createdAt < b.log.createdAt ? 1 : -1; });
@@ -182,6 +184,20 @@
     if (log.state === "failed") return log.message;
     var failed = photos.filter(function (p) { return p.state === "failed"; });
     return failed.length ? failed[0].message : log.message || "";
+  }
+
+  /* Refused for good: every refusal of the item is one a retry cannot change. */
+  function permanentOf(log, photos) {
+    if (log.state === "failed") return !!log.permanent;
+    var failed = photos.filter(function (p) { return p.state === "failed"; });
+    return failed.length > 0 && failed.every(function (p) { return !!p.permanent; });
+  }
+
+  /* The HTTP status of the last failed attempt of a waiting item (429, 5xx; 0 without network), or null. */
+  function lastStatusOf(log, photos) {
+    if (log.state !== "sent") return log.lastStatus === undefined ? null : log.lastStatus;
+    var waiting = photos.filter(function (p) { return p.state === "pending" && p.lastStatus !== undefined && p.lastStatus !== null; });
+    return waiting.length ? waiting[0].lastStatus : null;
   }
 
   /* The logs of `username` not sent yet. */
@@ -232,6 +248,11 @@
     if (status === 401) return "auth";
     if (status === 400 || status === 403 || status === 404 || status === 409 || status === 413) return "failed";
     return "retry";  // 0 (no network), 429, 5xx, anything unexpected
+  }
+
+  /* A refusal the same request will always get (validation, other content under the same uuid, too large). */
+  function permanent(status) {
+    return status === 400 || status === 409 || status === 413;
   }
 
   function headers(token, language, json) {
@@ -285,9 +306,10 @@
             if (what === "sent") { photo.state = "sent"; photo.serverId = answer.body && answer.body.id; photo.message = ""; photo.blob = null; }
             else if (what === "failed") {
               photo.state = "failed"; photo.message = errorText(answer.body, answer.status);
-              result.failed++;
+              photo.permanent = permanent(answer.status); result.failed++;
             }
             else { photo.state = "pending"; }
+            photo.lastStatus = what === "retry" ? answer.status : null;
             if (what === "auth") result.auth = true;
             if (what === "retry") result.retry = true;
             return save("photos", photo).then(function () { return what === "sent" || what === "failed"; });
@@ -309,9 +331,10 @@
               if (what === "sent") { log.state = "sent"; log.serverId = answer.body && answer.body.id; log.message = ""; result.sent++; }
               else if (what === "failed") {
                 log.state = "failed"; log.message = errorText(answer.body, answer.status);
-                result.failed++;
+                log.permanent = permanent(answer.status); result.failed++;
               }
               else { log.state = "pending"; }
+              log.lastStatus = what === "retry" ? answer.status : null;
               if (what === "auth") result.auth = true;
               if (what === "retry") result.retry = true;
               return save("logs", log).then(function () { return what === "sent" || what === "failed"; });
@@ -367,9 +390,9 @@
       var log = got[0];
       if (!log) return;
       return run(["logs", "photos"], "readwrite", function (tx) {
-        if (log.state === "failed") { log.state = "pending"; log.message = ""; tx.objectStore("logs").put(log); }
+        if (log.state === "failed") { log.state = "pending"; log.message = ""; log.permanent = false; tx.objectStore("logs").put(log); }
         got[1].forEach(function (p) {
-          if (p.state === "failed") { p.state = "pending"; p.message = ""; tx.objectStore("photos").put(p); }
+          if (p.state === "failed") { p.state = "pending"; p.message = ""; p.permanent = false; tx.objectStore("photos").put(p); }
         });
       });
     });
