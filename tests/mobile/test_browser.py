@@ -445,6 +445,72 @@ def test_a_server_error_keeps_the_log_waiting_with_a_retry(phone, patroller, tod
     assert PatrolLog.objects.count() == 1
 
 
+MEASURE = """() => {
+    // Every visible element with text of its own: its computed font size. Every visible control: its box.
+    const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+    const name = (el) => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 20)}"`;
+    const small = [];
+    for (const el of document.querySelectorAll("body *")) {
+        if (!visible(el)) continue;
+        const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3 && n.textContent.trim()).length;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (own && size < 18) small.push(`${name(el)} ${size}px`);
+    }
+    const tiny = [];
+    for (const el of document.querySelectorAll("button, a[href], .button, .choice span, .toggle span")) {
+        if (!visible(el)) continue;
+        const box = el.getBoundingClientRect();
+        if (box.height < 48 || box.width < 48) tiny.push(`${name(el)} ${box.width}x${box.height}`);
+    }
+    return {small, tiny, root: parseFloat(getComputedStyle(document.documentElement).fontSize)};
+}"""
+
+
+def sizes_are_readable(page, screen: str) -> None:
+    found = page.evaluate(MEASURE)
+    assert found["small"] == [], f"{screen}: text under 18 px"
+    assert found["tiny"] == [], f"{screen}: tap targets under 48 px"
+    assert found["root"] >= 18, f"{screen}: the rem unit is {found['root']} px"
+
+
+def test_text_is_at_least_18px_and_tap_targets_48px_on_every_screen(browser, live_server, media_root, patroller):
+    """At 390×844 (a common phone): every visible text ≥ 18 px, every button or link ≥ 48 × 48 px."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        geolocation={"latitude": LAT, "longitude": WEST, "accuracy": 8},
+        permissions=["geolocation"],
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    try:
+        page.goto("/m/")
+        page.wait_for_selector("#screen-login:not([hidden])")
+        sizes_are_readable(page, "login")
+        sign_in(page)
+        page.wait_for_selector("#today-status.bad")
+        sizes_are_readable(page, "today")
+        walk_the_segment(context, page, legs=2)
+        sizes_are_readable(page, "patrol")
+        end_and_fill(page, problem="dumping")
+        page.check("#actions input[value=stopped]", force=True)
+        sizes_are_readable(page, "form")
+        page.click("#submit")
+        page.wait_for_selector("#screen-outbox:not([hidden])")
+        item_state(page, "sent")
+        sizes_are_readable(page, "outbox")
+        page.click("#tabs a[data-screen=month]")
+        page.wait_for_selector("#calendar .day.patrolled")
+        sizes_are_readable(page, "month")
+    finally:
+        context.close()
+
+
 def test_a_patroller_without_a_contract_is_told_whom_to_call(phone, patroller, today):
     from staffing.models import Contract
 
