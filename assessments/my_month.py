@@ -53,9 +53,9 @@ class Period:
 
 
 def _office(township: Township | None) -> dict[str, Any]:
-    """The township river office to call: its name and the office staff's display names (one query)."""
+    """The township river office to call: its name, its phone and the office staff's display names (one query)."""
     if township is None:
-        return {"name": str(_("乡级河长办")), "contacts": []}
+        return {"name": str(_("乡级河长办")), "contacts": [], "phone": ""}
     contacts = list(
         User.objects.filter(role=Role.TOWNSHIP_OFFICE, township=township, is_active=True)
         .order_by("id")
@@ -64,6 +64,7 @@ def _office(township: Township | None) -> dict[str, Any]:
     return {
         "name": _("%(county)s%(township)s河长办") % {"county": township.county.name, "township": township.name},
         "contacts": [display or username for display, username in contacts],
+        "phone": township.office_phone,
     }
 
 

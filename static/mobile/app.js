@@ -48,8 +48,17 @@
   // --- screens ---------------------------------------------------------------------------------------------------
 
   var SCREENS = ["loading", "login", "today", "patrol", "form", "outbox", "month"];
+  var current = "loading";
+
+  /* Switching the language reloads the page from the server: not while offline (the switch would fail) and not
+     during a walk or while its log is being filled in. */
+  function languageSwitch() {
+    show($("language-form"), navigator.onLine && current !== "patrol" && current !== "form");
+  }
   function screen(name) {
+    current = name;
     SCREENS.forEach(function (s) { show($("screen-" + s), s === name); });
+    languageSwitch();
     show($("tabs"), ["today", "outbox", "month"].indexOf(name) !== -1);
     Array.prototype.forEach.call(document.querySelectorAll("#tabs a"), function (a) {
       a.classList.toggle("active", a.dataset.screen === name);
@@ -203,6 +212,13 @@
       if (duty.status !== "on_duty") {
         text($("duty-message"), duty.message);
         text($("duty-contacts"), duty.office.contacts.length ? t("today.contacts", { names: duty.office.contacts.join(t("list.sep")) }) : "");
+        // One tap calls the office (older cached answers have no phone).
+        var call = $("duty-call");
+        show(call, !!duty.office.phone);
+        if (duty.office.phone) {
+          call.href = "tel:" + duty.office.phone.replace(/[^0-9+]/g, "");
+          text(call, t("today.call", { office: duty.office.name, phone: duty.office.phone }));
+        }
         return;
       }
       text($("segment-name"), duty.segment.water_body + " · " + duty.segment.name);
@@ -745,6 +761,7 @@
     var net = $("net");
     net.className = "net " + (navigator.onLine ? "online" : "offline");
     text(net, navigator.onLine ? t("net.online") : t("net.offline"));
+    languageSwitch();
   }
 
   function started() {

@@ -511,9 +511,11 @@ def test_text_is_at_least_18px_and_tap_targets_48px_on_every_screen(browser, liv
         context.close()
 
 
-def test_a_patroller_without_a_contract_is_told_whom_to_call(phone, patroller, today):
+def test_a_patroller_without_a_contract_is_told_whom_to_call(phone, patroller, today, places):
+    from rivers.models import Township
     from staffing.models import Contract
 
+    Township.objects.filter(pk=places["township"].pk).update(office_phone="0371-6555 1234")
     Contract.objects.filter(patroller=patroller).update(
         status=Contract.Status.TERMINATED, terminated_on=today - timedelta(days=1)
     )
@@ -526,7 +528,32 @@ def test_a_patroller_without_a_contract_is_told_whom_to_call(phone, patroller, t
 
     assert "金水区丰庆路街道河长办" in page.text_content("#duty-message")
     assert not page.is_visible("#start")
+    call = page.locator("a#duty-call")
+    assert call.is_visible() and call.get_attribute("href") == "tel:037165551234"
+    assert "0371-6555 1234" in call.text_content()
     shot(page, "8-no-duty")
+
+
+def test_the_language_switch_is_hidden_offline_and_during_a_walk(phone, patroller):
+    """Switching the language reloads the page from the server: it would fail offline and interrupt a walk."""
+    context, page = phone
+    sign_in(page)
+    switch = page.locator("#language-form button[name=language]")
+    assert switch.is_visible()
+
+    context.set_offline(True)
+    switch.wait_for(state="hidden")
+    context.set_offline(False)
+    switch.wait_for(state="visible")
+
+    walk_the_segment(context, page, legs=1)
+    assert not switch.is_visible()
+    page.click("#end")
+    page.wait_for_selector("#screen-form:not([hidden])")
+    assert not switch.is_visible()
+    page.click("#discard-form")
+    page.wait_for_selector("#screen-today:not([hidden])")
+    switch.wait_for(state="visible")
 
 
 def test_the_ordinary_login_page_sends_a_patroller_to_the_app_signed_in(phone, patroller):
