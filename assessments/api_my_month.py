@@ -32,6 +32,7 @@ class MonthQuery(serializers.Serializer):
 class _Office(serializers.Serializer):
     name = serializers.CharField()
     contacts = serializers.ListField(child=serializers.CharField())
+    phone = serializers.CharField(allow_blank=True, help_text=gettext_lazy("乡级河长办电话，没有登记时为空"))
 
 
 class _Segment(serializers.Serializer):

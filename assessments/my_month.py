@@ -23,6 +23,7 @@ from assessments.models import Assessment, DismissalFlag
 from patrol import rules as patrol_rules
 from patrol.models import PatrolLog, Photo, ProblemReport
 from rivers.models import Township
+from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
 from staffing.models import Patroller
 
@@ -52,9 +53,9 @@ class Period:
 
 
 def _office(township: Township | None) -> dict[str, Any]:
-    """The township river office to call: its name and the office staff's display names (one query)."""
+    """The township river office to call: its name, its phone and the office staff's display names (one query)."""
     if township is None:
-        return {"name": str(_("乡级河长办")), "contacts": []}
+        return {"name": str(_("乡级河长办")), "contacts": [], "phone": ""}
     contacts = list(
         User.objects.filter(role=Role.TOWNSHIP_OFFICE, township=township, is_active=True)
         .order_by("id")
@@ -63,6 +64,7 @@ def _office(township: Township | None) -> dict[str, Any]:
     return {
         "name": _("%(county)s%(township)s河长办") % {"county": township.county.name, "township": township.name},
         "contacts": [display or username for display, username in contacts],
+        "phone": township.office_phone,
     }
 
 
@@ -93,13 +95,15 @@ def _duty(*, patroller: Patroller | None, today: date, office: dict[str, Any]) -
 
 
 def _contract_days(*, patroller: Patroller, period: Period) -> set[date]:
-    """The days of the period under a contract in force (one query)."""
+    """The days of the period under a contract in force (one query): a contract ended early on day D
+    (`terminated_on`) is in force up to D − 1 (`staffing.rules.last_day_in_force`), so D is not counted."""
     days: set[date] = set()
     contracts = patroller.contracts.filter(start__lte=period.last, end__gte=period.start).values_list(
         "start", "end", "terminated_on"
     )
     for start, end, terminated_on in contracts:
-        day, last = max(start, period.start), min(terminated_on or end, period.last)
+        in_force_until = min(end, staffing_rules.last_day_in_force(end=end, terminated_on=terminated_on))
+        day, last = max(start, period.start), min(in_force_until, period.last)
         while day <= last:
             days.add(day)
             day += timedelta(days=1)

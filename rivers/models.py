@@ -38,6 +38,13 @@ class Township(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县(市、区)"))
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
+    office_phone = models.CharField(
+        _("河长办电话"),
+        max_length=32,
+        blank=True,
+        default="",
+        help_text=_("巡察员遇到问题时拨打的乡级河长办电话，显示在巡查应用中。"),
+    )
 
     class Meta:
         verbose_name = _("乡镇(街道)")

@@ -48,8 +48,17 @@
   // --- screens ---------------------------------------------------------------------------------------------------
 
   var SCREENS = ["loading", "login", "today", "patrol", "form", "outbox", "month"];
+  var current = "loading";
+
+  /* Switching the language reloads the page from the server: not while offline (the switch would fail) and not
+     during a walk or while its log is being filled in. */
+  function languageSwitch() {
+    show($("language-form"), navigator.onLine && current !== "patrol" && current !== "form");
+  }
   function screen(name) {
+    current = name;
     SCREENS.forEach(function (s) { show($("screen-" + s), s === name); });
+    languageSwitch();
     show($("tabs"), ["today", "outbox", "month"].indexOf(name) !== -1);
     Array.prototype.forEach.call(document.querySelectorAll("#tabs a"), function (a) {
       a.classList.toggle("active", a.dataset.screen === name);
@@ -120,9 +129,25 @@
         });
       }
       state.me = answer.data;
-      return Promise.all([O.kv.set("token", token), O.kv.set("me", answer.data), O.kv.del("authNeeded")]);
+      return O.kv.get("lastUser").then(function (last) {
+        return last && last !== answer.data.username ? forgetLastUser() : null;
+      }).then(function () { return O.setSession(token, answer.data); });
     });
   }
+
+  /* Someone else signs in on this phone: the walk, the answers and the copies kept for offline were the previous
+     patroller's and go; their outbox stays, to be sent when they sign in again (never with this token). */
+  function forgetLastUser() {
+    stopWatching();
+    state.photos.forEach(function (ph) { if (ph.url) URL.revokeObjectURL(ph.url); });
+    state.patrol = null; state.points = []; state.answers = {}; state.actions = []; state.photos = [];
+    state.month = null; state.duty = null; state.segment = null; state.checklist = null;
+    $("notes").value = "";
+    return Promise.all(["patrol", "draft", "month", "segment", "checklist"].map(function (key) { return O.kv.del(key); })
+      .concat([O.clear("points")]));
+  }
+
+  function username() { return state.me ? state.me.username : null; }
 
   function sessionToken() {
     return fetch(body.dataset.tokenUrl, {
@@ -160,12 +185,13 @@
   });
 
   $("logout").addEventListener("click", function () {
-    O.unsentCount().then(function (n) {
+    O.unsentCount(username()).then(function (n) {
       if (n && !window.confirm(t("logout.confirm", { n: n }))) return;
       var revoke = state.token ? api("auth/logout/", { method: "POST", noAuthRedirect: true }).catch(function () {}) : Promise.resolve();
       return revoke.then(function () {
-        state.token = null;
-        return Promise.all([O.kv.del("token"), O.kv.del("me"), O.kv.del("month"), O.kv.del("segment")]);
+        state.token = null; state.me = null;
+        text($("who"), "");
+        return Promise.all([O.setSession(null), O.kv.del("month"), O.kv.del("segment")]);
       }).then(function () { screen("login"); });
     });
   });
@@ -186,20 +212,38 @@
       if (duty.status !== "on_duty") {
         text($("duty-message"), duty.message);
         text($("duty-contacts"), duty.office.contacts.length ? t("today.contacts", { names: duty.office.contacts.join(t("list.sep")) }) : "");
+        // One tap calls the office (older cached answers have no phone).
+        var call = $("duty-call");
+        show(call, !!duty.office.phone);
+        if (duty.office.phone) {
+          call.href = "tel:" + duty.office.phone.replace(/[^0-9+]/g, "");
+          text(call, t("today.call", { office: duty.office.name, phone: duty.office.phone }));
+        }
         return;
       }
       text($("segment-name"), duty.segment.water_body + " · " + duty.segment.name);
       return Promise.all([
-        cached("segment", "segments/" + duty.segment.id + "/"), loadChecklist(), O.list()
+        cached("segment", "segments/" + duty.segment.id + "/"), loadChecklist(), O.list(username())
       ]).then(function (more) {
         state.segment = more[0].data;
         if (!T.draw($("today-map"), state.segment && state.segment.geometry, [])) text($("today-map"), t("map.none"));
         var day = (month.days || []).filter(function (d) { return d.date === today(); })[0];
         var logsToday = (month.logs || []).filter(function (l) { return l.date === today(); }).length;
-        var queued = more[2].some(function (item) { return item.log.body.date === today() && item.state !== "sent"; });
+        var todays = more[2].filter(function (item) { return item.mine && item.log.body.date === today(); });
+        var refused = todays.filter(function (item) { return item.state === "failed"; })[0];
+        var queued = todays.some(function (item) { return item.state === "pending" || item.state === "sending"; });
         var status = $("today-status");
-        status.className = "status " + (day && day.status === "patrolled" ? "good" : queued ? "wait" : "bad");
-        text(status, day && day.status === "patrolled" ? t("today.done", { n: logsToday }) : queued ? t("today.queued") : t("today.not_done"));
+        if (day && day.status === "patrolled") {
+          status.className = "status good";
+          text(status, t("today.done", { n: logsToday }));
+        } else if (refused) {
+          // The server said no: that is not "waiting", and the patroller needs its words to act on it.
+          status.className = "status bad";
+          text(status, t("today.refused", { message: refused.message }));
+        } else {
+          status.className = "status " + (queued ? "wait" : "bad");
+          text(status, queued ? t("today.queued") : t("today.not_done"));
+        }
       });
     });
   }
@@ -230,7 +274,7 @@
 
   $("start").addEventListener("click", function () {
     if (state.patrol) return showPatrol();
-    state.patrol = { uuid: O.uuid4(), startedAt: Date.now(), endedAt: null, segment: state.duty.segment, hidden: [], hiddenSince: null };
+    state.patrol = { uuid: O.uuid4(), owner: username(), startedAt: Date.now(), endedAt: null, segment: state.duty.segment, hidden: [], hiddenSince: null };
     state.points = [];
     O.clear("points").then(function () { return O.kv.set("patrol", state.patrol); }).then(showPatrol);
   });
@@ -543,7 +587,8 @@
       return { uuid: ph.uuid, blob: ph.blob, name: ph.name, check: ph.check, evidence: ph.evidence };
     });
     $("submit").disabled = true;
-    O.enqueue({ uuid: p.uuid, body: log, summary: { date: log.date, segment: p.segment.name, start: clock(started), end: clock(ended) } }, photos)
+    var owner = { username: state.me.username, name: state.me.display_name || state.me.username };
+    O.enqueue({ uuid: p.uuid, owner: owner, body: log, summary: { date: log.date, segment: p.segment.name, start: clock(started), end: clock(ended) } }, photos)
       .then(function () { return Promise.all([O.kv.del("patrol"), O.kv.del("draft"), O.clear("points")]); })
       .then(function () {
         state.photos.forEach(function (ph) { if (ph.url) URL.revokeObjectURL(ph.url); });
@@ -585,8 +630,10 @@
   }
 
   function renderOutbox() {
-    return O.list().then(function (items) {
-      var unsent = items.filter(function (i) { return i.state !== "sent"; }).length;
+    return O.list(username()).then(function (items) {
+      // On a shared phone, someone else's logs are listed only while they wait (never sent with this token).
+      items = items.filter(function (i) { return i.mine || i.state !== "sent"; });
+      var unsent = items.filter(function (i) { return i.mine && i.state !== "sent"; }).length;
       text($("outbox-count"), unsent ? String(unsent) : "");
       var list = $("outbox-list");
       list.textContent = "";
@@ -603,20 +650,39 @@
           var sent = item.photos.filter(function (p) { return p.state === "sent"; }).length;
           li.appendChild(make("p", "", t("outbox.photos", { sent: sent, total: item.photos.length })));
         }
+        if (!item.mine) {
+          // Someone else's log: sent (or retried, or deleted) only by them, once they sign in again.
+          var owner = item.log.owner;
+          li.classList.add("other-owner");
+          li.appendChild(make("p", "notice", owner ? t("outbox.waiting_owner", { name: owner.name || owner.username }) : t("outbox.waiting_unknown")));
+          list.appendChild(li);
+          return;
+        }
         if (item.message) li.appendChild(make("p", "message", item.message));
         if (item.state === "failed") {
-          var retry = make("button", "secondary small", t("outbox.retry"));
-          retry.type = "button";
-          retry.addEventListener("click", function () { O.retry(item.log.uuid).then(flushNow); });
+          // A refusal for good (a validation error, a conflict) would only be refused again: no retry then.
+          if (item.permanent) li.appendChild(make("p", "hint", t("outbox.permanent")));
+          else {
+            var retry = make("button", "secondary small retry", t("outbox.retry"));
+            retry.type = "button";
+            retry.addEventListener("click", function () { O.retry(item.log.uuid).then(flushNow); });
+            li.appendChild(retry);
+          }
           var drop = make("button", "link small", t("outbox.delete"));
           drop.type = "button";
           drop.addEventListener("click", function () {
             if (window.confirm(t("outbox.confirm_delete"))) O.discard(item.log.uuid).then(renderOutbox);
           });
-          li.appendChild(retry);
           li.appendChild(drop);
         } else if (item.state !== "sent" && !navigator.onLine) {
           li.appendChild(make("p", "hint", t("outbox.offline")));
+        } else if (item.state === "pending" && item.lastStatus) {
+          // The server failed (5xx) or asked to wait (429): tried again by itself, or now on request.
+          li.appendChild(make("p", "hint", t("outbox.http", { status: item.lastStatus })));
+          var again = make("button", "secondary small retry", t("outbox.retry"));
+          again.type = "button";
+          again.addEventListener("click", flushNow);
+          li.appendChild(again);
         }
         list.appendChild(li);
       });
@@ -695,6 +761,7 @@
     var net = $("net");
     net.className = "net " + (navigator.onLine ? "online" : "offline");
     text(net, navigator.onLine ? t("net.online") : t("net.offline"));
+    languageSwitch();
   }
 
   function started() {
@@ -705,6 +772,8 @@
     }).then(function (got) {
       state.patrol = got[0] || null;
       state.points = got[1] || [];
+      // A walk is its walker's: never shown to (or sent by) whoever signs in next.
+      if (state.patrol && state.patrol.owner !== username()) return forgetLastUser().then(route);
       if (state.patrol && state.patrol.hiddenSince && !state.patrol.endedAt) pageVisible();
       return route();
     }).then(renderOutbox);
@@ -732,9 +801,10 @@
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
 
   O.kv.set("language", LANGUAGE).then(O.recover).then(function () {
-    return Promise.all([O.kv.get("token"), O.kv.get("authNeeded")]);
+    return Promise.all([O.session(), O.kv.get("authNeeded")]);
   }).then(function (got) {
-    state.token = got[0] || null;
+    state.token = got[0].token;
+    state.me = got[0].me;
     if (state.token && got[1]) { signInAgain(); return; }
     if (state.token) return started().then(flushNow);
     // Signed in on the ordinary login page? Turn that session into this phone's token.

@@ -2,14 +2,20 @@
    Loaded by the page and by the service worker (Background Sync), so it touches no DOM and holds no words.
 
    Stores (database "river-m"):
-   - kv:     token, me, duty, segment, checklist, month, patrol (the walk in progress), authNeeded, language
+   - kv:     token and me (the signed-in patroller, written and read together: `session`), lastUser (the username
+             of the last one signed in on this phone), duty, segment, checklist, month, patrol (the walk in progress),
+             draft, authNeeded, language
    - points: GPS points of the walk in progress (appended one by one, so a reload loses nothing)
-   - logs:   outbox logs   {uuid, createdAt, state, message, serverId, body, summary, photos: [photo uuids]}
-   - photos: outbox photos {uuid, logUuid, blob, check, evidence, state, message, serverId}
+   - logs:   outbox logs   {uuid, owner: {username, name}, createdAt, state, message, permanent, lastStatus,
+             serverId, body, summary, photos: [photo uuids]}
+   - photos: outbox photos {uuid, logUuid, blob, check, evidence, state, message, permanent, lastStatus, serverId}
    States: "pending" (待发送), "sending" (发送中), "sent" (已发送), "failed" (需处理, with the server's message).
 
+   Every log belongs to the patroller who wrote it (`owner`) and is only ever sent with that patroller's token: when
+   several people share a phone, someone else's logs stay waiting until their owner signs in again.
    Sending never duplicates: the API answers a replay of the same client_uuid with 200 and the stored record.
-   A refusal (400/403/404/409/413) is kept with the API's message and never dropped; 401 keeps everything waiting
+   A refusal (400/403/404/409/413) is kept with the API's message and never dropped; 400/409/413 are `permanent`
+   (the same request always gets the same answer: no retry offered), 403/404 not (the office may set them right); 401 keeps everything waiting
    until the patroller signs in again; no network or a server error leaves items waiting for the next try. */
 (function (root) {
   "use strict";
@@ -93,8 +99,36 @@
     del: function (key) { return remove("kv", key); }
   };
 
-  /* Put a log and its photos into the outbox in one transaction: all of it or nothing. */
+  /* The signed-in patroller's token and profile, read in one transaction so that they always belong together. */
+  function session() {
+    return open().then(function (db) {
+      var store = db.transaction("kv").objectStore("kv");
+      return Promise.all([done(store.get("token")), done(store.get("me"))]);
+    }).then(function (got) { return { token: got[0] || null, me: got[1] || null }; });
+  }
+
+  /* Sign in (`token` and `me` written together, the last user remembered) or out (`token` null). */
+  function setSession(token, me) {
+    return run(["kv"], "readwrite", function (tx) {
+      var store = tx.objectStore("kv");
+      if (token) {
+        store.put(token, "token");
+        store.put(me, "me");
+        store.put(me.username, "lastUser");
+        store.delete("authNeeded");
+      } else {
+        store.delete("token");
+        store.delete("me");
+      }
+    });
+  }
+
+  function ownerOf(log) { return log.owner && log.owner.username ? log.owner.username : null; }
+
+  /* Put a log and its photos into the outbox in one transaction: all of it or nothing. `log.owner` ({username,
+     name}) is the patroller who wrote it: the only one whose token may send it. */
   function enqueue(log, photos) {
+    if (!ownerOf(log)) return Promise.reject(new Error("a log without its owner"));
     var now = new Date().toISOString();
     log.createdAt = log.createdAt || now;
     log.state = "pending";
@@ -119,14 +153,19 @@
     });
   }
 
-  /* Every log with its photos, newest first, and the state the patroller sees for it. */
-  function list() {
+  /* Every log with its photos, newest first, the state the patroller sees for it and whether it is `mine` (written
+     by `username`, the patroller signed in now). */
+  function list(username) {
     return Promise.all([getAll("logs"), getAll("photos")]).then(function (all) {
       var byLog = {};
       all[1].forEach(function (photo) { (byLog[photo.logUuid] = byLog[photo.logUuid] || []).push(photo); });
       return all[0].map(function (log) {
         var photos = byLog[log.uuid] || [];
-        return { log: log, photos: photos, state: overall(log, photos), message: messageOf(log, photos) };
+        return {
+          log: log, photos: photos, state: overall(log, photos), message: messageOf(log, photos),
+          permanent: permanentOf(log, photos), lastStatus: lastStatusOf(log, photos),
+          mine: !!username && ownerOf(log) === username
+        };
       }).sort(function (a, b) { return a.log.createdAt < b.log.createdAt ? 1 : -1; });
     });
   }
@@ -147,9 +186,24 @@
     return failed.length ? failed[0].message : log.message || "";
   }
 
-  function unsentCount() {
-    return list().then(function (items) {
-      return items.filter(function (item) { return item.state !== "sent"; }).length;
+  /* Refused for good: every refusal of the item is one a retry cannot change. */
+  function permanentOf(log, photos) {
+    if (log.state === "failed") return !!log.permanent;
+    var failed = photos.filter(function (p) { return p.state === "failed"; });
+    return failed.length > 0 && failed.every(function (p) { return !!p.permanent; });
+  }
+
+  /* The HTTP status of the last failed attempt of a waiting item (429, 5xx; 0 without network), or null. */
+  function lastStatusOf(log, photos) {
+    if (log.state !== "sent") return log.lastStatus === undefined ? null : log.lastStatus;
+    var waiting = photos.filter(function (p) { return p.state === "pending" && p.lastStatus !== undefined && p.lastStatus !== null; });
+    return waiting.length ? waiting[0].lastStatus : null;
+  }
+
+  /* The logs of `username` not sent yet. */
+  function unsentCount(username) {
+    return list(username).then(function (items) {
+      return items.filter(function (item) { return item.mine && item.state !== "sent"; }).length;
     });
   }
 
@@ -196,6 +250,11 @@
     return "retry";  // 0 (no network), 429, 5xx, anything unexpected
   }
 
+  /* A refusal the same request will always get (validation, other content under the same uuid, too large). */
+  function permanent(status) {
+    return status === 400 || status === 409 || status === 413;
+  }
+
   function headers(token, language, json) {
     var h = { "Authorization": "Token " + token, "Accept": "application/json" };
     if (language) h["Accept-Language"] = language;
@@ -203,21 +262,26 @@
     return h;
   }
 
-  /* Send everything waiting. Resolves {sent, failed, auth, retry}; `onChange` is called after each change. */
+  /* Send everything the signed-in patroller wrote that is waiting, with their token; other people's logs stay.
+     Resolves {sent, failed, auth, retry}; `onChange` is called after each change. */
   function flush(options) {
     options = options || {};
     var api = options.api || "/api/v1/";
     var onChange = options.onChange || function () {};
     return withLock(function () {
-      return Promise.all([kv.get("token"), kv.get("language"), getAll("logs"), getAll("photos")]).then(function (got) {
-        var token = got[0], language = options.language || got[1] || "";
-        var logs = got[2].sort(function (a, b) { return a.createdAt < b.createdAt ? -1 : 1; });
-        var photos = got[3];
+      return Promise.all([session(), kv.get("language"), getAll("logs"), getAll("photos")]).then(function (got) {
+        var token = got[0].token, me = got[0].me, language = options.language || got[1] || "";
+        var username = me && me.username;
+        var logs = got[2].filter(function (log) { return !!username && ownerOf(log) === username; })
+          .sort(function (a, b) { return a.createdAt < b.createdAt ? -1 : 1; });
+        var ids = {};
+        logs.forEach(function (log) { ids[log.uuid] = true; });
+        var photos = got[3].filter(function (p) { return ids[p.logUuid]; });
         var result = { sent: 0, failed: 0, auth: false, retry: false };
         var waiting = logs.some(function (log) { return log.state !== "sent" && log.state !== "failed"; }) ||
           photos.some(function (p) { return p.state === "pending" || p.state === "sending"; });
         if (!waiting) return result;
-        if (!token) { result.auth = true; return result; }
+        if (!token || !username) { result.auth = true; return result; }
 
         function save(store, item) { return put(store, item).then(function () { return onChange(); }); }
 
@@ -240,8 +304,12 @@
             var what = outcome(answer.status);
             // A sent photo is on the server: its picture no longer takes room on the phone.
             if (what === "sent") { photo.state = "sent"; photo.serverId = answer.body && answer.body.id; photo.message = ""; photo.blob = null; }
-            else if (what === "failed") { photo.state = "failed"; photo.message = errorText(answer.body, answer.status); result.failed++; }
+            else if (what === "failed") {
+              photo.state = "failed"; photo.message = errorText(answer.body, answer.status);
+              photo.permanent = permanent(answer.status); result.failed++;
+            }
             else { photo.state = "pending"; }
+            photo.lastStatus = what === "retry" ? answer.status : null;
             if (what === "auth") result.auth = true;
             if (what === "retry") result.retry = true;
             return save("photos", photo).then(function () { return what === "sent" || what === "failed"; });
@@ -261,8 +329,12 @@
             }).then(function (answer) {
               var what = outcome(answer.status);
               if (what === "sent") { log.state = "sent"; log.serverId = answer.body && answer.body.id; log.message = ""; result.sent++; }
-              else if (what === "failed") { log.state = "failed"; log.message = errorText(answer.body, answer.status); result.failed++; }
+              else if (what === "failed") {
+                log.state = "failed"; log.message = errorText(answer.body, answer.status);
+                log.permanent = permanent(answer.status); result.failed++;
+              }
               else { log.state = "pending"; }
+              log.lastStatus = what === "retry" ? answer.status : null;
               if (what === "auth") result.auth = true;
               if (what === "retry") result.retry = true;
               return save("logs", log).then(function () { return what === "sent" || what === "failed"; });
@@ -318,9 +390,9 @@
       var log = got[0];
       if (!log) return;
       return run(["logs", "photos"], "readwrite", function (tx) {
-        if (log.state === "failed") { log.state = "pending"; log.message = ""; tx.objectStore("logs").put(log); }
+        if (log.state === "failed") { log.state = "pending"; log.message = ""; log.permanent = false; tx.objectStore("logs").put(log); }
         got[1].forEach(function (p) {
-          if (p.state === "failed") { p.state = "pending"; p.message = ""; tx.objectStore("photos").put(p); }
+          if (p.state === "failed") { p.state = "pending"; p.message = ""; p.permanent = false; tx.objectStore("photos").put(p); }
         });
       });
     });
@@ -348,7 +420,7 @@
 
   root.RiverOutbox = {
     SYNC_TAG: SYNC_TAG,
-    open: open, kv: kv, getAll: getAll, put: put, remove: remove, clear: clear,
+    open: open, kv: kv, session: session, setSession: setSession, getAll: getAll, put: put, remove: remove, clear: clear,
     enqueue: enqueue, list: list, unsentCount: unsentCount, flush: flush, recover: recover,
     retry: retry, discard: discard, errorText: errorText, uuid4: uuid4
   };

@@ -83,7 +83,8 @@ function tellPages() {
 
 self.addEventListener("sync", function (event) {
   if (event.tag !== RiverOutbox.SYNC_TAG) return;
-  event.waitUntil(RiverOutbox.flush({ api: "/api/v1/", language: self.navigator.language, onChange: tellPages }).then(function (result) {
+  // No language given: the one the patroller chose in the app (kept by the page in IndexedDB), not the phone's.
+  event.waitUntil(RiverOutbox.flush({ api: "/api/v1/", onChange: tellPages }).then(function (result) {
     // Rejecting asks the browser to try again later (still offline, or the server unreachable).
     if (result && result.retry) throw new Error("outbox not sent yet");
   }));

@@ -75,6 +75,14 @@ def test_the_service_worker_is_served_for_the_app_scope_and_caches_every_asset(c
         assert f"/static/{name}" in source
 
 
+def test_the_service_worker_sends_in_the_language_chosen_in_the_app_not_the_phones(client):
+    """Background Sync sends with the language the page stored (outbox.js falls back to it), so the API's messages
+    kept in the outbox read in the patroller's chosen language, not in the phone's system language."""
+    source = client.get("/m/sw.js").content.decode()
+
+    assert "navigator.language" not in source
+
+
 def test_the_version_changes_when_an_asset_changes(settings, tmp_path):
     before = mobile._digest(mobile.ASSETS, "shell")
 

@@ -180,7 +180,32 @@ def test_without_a_contract_today_the_patroller_is_told_why_and_whom_to_call(api
 
     assert (duty["status"], duty["segment"]) == ("no_contract", None)
     assert "金水区丰庆路街道河长办" in duty["message"]
-    assert duty["office"] == {"name": "金水区丰庆路街道河长办", "contacts": ["township_office"]}
+    assert duty["office"] == {"name": "金水区丰庆路街道河长办", "contacts": ["township_office"], "phone": ""}
+
+
+def test_the_dismissal_day_is_not_a_day_under_contract(api, cast, patroller, today):
+    """Dismissed on day D (terminated_on = D): in force up to D − 1, so D is neither due nor missing."""
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    dismissed = last_month.replace(day=15)  # the contract started 60 days ago: all of last month was under it
+    Contract.objects.filter(patroller=patroller).update(status=Contract.Status.TERMINATED, terminated_on=dismissed)
+
+    body = api.as_user(cast["patroller"]).get(URL, {"month": f"{last_month:%Y-%m}"}).json()
+
+    statuses = {d["date"]: d["status"] for d in body["days"]}
+    assert statuses[(dismissed - timedelta(days=1)).isoformat()] == "missing"
+    assert statuses[dismissed.isoformat()] == "off"
+    assert body["days_missing"] == 14
+
+
+def test_the_office_phone_is_given_to_call(api, cast, patroller, today, places):
+    places["township"].__class__.objects.filter(pk=places["township"].pk).update(office_phone="0371-12345678")
+    Contract.objects.filter(patroller=patroller).update(
+        status=Contract.Status.TERMINATED, terminated_on=today - timedelta(days=1)
+    )
+
+    office = api.as_user(cast["patroller"]).get(URL).json()["duty"]["office"]
+
+    assert office["phone"] == "0371-12345678"
 
 
 def test_a_patroller_login_without_a_roster_record_gets_the_reason_not_an_error(api, cast):

@@ -1,13 +1,12 @@
 """The county overview in a real browser (headless Chromium): charts and map drawn for the demo county, no
 horizontal page scroll on a desktop or a phone, a segment on the map leads to its township's review.
 
-Screenshots of each run are written to docs/screenshots/ (the ones committed there are from these tests)."""
-
-from pathlib import Path
+SCREENSHOTS=1 refreshes the screenshots in docs/screenshots/ (the ones committed there are from these tests); an
+ordinary run writes none."""
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests import screenshots
 
 
 def _overview(logged_in, demo_server, width: int, height: int):
@@ -39,8 +38,7 @@ def test_county_overview_draws_its_charts_and_map_without_sideways_scrolling(log
     table = page.locator(".overview-table").first
     assert table.is_visible()
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"overview-county-{width}.png"), full_page=True)
+    screenshots.save(page, f"overview-county-{width}")
 
 
 def test_a_segment_on_the_map_opens_its_townships_review(logged_in, demo_server):
