@@ -234,6 +234,9 @@ CONTENT_SECURITY_POLICY = {
 # /api/ (JSON, the Swagger UI at /api/v1/docs/) keeps the policy above.
 CONTENT_SECURITY_POLICY_BROWSABLE_API = {"style-src": ["'self'", "'unsafe-inline'"]}
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# `/api/v1/_bench/ok/` (config/bench.py), the bare authenticated endpoint the benchmarks measure against: off unless
+# BENCH_ENDPOINTS=1 (bench/ingest.py and bench/load.py set it for the gunicorn they start).
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 LOGGING = {
     "version": 1,

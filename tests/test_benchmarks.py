@@ -59,3 +59,24 @@ def test_the_overview_benchmark_times_every_endpoint_against_the_plain_aggregate
     assert re.search(r"monthly figures rebuilt from the facts: 120 patroller-months", out)
     for label in ("county overview API", "county overview page", "city overview API", "city overview page"):
         assert re.search(rf"{label}\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", out), label
+
+
+@pytest.mark.django_db
+def test_the_benchmarks_bare_endpoint_answers_a_token_and_is_not_served_unless_switched_on(cast):
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient, APIRequestFactory
+
+    from config.bench import BenchOkView
+
+    _, token = AuthToken.objects.create(user=cast["patroller"])
+    view = BenchOkView.as_view()
+    factory = APIRequestFactory()
+
+    answer = view(factory.get("/api/v1/_bench/ok/", HTTP_AUTHORIZATION=f"Token {token}"))
+    assert (answer.status_code, answer.data) == (200, {"ok": True})
+    assert view(factory.get("/api/v1/_bench/ok/")).status_code == 401
+    assert view(factory.get("/api/v1/_bench/ok/", HTTP_AUTHORIZATION="Token nope")).status_code == 401
+    # Off by default (BENCH_ENDPOINTS): a production server has no such path.
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/_bench/ok/").status_code == 404
