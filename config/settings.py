@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "patrol",
     "assessments",
     "overview",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # `/api/v1/_bench/ok/` (config/bench.py), the bare authenticated endpoint the benchmarks measure against: off unless
 # BENCH_ENDPOINTS=1 (bench/ingest.py and bench/load.py set it for the gunicorn they start).
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+# Where `manage.py backup` writes by default (docs/deploy.md "Backups").
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups-data")))
 
 LOGGING = {
     "version": 1,
