@@ -94,7 +94,7 @@ def walk(storage: Storage, path: str = "") -> Iterator[str]:
 
 def _copy_out(storage: Storage, name: str, target: Path) -> tuple[int, str]:
     """Copy one stored file to `target`; (size, sha256)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     with storage.open(name, "rb") as source, target.open("wb") as out:
         while chunk := source.read(CHUNK):
@@ -272,7 +272,7 @@ def backup_create(*, output: Path, media: bool = True, archive: bool = False, ke
     while work.exists() or work.with_suffix(".tar").exists():
         suffix += 1
         work = output / f"{PREFIX}{stamp}-{suffix}"
-    work.mkdir()
+    work.mkdir(mode=0o700)  # personal data (ID numbers, phones): readable by the service's user only
     try:
         manifest: dict = {"format": FORMAT, "created_at": timezone.now().isoformat(), "engine": connection.vendor}
         if connection.vendor == "postgresql":
@@ -312,6 +312,7 @@ def backup_create(*, output: Path, media: bool = True, archive: bool = False, ke
         result = work.with_suffix(".tar")
         with tarfile.open(result, "w") as tar:
             tar.add(work, arcname=work.name)
+        result.chmod(0o600)
         shutil.rmtree(work)
     if keep:
         prune(output, keep)

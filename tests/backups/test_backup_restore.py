@@ -100,6 +100,7 @@ def test_a_backup_restores_rows_photos_and_pages_after_a_wipe(township_data, tmp
     call_command("backup", "--output", str(tmp_path / "backups"), stdout=out)
     [backup] = list((tmp_path / "backups").iterdir())
     assert re.fullmatch(r"river-backup-\d{8}T\d{6}Z", backup.name)
+    assert backup.stat().st_mode & 0o077 == 0  # personal data: the service's user only
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["engine"] == connection.vendor
     assert manifest["tables"] == before_counts
