@@ -308,6 +308,7 @@ def main() -> int:
             "LOAD_DATA": str(data),
             "LOAD_MAX_REQUESTS": str(args.max_requests),
             "LOAD_FULL_SHARE": str(FULL_SHARE),
+            "LOAD_TINY": "1" if args.tiny else "0",
         }
         for count in servers_counts:
             running = [Server(env, workdir, args.workers) for _ in range(count)]

@@ -160,3 +160,12 @@ def test_keep_leaves_only_the_newest_backups(township_data, tmp_path):
     manifest = json.loads((backups[-1] / "manifest.json").read_text())
     assert manifest["media"] == "listed" and not (backups[-1] / "media").exists()
     assert len(manifest["files"]) == 6  # three originals and three thumbnails, listed with their checksums
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump's version matters on PostgreSQL only")
+def test_backup_refuses_a_pg_dump_older_than_the_server(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "tool_version", lambda tool: (9, "9.6"))
+
+    with pytest.raises(CommandError, match="older than the server"):
+        call_command("backup", "--output", str(tmp_path / "b"), stdout=io.StringIO())
+    assert not list((tmp_path / "b").iterdir())  # nothing half-written left behind
