@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "patrol",
     "assessments",
     "overview",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,11 @@ CONTENT_SECURITY_POLICY = {
 # /api/ (JSON, the Swagger UI at /api/v1/docs/) keeps the policy above.
 CONTENT_SECURITY_POLICY_BROWSABLE_API = {"style-src": ["'self'", "'unsafe-inline'"]}
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# `/api/v1/_bench/ok/` (config/bench.py), the bare authenticated endpoint the benchmarks measure against: off unless
+# BENCH_ENDPOINTS=1 (bench/ingest.py and bench/load.py set it for the gunicorn they start).
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+# Where `manage.py backup` writes by default (docs/deploy.md "Backups").
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups-data")))
 
 # Several app servers behind one load balancer (docs/deploy.md "Several app servers"): nothing another server needs
 # lives in a process or on its disk. Sessions in the database (cookies signed with the SECRET_KEY every server

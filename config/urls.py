@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -45,6 +46,10 @@ api_v1 = [
     *overview_api_urls,
     *router.urls,
 ]
+if settings.BENCH_ENDPOINTS:  # the benchmarks' baseline (config/bench.py); off unless BENCH_ENDPOINTS=1
+    from config.bench import BenchOkView
+
+    api_v1.append(path("_bench/ok/", BenchOkView.as_view(), name="bench-ok"))
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),

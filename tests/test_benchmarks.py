@@ -59,3 +59,45 @@ def test_the_overview_benchmark_times_every_endpoint_against_the_plain_aggregate
     assert re.search(r"monthly figures rebuilt from the facts: 120 patroller-months", out)
     for label in ("county overview API", "county overview page", "city overview API", "city overview page"):
         assert re.search(rf"{label}\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", out), label
+
+
+@pytest.mark.django_db
+def test_the_benchmarks_bare_endpoint_answers_a_token_and_is_not_served_unless_switched_on(cast):
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient, APIRequestFactory
+
+    from config.bench import BenchOkView
+
+    _, token = AuthToken.objects.create(user=cast["patroller"])
+    view = BenchOkView.as_view()
+    factory = APIRequestFactory()
+
+    answer = view(factory.get("/api/v1/_bench/ok/", HTTP_AUTHORIZATION=f"Token {token}"))
+    assert (answer.status_code, answer.data) == (200, {"ok": True})
+    assert view(factory.get("/api/v1/_bench/ok/")).status_code == 401
+    assert view(factory.get("/api/v1/_bench/ok/", HTTP_AUTHORIZATION="Token nope")).status_code == 401
+    # Off by default (BENCH_ENDPOINTS): a production server has no such path.
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/_bench/ok/").status_code == 404
+
+
+def test_the_load_benchmark_runs_its_phone_and_office_mixes_without_an_error():
+    """bench/load.py --tiny: a throwaway database, one gunicorn, locust for two seconds per mix (tiny figures)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    command = [sys.executable, "bench/load.py", "--tiny"]
+    if connection.vendor == "postgresql":
+        db = settings.DATABASES["default"]
+        server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/postgres"
+        command += ["--database-url", server]
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script, fixed arguments
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    out = done.stdout
+    for mix in ("phone", "office"):
+        assert re.search(rf"1 server\(s\), mix {mix}: [\d.]+ req/s, \d+ requests, 0 failed", out), out
+    # --tiny: every user does each of its tasks once first, whatever locust draws afterwards.
+    for name in ("POST log (1 Hz track)", "GET sync logs", "page review", "page sheet", "export review.xlsx"):
+        assert re.search(rf"  {re.escape(name)}\s+[1-9]\d*\s+0\s", out), (name, out)
