@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OFFICE_ROLES, Role
@@ -79,6 +80,11 @@ class Figures:
     def patrol_rate(self) -> float | None:
         """Days patrolled / patroller-days under contract (0–1), None without patroller-days."""
         return self.days_patrolled / self.patroller_days if self.patroller_days else None
+
+    @property
+    def no_logs_received(self) -> bool:
+        """Patroller-days under contract and not one log: shown as "no logs received", not as a bare 0 %."""
+        return self.patroller_days > 0 and self.logs == 0 and self.days_patrolled == 0
 
     @property
     def missing_logs(self) -> int:
@@ -188,9 +194,12 @@ def month_problem(month: date | None, today: date) -> str | None:
 
 def resolve_scope(*, user, county: int | None = None, township: int | None = None) -> tuple[str, Any]:
     """(level, place) the caller asks for, narrowed to their own scope: a township office always sees its
-    township, a county office its county unless it names one of its townships. Outside scope: Http404."""
+    township, a county office its county unless it names one of its townships. Outside scope: Http404 — also a
+    township office naming a county (even its own) without its township: the county's rows are not its to see."""
     require_office(user)
     require_place_in_scope(user, county_id=county, township_id=township)
+    if not sees_everything(user) and user.role == Role.TOWNSHIP_OFFICE and county is not None and township is None:
+        raise Http404
     if not sees_everything(user):
         if user.role == Role.TOWNSHIP_OFFICE:
             township = user.township_id

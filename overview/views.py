@@ -45,7 +45,15 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     )
     chart_data = {
         "trend": overview_data(result)["trend"],
-        "ranked": [{"name": row.place.name, "rate": round(row.figures.patrol_rate * 100, 1)} for row in ranked],
+        # A patroller's segment tells two patrollers of the same name apart.
+        "ranked": [
+            {
+                "name": f"{row.place.name} · {row.segment}" if row.segment else row.place.name,
+                "rate": round(row.figures.patrol_rate * 100, 1),
+                "no_logs": row.figures.no_logs_received,
+            }
+            for row in ranked
+        ],
         "scores": result.score_hist,
         "labels": {
             "patrol_rate": _("巡查率(%)"),
@@ -53,6 +61,9 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "failed": _("不合格人数"),
             "assessed": _("已考核人数"),
             "people": _("人数"),
+            "fail_band": _("不合格(低于60分)"),
+            "pass_band": _("合格(60分及以上)"),
+            "no_logs": _("未收到日志"),
             "no_data": _("本月没有数据。"),
         },
     }

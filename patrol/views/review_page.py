@@ -111,8 +111,10 @@ def log_row(log: PatrolLog, local_items: dict[str, LocalCheck] | None = None) ->
     )
 
 
-def _logs_in(user, township: Township, period: Period, flag: str | None = None):
+def _logs_in(user, township: Township, period: Period, flag: str | None = None, patroller: int | None = None):
     filters = {"township": township.pk, "date_from": period.first, "date_to": period.last}
+    if patroller:
+        filters["patroller"] = patroller
     logs = selectors.patrol_log_list(user=user, filters=filters)
     if flag in rules.PHOTO_FLAGS:
         logs = logs.filter(photos__flags__icontains=f'"{flag}"').distinct()
@@ -176,11 +178,13 @@ def attendance(*, township: Township, first: date, last: date, today: date) -> l
     return list(rows.values())
 
 
-def build_review(*, user, township: Township, period: Period, flag: str | None = None, page=None) -> Review:
+def build_review(
+    *, user, township: Township, period: Period, flag: str | None = None, page=None, patroller: int | None = None
+) -> Review:
     """Everything on the page for one township and period. `page`: the page number of the log list, or None for
-    every log (the export)."""
+    every log (the export); `patroller`: only that patroller's logs in the list."""
     today = timezone.localdate()
-    logs = _logs_in(user, township, period, flag)
+    logs = _logs_in(user, township, period, flag, patroller)
     if page is None:
         shown, count = list(logs), None
     else:
@@ -212,11 +216,20 @@ def _overdue_first(queue, overdue: Q):
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     filters, township, period, flag = review_request(request)
+    patroller = filters.cleaned_data.get("patroller")
     data = build_review(
-        user=request.user, township=township, period=period, flag=flag or None, page=request.GET.get("page") or 1
+        user=request.user,
+        township=township,
+        period=period,
+        flag=flag or None,
+        page=request.GET.get("page") or 1,
+        patroller=patroller,
     )
     today = timezone.localdate()
-    query = {"township": township.pk, **period.query}
+    query = {"township": township.pk, **period.query, **({"patroller": patroller} if patroller else {})}
+    only = next((row.patroller for row in data.attendance if row.patroller.pk == patroller), None)
+    if only is None and patroller and data.logs:
+        only = data.logs[0].log.patroller
     context = {
         "review": data,
         "filters": filters,
@@ -228,6 +241,8 @@ def review(request: HttpRequest) -> HttpResponse:
         "today": today,
         "problem_rows": [_problem_row(request.user, report, today) for report in data.problems],
         "here": request.get_full_path(),
+        "only": only,
+        "all_query": urlencode({"township": township.pk, **period.query}),
     }
     return render(request, "patrol/review.html", context)
 
