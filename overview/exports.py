@@ -116,7 +116,13 @@ def overview_xlsx_bytes(overview: Overview) -> bytes:
             (pgettext("number of patrollers", "不合格"), 8),
         ],
         rows=[
-            [f"{point.month:%Y-%m}", point.patrol_rate, point.assessed, point.average_score, point.failed]
+            [
+                f"{point.month:%Y-%m}",
+                _("未收到日志") if point.no_logs else point.patrol_rate,
+                point.assessed,
+                point.average_score,
+                point.failed,
+            ]
             for point in overview.trend
         ],
     )

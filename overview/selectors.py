@@ -138,6 +138,7 @@ class TrendPoint:
     average_score: float | None
     failed: int
     assessed: int
+    no_logs: bool = False  # patroller-days and not one log: "no logs received", not 0 %
 
 
 @dataclass
@@ -391,7 +392,16 @@ def _trend(sums: dict[tuple[date, int], MonthSums], months: list[date], through:
     points = []
     for month in months:
         figures = per_month.get(month, Figures())
-        points.append(TrendPoint(month, figures.patrol_rate, figures.average_score, figures.failed, figures.assessed))
+        points.append(
+            TrendPoint(
+                month,
+                figures.patrol_rate,
+                figures.average_score,
+                figures.failed,
+                figures.assessed,
+                no_logs=figures.no_logs_received,
+            )
+        )
     return points
 
 

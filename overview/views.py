@@ -44,7 +44,11 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         key=lambda row: (row.figures.patrol_rate, row.place.name),
     )
     chart_data = {
-        "trend": overview_data(result)["trend"],
+        # A month with patroller-days and no log at all has no patrol rate to draw (not a 0 % point).
+        "trend": [
+            {**point, "patrol_rate": None} if trend.no_logs else point
+            for point, trend in zip(overview_data(result)["trend"], result.trend, strict=True)
+        ],
         # A patroller's segment tells two patrollers of the same name apart.
         "ranked": [
             {

@@ -126,3 +126,18 @@ def test_english_headers_count_patrollers_and_failures(web, cast, places, patrol
     head = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
     assert ">Patrollers<" in head and ">Failed<" in head
     assert ">Patroller<" not in head and ">Fail<" not in head
+
+
+def test_past_months_with_patroller_days_and_no_log_read_no_logs_received_in_the_trend(
+    web, cast, places, patroller, submit, log_body, today
+):
+    submit(cast["patroller"], log_body())
+    response = web(cast["township_office"]).get("/overview/", {"month": f"{today:%Y-%m}"})
+
+    trend = response.context["overview"].trend
+    assert trend[-1].no_logs is False  # this month: a log came in
+    assert trend[-2].no_logs is True  # last month: on duty (hired 60 days ago), not one log
+    chart = response.context["chart_data"]["trend"]
+    assert chart[-2]["patrol_rate"] is None and chart[-1]["patrol_rate"] is not None
+    table = response.content.decode().split("近12个月</h2>", 1)[1]
+    assert f'<td>{trend[-2].month:%Y-%m}</td><td class="num"><span class="no-logs">未收到日志</span>' in table
