@@ -141,3 +141,12 @@ def test_past_months_with_patroller_days_and_no_log_read_no_logs_received_in_the
     assert chart[-2]["patrol_rate"] is None and chart[-1]["patrol_rate"] is not None
     table = response.content.decode().split("近12个月</h2>", 1)[1]
     assert f'<td>{trend[-2].month:%Y-%m}</td><td class="num"><span class="no-logs">未收到日志</span>' in table
+
+
+def test_english_figures_count_one_patroller_in_the_singular(web, cast, places, patroller):
+    client = web(cast["township_office"])
+    client.cookies.load({"django_language": "en"})
+
+    page = client.get("/overview/").content.decode()
+
+    assert "1 patroller<" in page and "1 patrollers" not in page
