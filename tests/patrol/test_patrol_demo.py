@@ -55,9 +55,11 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
     assert set(County.objects.values_list("pk", flat=True)) == set(
         PatrolLog.objects.values_list("segment__township__county_id", flat=True).distinct()
     )
-    assert not PatrolLog.objects.exclude(segment__township__county__code=register.DEMO_COUNTY_CODE).filter(
-        Q(actions__icontains=rules.ESCALATED) | ~Q(local_checks={})
-    ).exists()
+    assert (
+        not PatrolLog.objects.exclude(segment__township__county__code=register.DEMO_COUNTY_CODE)
+        .filter(Q(actions__icontains=rules.ESCALATED) | ~Q(local_checks={}))
+        .exists()
+    )
     assert not Photo.objects.exclude(log__segment__township__county__code=register.DEMO_COUNTY_CODE).exists()
     # Daily logs of the demo county's patrollers, some days missed, none in the future.
     logs = PatrolLog.objects.filter(segment__township__county__code=register.DEMO_COUNTY_CODE)
