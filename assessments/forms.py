@@ -108,7 +108,9 @@ class CorrectionFilters(forms.Form):
 
 class PatrollerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Patroller) -> str:
-        return obj.name
+        # The segment tells the reporter which patroller is which (two may share a name).
+        segment = getattr(obj, "segment_name", None)
+        return f"{obj.name}（{segment}）" if segment else obj.name
 
 
 class SupervisionReportForm(forms.Form):
@@ -122,6 +124,12 @@ class SupervisionReportForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("何时何地看到了什么，例如：连续三天未见巡河、河面垃圾无人清理。"),
+    )
+    photo = forms.FileField(
+        required=False,
+        label=_("现场照片"),
+        help_text=_("可选：拍一张现场照片(JPEG 或 PNG)。"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
     )
 
     def __init__(self, *args, patrollers: QuerySet[Patroller], **kwargs) -> None:

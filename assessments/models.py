@@ -482,6 +482,9 @@ class SupervisionReport(models.Model):
     # The day the situation was seen; the report counts in that month's suggestion.
     observed_on = models.DateField(_("发现日期"))
     text = models.TextField(_("情况说明"), max_length=2000)
+    # What the reporter saw, re-encoded as a JPEG without its EXIF (the reporter's position stays private); served
+    # only to who may see the report (assessments.views.supervision_photo), never from MEDIA_URL.
+    photo = models.FileField(_("照片"), upload_to="supervision/%Y/%m/", blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     # The patroller's township when filed: its office decides.
     township = models.ForeignKey(

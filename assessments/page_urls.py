@@ -24,5 +24,6 @@ urlpatterns = [
     path("supervision/", views.supervision_list, name="assessments-supervision"),
     path("supervision.xlsx", views.supervision_xlsx, name="assessments-supervision-xlsx"),
     path("supervision/new/", views.supervision_new, name="assessments-supervision-new"),
+    path("supervision/<int:pk>/photo/", views.supervision_photo, name="assessments-supervision-photo"),
     path("supervision/<int:pk>/<slug:action>/", views.supervision_decide, name="assessments-supervision-decide"),
 ]

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.lookups import In
 from django.http import Http404
@@ -34,7 +34,7 @@ from patrol import rules as patrol_rules
 from patrol.models import PatrolLog, Photo
 from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
-from staffing.models import Contract, Patroller
+from staffing.models import Assignment, Contract, Patroller
 
 # --- the month's population and facts --------------------------------------------------------------------------
 
@@ -607,6 +607,12 @@ def supervision_report_get(*, user, pk: int) -> SupervisionReport:
         return supervision_report_list(user=user).get(pk=pk)
     except (SupervisionReport.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
+
+
+def with_segment_name(patrollers: QuerySet[Patroller]) -> QuerySet[Patroller]:
+    """`segment_name`: the segment of each patroller's active assignment (None without one), in the same query."""
+    active = Assignment.objects.filter(patroller=OuterRef("pk"), end__isnull=True).order_by("-start")
+    return patrollers.annotate(segment_name=Subquery(active.values("segment__name")[:1]))
 
 
 def reportable_patrollers(user) -> QuerySet[Patroller]:

@@ -190,7 +190,14 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "河湖(库)巡察员管理系统 API",
-    "DESCRIPTION": "REST API v1 for the river patroller management system (see API.md).",
+    # The guide lives in the repository (docs/api.md); the schema says where, for whoever reads only the schema.
+    "DESCRIPTION": (
+        "REST API v1 of the river patroller management system (河湖(库)巡察员管理系统).\n\n"
+        "The API guide is `docs/api.md` in the project's repository: conventions (JSON, dates, the error shape "
+        '`{"errors": {field: [message, …]}}`, pagination, sync with `updated_since`), the fixed paths, fields and '
+        "status codes phones are built against, and the demo accounts. Log in with `POST /api/v1/auth/token/`, then "
+        "send `Authorization: Token <token>`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -2,10 +2,11 @@
 code, the twelve-month trend, the score distribution)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from config.xlsx import table, workbook_bytes
-from overview.selectors import COUNTY, TOWNSHIP, Figures, Overview
+from overview.selectors import COUNTY, TOWNSHIP, Figures, Overview, Row
 from patrol.rules import FLAG_LABELS
 
 PERCENT = "0.0%"
@@ -20,13 +21,18 @@ def _level_label(overview: Overview) -> str:
     return _("县(市、区)")
 
 
+def _row_name(row: Row) -> str:
+    """A patroller with their segment: two patrollers of one name are told apart."""
+    return f"{row.place.name} · {row.segment}" if row.segment else row.place.name
+
+
 def _cells(figures: Figures) -> list:
     staffing = figures.staffing
     return [
         figures.patrollers,
         figures.patroller_days,
         figures.days_patrolled,
-        figures.patrol_rate,
+        _("未收到日志") if figures.no_logs_received else figures.patrol_rate,
         figures.missing_logs,
         figures.logs,
         figures.flagged_logs,
@@ -46,7 +52,7 @@ def _cells(figures: Figures) -> list:
 
 def main_columns() -> list[tuple[str, int]]:
     return [
-        (_("巡察员"), 8),
+        (pgettext("number of patrollers", "巡察员"), 8),
         (_("在岗人天"), 10),
         (_("巡查人天"), 10),
         (_("巡查率"), 9),
@@ -60,7 +66,7 @@ def main_columns() -> list[tuple[str, int]]:
         (_("实有人数"), 9),
         (_("低于底线河段"), 11),
         (_("已考核"), 8),
-        (_("不合格"), 8),
+        (pgettext("number of patrollers", "不合格"), 8),
         (_("平均分"), 8),
         (_("待确认辞退提示"), 12),
         (_("未备案变动"), 10),
@@ -76,7 +82,7 @@ def overview_xlsx_bytes(overview: Overview) -> bytes:
     sheet = book.active
     sheet.title = _("汇总")
     columns = [(_level_label(overview), 16), *main_columns()]
-    rows = [[row.place.name, *_cells(row.figures)] for row in overview.rows]
+    rows = [[_row_name(row), *_cells(row.figures)] for row in overview.rows]
     rows.append([_("合计"), *_cells(overview.totals)])
     table(sheet, title=title, columns=columns, rows=rows)
     for row in sheet.iter_rows(min_row=3, min_col=5, max_col=5):
@@ -92,7 +98,7 @@ def overview_xlsx_bytes(overview: Overview) -> bytes:
         columns=[(_level_label(overview), 16), (_("有标记日志"), 10)]
         + [(str(FLAG_LABELS.get(code, code)), 12) for code in codes],
         rows=[
-            [row.place.name, row.figures.flagged_logs, *[row.figures.flags.get(c, 0) for c in codes]]
+            [_row_name(row), row.figures.flagged_logs, *[row.figures.flags.get(c, 0) for c in codes]]
             for row in overview.rows
         ]
         + [[_("合计"), overview.totals.flagged_logs, *[overview.totals.flags.get(c, 0) for c in codes]]],
@@ -102,9 +108,21 @@ def overview_xlsx_bytes(overview: Overview) -> bytes:
     table(
         trend,
         title=_("%(place)s 近12个月") % {"place": overview.place.name},
-        columns=[(_("月份"), 10), (_("巡查率"), 9), (_("已考核"), 8), (_("平均分"), 8), (_("不合格"), 8)],
+        columns=[
+            (_("月份"), 10),
+            (_("巡查率"), 9),
+            (_("已考核"), 8),
+            (_("平均分"), 8),
+            (pgettext("number of patrollers", "不合格"), 8),
+        ],
         rows=[
-            [f"{point.month:%Y-%m}", point.patrol_rate, point.assessed, point.average_score, point.failed]
+            [
+                f"{point.month:%Y-%m}",
+                _("未收到日志") if point.no_logs else point.patrol_rate,
+                point.assessed,
+                point.average_score,
+                point.failed,
+            ]
             for point in overview.trend
         ],
     )

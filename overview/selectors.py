@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OFFICE_ROLES, Role
@@ -81,6 +82,11 @@ class Figures:
         return self.days_patrolled / self.patroller_days if self.patroller_days else None
 
     @property
+    def no_logs_received(self) -> bool:
+        """Patroller-days under contract and not one log: shown as "no logs received", not as a bare 0 %."""
+        return self.patroller_days > 0 and self.logs == 0 and self.days_patrolled == 0
+
+    @property
     def missing_logs(self) -> int:
         """Patroller-days under contract without a log."""
         return self.patroller_days - self.days_patrolled
@@ -132,6 +138,7 @@ class TrendPoint:
     average_score: float | None
     failed: int
     assessed: int
+    no_logs: bool = False  # patroller-days and not one log: "no logs received", not 0 %
 
 
 @dataclass
@@ -188,9 +195,12 @@ def month_problem(month: date | None, today: date) -> str | None:
 
 def resolve_scope(*, user, county: int | None = None, township: int | None = None) -> tuple[str, Any]:
     """(level, place) the caller asks for, narrowed to their own scope: a township office always sees its
-    township, a county office its county unless it names one of its townships. Outside scope: Http404."""
+    township, a county office its county unless it names one of its townships. Outside scope: Http404 — also a
+    township office naming a county (even its own) without its township: the county's rows are not its to see."""
     require_office(user)
     require_place_in_scope(user, county_id=county, township_id=township)
+    if not sees_everything(user) and user.role == Role.TOWNSHIP_OFFICE and county is not None and township is None:
+        raise Http404
     if not sees_everything(user):
         if user.role == Role.TOWNSHIP_OFFICE:
             township = user.township_id
@@ -382,7 +392,16 @@ def _trend(sums: dict[tuple[date, int], MonthSums], months: list[date], through:
     points = []
     for month in months:
         figures = per_month.get(month, Figures())
-        points.append(TrendPoint(month, figures.patrol_rate, figures.average_score, figures.failed, figures.assessed))
+        points.append(
+            TrendPoint(
+                month,
+                figures.patrol_rate,
+                figures.average_score,
+                figures.failed,
+                figures.assessed,
+                no_logs=figures.no_logs_received,
+            )
+        )
     return points
 
 

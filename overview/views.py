@@ -44,8 +44,20 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         key=lambda row: (row.figures.patrol_rate, row.place.name),
     )
     chart_data = {
-        "trend": overview_data(result)["trend"],
-        "ranked": [{"name": row.place.name, "rate": round(row.figures.patrol_rate * 100, 1)} for row in ranked],
+        # A month with patroller-days and no log at all has no patrol rate to draw (not a 0 % point).
+        "trend": [
+            {**point, "patrol_rate": None} if trend.no_logs else point
+            for point, trend in zip(overview_data(result)["trend"], result.trend, strict=True)
+        ],
+        # A patroller's segment tells two patrollers of the same name apart.
+        "ranked": [
+            {
+                "name": f"{row.place.name} · {row.segment}" if row.segment else row.place.name,
+                "rate": round(row.figures.patrol_rate * 100, 1),
+                "no_logs": row.figures.no_logs_received,
+            }
+            for row in ranked
+        ],
         "scores": result.score_hist,
         "labels": {
             "patrol_rate": _("巡查率(%)"),
@@ -53,6 +65,9 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "failed": _("不合格人数"),
             "assessed": _("已考核人数"),
             "people": _("人数"),
+            "fail_band": _("不合格(低于60分)"),
+            "pass_band": _("合格(60分及以上)"),
+            "no_logs": _("未收到日志"),
             "no_data": _("本月没有数据。"),
         },
     }

@@ -2,14 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from overview.worklist import office_worklist
 from rivers import selectors
 from rivers.models import WaterBody
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """工作台: what waits for an office today (counts in its scope, each linked to its page), then every page."""
+    return render(request, "home.html", {"worklist": office_worklist(user=request.user, today=timezone.localdate())})
 
 
 @login_required

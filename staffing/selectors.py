@@ -501,6 +501,26 @@ def id_number_for(user, patroller: Patroller) -> str:
     return patroller.id_number if manages(user, patroller) else rules.mask_id_number(patroller.id_number)
 
 
+def managing_office(patroller: Patroller) -> str:
+    """The office that hired and manages the person, by name ("丰庆路街道河长办"). Needs hiring_township /
+    hiring_county loaded (the roster selectors do)."""
+    if patroller.hiring_level == Patroller.HiringLevel.TOWNSHIP and patroller.hiring_township is not None:
+        return _("%(place)s河长办") % {"place": patroller.hiring_township.name}
+    if patroller.hiring_county is not None:
+        return _("%(place)s河长办") % {"place": patroller.hiring_county.name}
+    return str(_("聘用该巡察员的河长办"))
+
+
+def masked_because(user, patroller: Patroller) -> str:
+    """Why `user` sees the ID number and phone of `patroller` masked, naming the office that manages the person
+    ("" when they see them in full)."""
+    if manages(user, patroller):
+        return ""
+    return _("该巡察员由%(office)s聘用和管理（谁聘用谁管理），完整的身份证号和手机号码只有该河长办能看到。") % {
+        "office": managing_office(patroller)
+    }
+
+
 def phone_for(user, patroller: Patroller) -> str:
     return patroller.phone if manages(user, patroller) else rules.mask_phone(patroller.phone)
 

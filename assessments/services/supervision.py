@@ -2,7 +2,9 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,14 +14,36 @@ from assessments import rules, selectors
 from assessments.models import SupervisionReport
 from assessments.services.common import NON_FIELD, acting_user, save, today
 from assessments.services.prepare import refresh_draft_suggestions
+from patrol.photos import PhotoRejected, process_photo
 from rivers.models import Township
 from staffing.models import Patroller
 
+# The long side of a supervision photo as stored: readable in full on an office screen, small on disk.
+SUPERVISION_PHOTO_SIZE = 1600
+
+
+def _photo_file(photo: bytes) -> ContentFile:
+    """The photo checked by the patrol pipeline (JPEG or PNG by content, bounded size and pixels) and stored as a
+    JPEG re-encoded without EXIF: the capture place is the reporter's, not the office's to keep."""
+    river = settings.RIVER
+    try:
+        processed = process_photo(
+            photo,
+            max_bytes=river["PHOTO_MAX_BYTES"],
+            max_pixels=river["PHOTO_MAX_PIXELS"],
+            thumbnail_size=SUPERVISION_PHOTO_SIZE,
+        )
+    except PhotoRejected as error:
+        raise ValidationError({"photo": [error.message]}) from None
+    return ContentFile(processed.thumbnail, name=f"{processed.sha256[:32]}.jpg")
+
 
 @transaction.atomic
-def supervision_report_file(*, by, patroller: Patroller, observed_on: date, text: str) -> SupervisionReport:
+def supervision_report_file(
+    *, by, patroller: Patroller, observed_on: date, text: str, photo: bytes | None = None
+) -> SupervisionReport:
     """A village chief (patrollers on segments through their village) or a volunteer supervisor (active
-    patrollers of their township) reports that a patroller is not doing the job."""
+    patrollers of their township) reports that a patroller is not doing the job, with a photo if they took one."""
     if getattr(by, "role", None) not in (Role.SUPERVISOR, Role.VILLAGE_CHIEF):
         raise PermissionDenied(_("监督报告由村级河长和义务监督员提交。"))
     if not selectors.reportable_patrollers(by).filter(pk=patroller.pk).exists():
@@ -38,6 +62,8 @@ def supervision_report_file(*, by, patroller: Patroller, observed_on: date, text
         township=township,
         county_id=township.county_id,
     )
+    if photo:
+        report.photo = _photo_file(photo)
     save(report)
     return report
 

@@ -27,7 +27,13 @@ from assessments.views.corrections import correction_decide, correction_list, co
 from assessments.views.flags import flag_confirm, flag_list, flag_reinstate, flags_xlsx
 from assessments.views.results import patroller_year, patroller_year_xlsx, results, results_xlsx
 from assessments.views.scoring import sheet, sheet_xlsx, spot_check, spot_check_xlsx
-from assessments.views.supervision import supervision_decide, supervision_list, supervision_new, supervision_xlsx
+from assessments.views.supervision import (
+    supervision_decide,
+    supervision_list,
+    supervision_new,
+    supervision_photo,
+    supervision_xlsx,
+)
 
 __all__ = [
     "correction_decide",
@@ -48,5 +54,6 @@ __all__ = [
     "supervision_decide",
     "supervision_list",
     "supervision_new",
+    "supervision_photo",
     "supervision_xlsx",
 ]

@@ -74,15 +74,18 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
     """The phone form of a village chief or volunteer supervisor."""
     user = request.user
     require(is_reporter(user))
-    patrollers = selectors.reportable_patrollers(user).order_by("name", "id")
+    patrollers = selectors.with_segment_name(selectors.reportable_patrollers(user)).order_by("name", "id")
     form = forms.SupervisionReportForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         patrollers=patrollers,
         initial={"observed_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        upload = values.pop("photo", None)
         try:
-            report = services.supervision_report_file(by=user, **form.cleaned_data)
+            report = services.supervision_report_file(by=user, photo=upload.read() if upload else None, **values)
         except ValidationError as error:
             forms.add_service_errors(form, error)
         else:
@@ -133,3 +136,14 @@ def supervision_xlsx(request: HttpRequest) -> FileResponse:
     return xlsx_response(
         exports.supervision_xlsx(reports=reports, on=today), _("监督报告-%(date)s.xlsx") % {"date": today.isoformat()}
     )
+
+
+@login_required
+def supervision_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A report's photo, to whoever may see the report (its office, its reporter); 404 for anyone else."""
+    report = selectors.supervision_report_get(user=request.user, pk=in_range(pk))
+    if not report.photo:
+        raise Http404
+    response = FileResponse(report.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

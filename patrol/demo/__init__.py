@@ -12,8 +12,11 @@ hours before the patrol, one far from the segment, one reused from an earlier lo
 
 Everything derives from fixed seeds; log and photo `client_uuid`s are uuid5 of (patroller ID number, day, …), so a
 second run finds every row and writes nothing. Logs that need no pipeline are bulk-created with the same rules
-(coverage, flags, fingerprint) the service applies. Only the demo county gets logs: the whole city (about 2 600
-patrollers) would be a quarter of a million rows, too heavy for a demo database — widen LOG_COUNTIES to change it.
+(coverage, flags, fingerprint) the service applies. The demo county (LOG_COUNTIES) gets the whole story; every
+other county gets light logs over the same days for the patrollers of its smallest townships (a dozen people or a
+few more: same days missed, walks, short walks and drives, a GPS fix at each vertex of the segment instead of every
+0.4 km, no escalation or photo), so that every county of the city overview has logs, the townships left out show
+"未收到日志", and seeding stays fast (all 2 500 patrollers would be a quarter of a million rows).
 
 One module per job: `seed` (who patrols when, each day's log, and `seed_patrol_logs` that puts it all together),
 `tracks` (the walks along a segment), `photos`, `reports` (the offices moving problem reports along); `common`

@@ -90,15 +90,13 @@ class Counts:
 # --- who patrols when ------------------------------------------------------------------------------------------
 
 
-def _posts(first: date, last: date) -> list[Post]:
-    """Demo patrollers of LOG_COUNTIES with, per day, the segment of their assignment in force (same rule as the
-    staffing report: the assignment and its contract both cover the day)."""
+def _posts(first: date, last: date, *, full: bool = True) -> list[Post]:
+    """Demo patrollers of LOG_COUNTIES (`full`) or of every other county with, per day, the segment of their
+    assignment in force (same rule as the staffing report: the assignment and its contract both cover the day)."""
+    in_full = Q(patroller__township__county__code__in=LOG_COUNTIES)
     assignments = (
-        Assignment.objects.filter(
-            patroller__is_demo=True,
-            patroller__township__county__code__in=LOG_COUNTIES,
-            start__lte=last,
-        )
+        Assignment.objects.filter(patroller__is_demo=True, start__lte=last)
+        .filter(in_full if full else ~in_full)
         .filter(Q(end__isnull=True) | Q(end__gte=first))
         .filter(staffing_selectors.contract_covers_q(first, last, prefix="contract__"))
         .select_related("patroller__user", "segment__township", "contract")
@@ -328,6 +326,71 @@ def _gets_photo(plan: Plan) -> bool:
 
 # --- the seed --------------------------------------------------------------------------------------------------
 
+LIGHT_BATCH = 5000  # light logs written per bulk insert
+# Patrollers of each other county that get logs: whole townships, smallest first, until at least this many. All
+# 2 500 of them would be a quarter of a million rows and minutes of seeding; the townships left out show
+# "未收到日志" (no logs received) on the overview, as an office that sends none would.
+LIGHT_PATROLLERS_PER_COUNTY = 12
+
+
+def _light_posts(first: date, today: date) -> list[Post]:
+    """The posts of the other counties that get light logs: LIGHT_PATROLLERS_PER_COUNTY or a few more per county,
+    from its smallest townships (each township either wholly logged or not at all)."""
+    posts = _posts(first, today, full=False)
+    townships = {
+        pk: (code, county_id)
+        for pk, code, county_id in Township.objects.filter(
+            pk__in={post.patroller.township_id for post in posts}
+        ).values_list("pk", "code", "county_id")
+    }
+    by_township: dict[int, list[Post]] = {}
+    for post in posts:
+        by_township.setdefault(post.patroller.township_id, []).append(post)
+    counties: dict[int, int] = {}
+    chosen: list[Post] = []
+    for township_id in sorted(by_township, key=lambda pk: (len(by_township[pk]), townships[pk][0])):
+        county = townships[township_id][1]
+        if counties.get(county, 0) >= LIGHT_PATROLLERS_PER_COUNTY:
+            continue
+        counties[county] = counties.get(county, 0) + len(by_township[township_id])
+        chosen += by_township[township_id]
+    return chosen
+
+
+def _seed_light_logs(*, first: date, today: date, now: datetime) -> tuple[int, int]:
+    """Some of the other counties' logs over the same days (`_light_posts`): the same days missed, walks, short
+    walks and drives, with a fix at each vertex of the segment (a dozen points per log) and no escalation, photo
+    or local item (those belong to the demo county's story). Days that already have a log are skipped, so a
+    second run writes nothing. Returns (logs written, patrollers)."""
+    posts = _light_posts(first, today)
+    if not posts:
+        return 0, 0
+    logged = set(
+        PatrolLog.objects.filter(date__gte=first, patroller__is_demo=True)
+        .exclude(patroller__township__county__code__in=LOG_COUNTIES)
+        .values_list("patroller_id", "date")
+    )
+    tracks: dict[int, dict[str, Track | None]] = {}
+    written, batch = 0, []
+    with transaction.atomic():
+        for post in posts:
+            lazy = rng_for("lazy", post.patroller.id_number).random() < LAZY
+            for day, segment in sorted(post.days.items()):
+                if (post.patroller.pk, day) in logged:
+                    continue
+                if segment.pk not in tracks:
+                    tracks[segment.pk] = tracks_of(segment, dense=False)
+                plan = _plan(post, day, segment, tracks[segment.pk], lazy, now)
+                if plan is None:
+                    continue
+                plan.actions = [code for code in plan.actions if code != rules.ESCALATED]
+                batch.append(_bulk_log(plan))
+                if len(batch) >= LIGHT_BATCH:
+                    PatrolLog.objects.bulk_create(batch, batch_size=500)
+                    written, batch = written + len(batch), []
+        PatrolLog.objects.bulk_create(batch, batch_size=500)
+    return written + len(batch), len(posts)
+
 
 def seed_patrol_logs(*, stdout, days: int | None = None) -> Counts:
     """Add the demo logs of the last `days` days (default DAYS), their photos and problem reports that are not
@@ -336,10 +399,14 @@ def seed_patrol_logs(*, stdout, days: int | None = None) -> Counts:
     now = timezone.now()
     today = rules.local_date(now)
     first = today - timedelta(days=days - 1)
+    counts = Counts()
+    light, light_patrollers = _seed_light_logs(first=first, today=today, now=now)
+    if light:
+        stdout.write(f"演示巡查日志(其他县区)：新增{light}篇；共{light_patrollers}名巡察员、{days}天。")
+    counts.logs = light
     posts = _posts(first, today)
     if not posts:
-        return Counts()
-    counts = Counts()
+        return counts
     local_items = _local_items(today)
     tracks: dict[int, dict[str, Track | None]] = {}
     plans: list[Plan] = []
@@ -366,7 +433,7 @@ def seed_patrol_logs(*, stdout, days: int | None = None) -> Counts:
         bulk = [_bulk_log(plan) for plan in plans if id(plan) not in by_service]
         PatrolLog.objects.bulk_create(bulk, batch_size=500)
         submitted = [_submit(plan) for plan in through_service]
-    counts.logs, counts.submitted = len(bulk) + len(submitted), len(submitted)
+    counts.logs, counts.submitted = counts.logs + len(bulk) + len(submitted), len(submitted)
 
     photo_logs = [
         log
@@ -386,7 +453,7 @@ def seed_patrol_logs(*, stdout, days: int | None = None) -> Counts:
             report.events.update(at=report.log.ended_at)
         counts.moved = move_reports(fresh, today=today)
     stdout.write(
-        f"演示巡查日志：新增{counts.logs}篇(其中{counts.submitted}篇经提交服务)，照片{counts.photos}张，"
+        f"演示巡查日志：新增{counts.logs - light}篇(其中{counts.submitted}篇经提交服务)，照片{counts.photos}张，"
         f"问题办理{counts.moved}步；共{len(posts)}名巡察员、{days}天。"
     )
     return counts

@@ -49,13 +49,15 @@ def _timed(points: list[tuple[float, float]], rng: random.Random) -> list[tuple[
     return out
 
 
-def tracks_of(segment) -> dict[str, Track | None]:
-    """The segment's walk, short walk and drive, with coverage and the vehicle finding worked out once."""
+def tracks_of(segment, *, dense: bool = True) -> dict[str, Track | None]:
+    """The segment's walk, short walk and drive, with coverage and the vehicle finding worked out once. `dense`:
+    a fix every 0.4 km or so; otherwise a fix at each vertex of the segment only (the light logs of the other
+    counties: a few points per log, the same line walked, so the same coverage)."""
     ring = ring_of(segment)
     if ring is None or len(ring) < 2:
         return {"walk": None, "short": None, "drive": None}
     rng = rng_for("track", segment.code)
-    full = _densify(ring)
+    full = _densify(ring) if dense else ring
     km = sum(_km(a, b) for a, b in pairwise(full))
     walk_hours = max(0.5, km / WALK_KMH)
     if walk_hours > MAX_WALK_HOURS:  # a long stretch is ridden by bicycle, well below vehicle speed

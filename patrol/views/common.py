@@ -35,6 +35,8 @@ class ReviewFilters(forms.Form):
         error_messages={"invalid": gettext_lazy("月份格式应为 YYYY-MM。")},
     )
     flag = forms.ChoiceField(required=False, choices=[("", "")], label=gettext_lazy("核查标记"))
+    # One patroller's logs only (the overview's patroller rows link here); the township's figures stay whole.
+    patroller = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("巡察员"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

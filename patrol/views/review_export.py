@@ -12,8 +12,14 @@ from patrol.views.review_page import build_review
 
 @login_required
 def review_xlsx(request: HttpRequest) -> FileResponse:
-    _filters, place, period, flag = review_request(request)
-    data = build_review(user=request.user, place=place, period=period, flag=flag or None)
+    filters, place, period, flag = review_request(request)
+    data = build_review(
+        user=request.user,
+        place=place,
+        period=period,
+        flag=flag or None,
+        patroller=filters.cleaned_data.get("patroller"),
+    )
     name = _("巡查日志-%(township)s-%(period)s.xlsx") % {
         "township": place.name,
         "period": period.first.strftime("%Y-%m") if period.month else period.first.isoformat(),

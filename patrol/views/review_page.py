@@ -118,8 +118,10 @@ def log_row(log: PatrolLog, local_items: dict[str, LocalCheck] | None = None) ->
     )
 
 
-def _logs_in(user, place: Place, period: Period, flag: str | None = None):
+def _logs_in(user, place: Place, period: Period, flag: str | None = None, patroller: int | None = None):
     filters = {**place.filters, "date_from": period.first, "date_to": period.last}
+    if patroller:
+        filters["patroller"] = patroller
     logs = selectors.patrol_log_list(user=user, filters=filters)
     if flag in rules.PHOTO_FLAGS:
         logs = logs.filter(photos__flags__icontains=f'"{flag}"').distinct()
@@ -186,11 +188,14 @@ def attendance(
     return list(rows.values())
 
 
-def build_review(*, user, place: Place, period: Period, flag: str | None = None, page=None) -> Review:
+def build_review(
+    *, user, place: Place, period: Period, flag: str | None = None, page=None, patroller: int | None = None
+) -> Review:
     """Everything on the page for one township (or a whole county) and period. `page`: the page number of the log
-    list, or None for every log (the export). The same number of queries for a township and a county."""
+    list, or None for every log (the export); `patroller`: only that patroller's logs in the list. The same number
+    of queries for a township and a county."""
     today = timezone.localdate()
-    logs = _logs_in(user, place, period, flag)
+    logs = _logs_in(user, place, period, flag, patroller)
     if page is None:
         shown, count = list(logs), None
     else:
@@ -222,16 +227,25 @@ def _overdue_first(queue, overdue: Q):
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     filters, place, period, flag = review_request(request)
+    patroller = filters.cleaned_data.get("patroller")
     data = build_review(
-        user=request.user, place=place, period=period, flag=flag or None, page=request.GET.get("page") or 1
+        user=request.user,
+        place=place,
+        period=period,
+        flag=flag or None,
+        page=request.GET.get("page") or 1,
+        patroller=patroller,
     )
     today = timezone.localdate()
-    query = {**place.query, **period.query}
+    query = {**place.query, **period.query, **({"patroller": patroller} if patroller else {})}
     failed = request.session.pop(FAILED_FORM, None)
     problem_rows = [_problem_row(request.user, report, today, failed) for report in data.problems]
     if failed and not any(row["failed"] for row in problem_rows):
         # The form that failed is not on this page (the report moved on, or has no such button any more).
         messages.error(request, " ".join(failed.get("errors") or []))
+    only = next((row.patroller for row in data.attendance if row.patroller.pk == patroller), None)
+    if only is None and patroller and data.logs:
+        only = data.logs[0].log.patroller
     context = {
         "review": data,
         "filters": filters,
@@ -247,6 +261,8 @@ def review(request: HttpRequest) -> HttpResponse:
         "today": today,
         "problem_rows": problem_rows,
         "here": request.get_full_path(),
+        "only": only,
+        "all_query": urlencode({**place.query, **period.query}),
     }
     return render(request, "patrol/review.html", context)
 

@@ -43,6 +43,8 @@ class RosterRow:
     phone: str
     age: int
     segment: Segment | None
+    masked_because: str = ""  # why the ID number and phone are masked, naming the managing office; "" in full
+    managed_by: str = ""  # that office, when masked
 
 
 def _roster_row(user, patroller: Patroller, today: date) -> RosterRow:
@@ -52,6 +54,8 @@ def _roster_row(user, patroller: Patroller, today: date) -> RosterRow:
         phone=selectors.phone_for(user, patroller),
         age=rules.age_on(patroller.birth_date, today),
         segment=selectors.current_segment(patroller),
+        masked_because=selectors.masked_because(user, patroller),
+        managed_by="" if selectors.manages(user, patroller) else selectors.managing_office(patroller),
     )
 
 
@@ -142,6 +146,7 @@ def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "patroller": patroller,
         "id_number": selectors.id_number_for(user, patroller),
         "phone": selectors.phone_for(user, patroller),
+        "masked_because": selectors.masked_because(user, patroller),
         "age": rules.age_on(patroller.birth_date, today),
         "assignment": active[0] if active else None,
         "contracts": selectors.contracts_of(patroller=patroller),

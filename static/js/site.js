@@ -17,3 +17,18 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// The menu button of narrow screens (the stylesheet shows it below 760 px): the menu folds behind it. Without
+// JavaScript the button stays hidden and the menu stays open.
+(function () {
+  var button = document.querySelector(".menu-toggle");
+  var menu = document.getElementById("main-menu");
+  if (!button || !menu) { return; }
+  document.documentElement.classList.add("has-menu-toggle");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("open", open);
+  });
+}());

@@ -59,18 +59,27 @@
       xAxis: { type: "value", min: 0, max: 100, name: "%" },
       yAxis: { type: "category", data: ranked.map(function (r) { return r.name; }), axisLabel: { width: 96, overflow: "truncate" } },
       series: [{ name: labels.patrol_rate, type: "bar", color: BRAND, barMaxWidth: 18,
-                 label: { show: true, position: "right", formatter: "{c}%" },
+                 // A place with patroller-days but no log at all says so instead of a bare 0 %.
+                 label: { show: true, position: "right", formatter: function (p) {
+                   return ranked[p.dataIndex].no_logs ? labels.no_logs : p.value + "%";
+                 } },
                  data: ranked.map(function (r) { return r.rate; }) }]
     });
     chart("chart-scores", {
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 36, right: 12, top: 16, bottom: 28 },
+      grid: { left: 36, right: 12, top: 40, bottom: 28 },
       xAxis: { type: "category", data: ["0–9", "10–19", "20–29", "30–39", "40–49", "50–59", "60–69", "70–79", "80–89", "90–100"],
                axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1, name: labels.people },
-      series: [{ name: labels.assessed, type: "bar", barMaxWidth: 28,
-                 data: data.scores.map(function (n, i) { return { value: n, itemStyle: { color: i < 6 ? BAD : BRAND } }; }) }]
+      // Two stacked series so that the legend says what the red bars are: the failing bands (below 60 points).
+      legend: { top: 0, right: 0, data: [labels.fail_band, labels.pass_band] },
+      series: [
+        { name: labels.fail_band, type: "bar", stack: "scores", color: BAD, barMaxWidth: 28,
+          data: data.scores.map(function (n, i) { return i < 6 ? n : 0; }) },
+        { name: labels.pass_band, type: "bar", stack: "scores", color: BRAND, barMaxWidth: 28,
+          data: data.scores.map(function (n, i) { return i < 6 ? 0 : n; }) }
+      ]
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }

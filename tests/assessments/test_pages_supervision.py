@@ -143,3 +143,48 @@ def test_the_list_takes_the_same_queries_however_many_reports(cast, patroller, w
     # township and who decided.
     with django_assert_num_queries(4):
         assert client.get(LIST).status_code == 200
+
+
+def test_the_form_names_each_patrollers_segment(cast, patroller, web):
+    page = text(web(cast["supervisor"]).get(NEW))
+
+    assert f'<option value="{patroller.pk}">{patroller.name}（贾鲁河丰庆路段）</option>' in page
+    assert 'enctype="multipart/form-data"' in page and 'name="photo"' in page
+
+
+def test_a_report_with_a_photo_shows_it_to_the_office_and_to_no_one_outside(cast, patroller, web):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from tests.patrol.photo_images import jpeg_bytes, make_exif
+
+    exif = make_exif(position=(34.8, 113.6))
+    upload = SimpleUploadedFile("scene.jpg", jpeg_bytes(exif=exif), content_type="image/jpeg")
+    response = web(cast["supervisor"]).post(
+        NEW, {"patroller": patroller.pk, "observed_on": "2026-05-12", "text": "河面垃圾无人清理", "photo": upload}
+    )
+
+    assert response.status_code == 302
+    report = SupervisionReport.objects.get()
+    photo_url = f"/assessments/supervision/{report.pk}/photo/"
+    assert f'src="{photo_url}"' in text(web(cast["township_office"]).get(LIST))
+    shown = web(cast["township_office"]).get(photo_url)
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+    image = Image.open(BytesIO(b"".join(shown.streaming_content)))
+    assert image.format == "JPEG" and not image.getexif()  # the reporter's position is not kept
+    assert web(cast["other_township_office"]).get(photo_url).status_code == 404
+    assert web(cast["patroller"]).get(photo_url).status_code == 404
+
+
+def test_a_file_that_is_not_a_photo_is_refused_by_the_field(cast, patroller, web):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("scene.jpg", b"not an image at all", content_type="image/jpeg")
+    response = web(cast["supervisor"]).post(
+        NEW, {"patroller": patroller.pk, "observed_on": "2026-05-12", "text": "未巡河", "photo": upload}
+    )
+
+    assert response.status_code == 400
+    assert not SupervisionReport.objects.exists()

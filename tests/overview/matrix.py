@@ -1,10 +1,9 @@
 """Rows of the permission matrix (tests/accounts/test_permissions.py) for the overview endpoints (issue 13).
 
-Offices only; a place outside the caller's scope is 404. A township office naming its own county still gets its
-township (allowed), as the staffing report does."""
+Offices only; a place outside the caller's scope is 404. A township office naming its county, even its own, is 404
+too: the county's rows (its other townships) are not a township's to see."""
 
 OFFICES = frozenset({"township_office", "other_township_office", "county_office", "other_county_office", "city_office"})
-HOME_COUNTY_OFFICES = frozenset({"township_office", "other_township_office", "county_office", "city_office"})
 
 
 def overview_rows(Row) -> list:
@@ -23,8 +22,8 @@ def overview_rows(Row) -> list:
                 f"{route}: the home county",
                 route,
                 lambda get, url=url: f"{url}?county={get('places')['county'].pk}",
-                allowed=HOME_COUNTY_OFFICES,
-                hidden=frozenset({"other_county_office"}),
+                allowed=frozenset({"county_office", "city_office"}),
+                hidden=OFFICES - {"county_office", "city_office"},
             ),
             Row(
                 f"{route}: the other county",

@@ -76,6 +76,7 @@ def test_an_anonymous_caller_is_turned_away(db, url):
         ("county_office", {"township": "far"}),
         ("township_office", {"township": "neighbour"}),
         ("township_office", {"county": "other_county"}),
+        ("township_office", {"county": "county"}),  # its own county: the county's rows are not a township's
         ("other_county_office", {"township": "township"}),
         ("city_office", {"county": None}),
     ],
@@ -150,9 +151,11 @@ def test_offices_drill_down_within_their_scope(api, cast, places, patroller):
 
     county = api.as_user(cast["county_office"])
     assert county.get(URL, {"township": places["township"].pk}).json()["level"] == "township"
-    # A township office always sees its own township, whatever county it names.
-    own = api.as_user(cast["township_office"]).get(URL, {"county": places["county"].pk}).json()
+    # A township office sees its own township; naming its county (the county's rows) is outside its scope.
+    township = api.as_user(cast["township_office"])
+    own = township.get(URL).json()
     assert (own["level"], own["place"]["name"]) == ("township", "丰庆路街道")
+    assert township.get(URL, {"county": places["county"].pk}).status_code == 404
 
 
 # --- the figures --------------------------------------------------------------------------------------------------

@@ -10,12 +10,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from patrol import demo, problems, rules
 from patrol.demo import seed as demo_seed
 from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers import demo as register
+from rivers.models import County
 from staffing.models import Contract
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +50,19 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
     assert "演示巡查日志" in out.getvalue()
     today = timezone.localdate()
 
+    # Every county of the city has logs (the overview shows a patrol rate for each); the demo county's story —
+    # escalations, photos, local items — stays in the demo county.
+    assert set(County.objects.values_list("pk", flat=True)) == set(
+        PatrolLog.objects.values_list("segment__township__county_id", flat=True).distinct()
+    )
+    assert (
+        not PatrolLog.objects.exclude(segment__township__county__code=register.DEMO_COUNTY_CODE)
+        .filter(Q(actions__icontains=rules.ESCALATED) | ~Q(local_checks={}))
+        .exists()
+    )
+    assert not Photo.objects.exclude(log__segment__township__county__code=register.DEMO_COUNTY_CODE).exists()
     # Daily logs of the demo county's patrollers, some days missed, none in the future.
-    logs = PatrolLog.objects.all()
-    assert logs.count() == logs.filter(segment__township__county__code=register.DEMO_COUNTY_CODE).count()
+    logs = PatrolLog.objects.filter(segment__township__county__code=register.DEMO_COUNTY_CODE)
     patrollers = logs.values("patroller").distinct().count()
     # Everyone of the demo county under contract two weeks ago and still a week ago (at least eight days on duty:
     # even a lazy patroller walks some of them) has logs. How many that is depends on the season: the demo's new
@@ -72,11 +84,13 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
     assert logs.count() < patrollers * DAYS
     assert not logs.filter(date__gt=today).exists()
 
-    # Every flag code shows, on realistic data: most logs are clean walks.
+    # Every flag code shows, on realistic data: most logs are clean walks, in the demo county and elsewhere.
     assert set(rules.LOG_FLAGS) <= set(flag_counts(PatrolLog)), flag_counts(PatrolLog)
     assert set(rules.PHOTO_FLAGS) <= set(flag_counts(Photo)), flag_counts(Photo)
     clean = sum(1 for flags in logs.values_list("flags", flat=True) if not flags)
     assert clean > 0.7 * logs.count()
+    elsewhere = PatrolLog.objects.exclude(segment__township__county__code=register.DEMO_COUNTY_CODE)
+    assert sum(1 for flags in elsewhere.values_list("flags", flat=True) if not flags) > 0.7 * elsewhere.count()
     # Only a picture really used twice is a duplicate (the drawn pictures do not look alike by accident).
     for photo in Photo.objects.filter(flags__icontains='"duplicate_photo"'):
         assert Photo.objects.filter(sha256=photo.sha256).exclude(log=photo.log).exists()

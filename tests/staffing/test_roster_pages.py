@@ -205,6 +205,20 @@ def test_roster_list_masks_id_numbers_and_phones_for_an_office_that_does_not_man
     assert rules.mask_phone(person.phone) in page
 
 
+def test_a_masked_id_number_names_the_office_that_manages_the_person(web, cast, hire):
+    person = hire("张伟")
+    why = "已隐藏：由丰庆路街道河长办管理"
+
+    county = web(cast["county_office"])
+    assert why in text_of(county.get(ROSTER))
+    detail = text_of(county.get(f"/staffing/patrollers/{person.pk}/"))
+    assert "该巡察员由丰庆路街道河长办聘用和管理（谁聘用谁管理）" in detail
+    # The managing office sees the number in full, with no such note.
+    own = web(cast["township_office"])
+    assert why not in text_of(own.get(ROSTER))
+    assert "谁聘用谁管理），完整的身份证号" not in text_of(own.get(f"/staffing/patrollers/{person.pk}/"))
+
+
 def test_roster_list_filters_by_status_name_and_segment(web, cast, hire, segments):
     hire("张伟")
     hire("王芳", contract=False)
