@@ -7,6 +7,9 @@ from accounts.models import OFFICE_ROLES, Role
 
 ANY_ROLE = frozenset(Role.values)
 OFFICES = frozenset(OFFICE_ROLES)
+COUNTY_AND_CITY_OFFICES = frozenset({Role.COUNTY_OFFICE, Role.CITY_OFFICE})
+# Village chiefs and volunteer supervisors file supervision reports (第十二条).
+REPORTERS = frozenset({Role.VILLAGE_CHIEF, Role.SUPERVISOR})
 # Every signed-in user, also one without a role: only for acting on one's own token or session.
 ANY_USER = ANY_ROLE | {""}
 

@@ -2,14 +2,15 @@
 
 from django.urls import path
 
+from config import web  # noqa: F401 (registers the <id:…> path converter)
 from patrol import api, api_local_checks, api_photos, views
 from patrol.views import mobile
 
 api_urlpatterns = [
     path("patrol-logs/", api.log_list, name="patrol-log-list"),
-    path("patrol-logs/<int:pk>/", api.log_detail, name="patrol-log-detail"),
-    path("patrol-logs/<int:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
-    path("photos/<int:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
+    path("patrol-logs/<id:pk>/", api.log_detail, name="patrol-log-detail"),
+    path("patrol-logs/<id:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
+    path("photos/<id:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
     path("checklist/", api_local_checks.checklist, name="checklist"),
 ]
 
@@ -17,10 +18,10 @@ api_urlpatterns = [
 urlpatterns = [
     path("review/", views.review, name="patrol-review"),
     path("review.xlsx", views.review_xlsx, name="patrol-review-xlsx"),
-    path("problems/<int:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
+    path("problems/<id:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
     path("local-checks/", views.local_check_list, name="patrol-local-checks"),
     path("local-checks/new/", views.local_check_create, name="patrol-local-check-new"),
-    path("local-checks/<int:pk>/retire/", views.local_check_retire, name="patrol-local-check-retire"),
+    path("local-checks/<id:pk>/retire/", views.local_check_retire, name="patrol-local-check-retire"),
 ]
 
 # The patroller's phone app, mounted under /m/ by config/urls.py (the service worker's scope is /m/).

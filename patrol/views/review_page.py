@@ -4,7 +4,6 @@ logged, the open problem reports (overdue first), and the page that shows it."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import Role
+from accounts.permissions import OFFICES
+from config.web import roles_required
 from patrol import local_checks, problems, rules, selectors
 from patrol.api_problems import thumbnail_url
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemReport
@@ -209,7 +210,7 @@ def _overdue_first(queue, overdue: Q):
     ).order_by("-is_overdue", "deadline", "-log__date", "-id")
 
 
-@login_required
+@roles_required(OFFICES)
 def review(request: HttpRequest) -> HttpResponse:
     filters, township, period, flag = review_request(request)
     data = build_review(
