@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import OFFICES
 from accounts.scope import sees_everything
-from assessments import exports, forms, rules, selectors
+from assessments import exports, forms, outcomes, rules, selectors
 from assessments.models import PARTS, Assessment, AssessmentChange, Correction
 from assessments.views.common import (
     average,
@@ -40,7 +40,7 @@ class MonthLine:
     month: date
     township: Assessment | None
     county: Assessment | None
-    result: selectors.MonthResult | None
+    result: outcomes.MonthResult | None
     future: bool
 
     @property
@@ -131,7 +131,7 @@ def patroller_year_data(user, patroller: Patroller, year: int) -> PatrollerYear:
     by_month: dict[date, dict[str, Assessment]] = {}
     for assessment in rows:
         by_month.setdefault(assessment.month, {})[assessment.level] = assessment
-    results = selectors.month_results(patroller_ids=[patroller.pk], since=first, before=after).get(patroller.pk, {})
+    results = outcomes.month_results(patroller_ids=[patroller.pk], since=first, before=after).get(patroller.pk, {})
     months = []
     for number in range(1, 13):
         month = date(year, number, 1)
@@ -214,7 +214,7 @@ class YearLine:
     """One patroller's year: the prevailing final result of each month (None: not assessed)."""
 
     patroller: Patroller
-    cells: list[selectors.MonthResult | None]
+    cells: list[outcomes.MonthResult | None]
 
     @property
     def totals(self) -> list[int]:
@@ -329,7 +329,7 @@ def year_results(user, *, year: int, township: Township | None, county: County |
         .select_related("township")
         .order_by("township__code", "name", "id")
     )
-    history = selectors.month_results(patroller_ids=[p.pk for p in patrollers])
+    history = outcomes.month_results(patroller_ids=[p.pk for p in patrollers])
     lines = []
     for patroller in patrollers:
         mine = history.get(patroller.pk, {})
