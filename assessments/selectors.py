@@ -34,7 +34,7 @@ from patrol import rules as patrol_rules
 from patrol.models import PatrolLog, Photo
 from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
-from staffing.models import Contract, Patroller
+from staffing.models import Patroller
 
 # --- the month's population and facts --------------------------------------------------------------------------
 
@@ -47,15 +47,6 @@ class MonthRow:
     township_id: int
     county_id: int
     facts: rules.MonthFacts
-
-
-def contracts_in_month(*, month: date, through: date) -> QuerySet[Contract]:
-    """Contracts in force on at least one day from the 1st of `month` to `through` (≤ the month's end).
-
-    The roster's "in force" rule (`staffing.selectors.contract_covers_q`): a contract ended early on day D is in
-    force up to D − 1; one cancelled before it began covers no day and is left out.
-    """
-    return Contract.objects.filter(staffing_selectors.contract_covers_q(month, through))
 
 
 def _json_has(field: str, code: str) -> Q:
@@ -169,7 +160,7 @@ def month_facts(
     counted with the days of both.
     """
     last = min(through, rules.month_end(month))
-    contracts = contracts_in_month(month=month, through=last)
+    contracts = staffing_selectors.contracts_in_force_between(month, last)
     if township_id is not None:
         contracts = contracts.filter(segment__township_id=township_id)
     if township_ids is not None:

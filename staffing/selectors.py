@@ -479,6 +479,13 @@ def contract_covers_q(first: date, last: date, *, prefix: str = "") -> Q:
     )
 
 
+def contracts_in_force_between(first: date, last: date) -> QuerySet[Contract]:
+    """Contracts in force on at least one day from `first` to `last` (`contract_covers_q`): one ended early on day
+    D counts up to D − 1; one cancelled before it began (ended on or before its start) covers no day at all. Every
+    period read (the month's population, the phone's month, renewals) starts here."""
+    return Contract.objects.filter(contract_covers_q(first, last))
+
+
 def _in_force_on(on: date) -> Q:
     """Assignments covering `on` under a contract in force that day (started, not past its end, not ended early)."""
     return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on)) & contract_in_force_q(on, prefix="contract__")

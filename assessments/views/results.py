@@ -279,7 +279,7 @@ def _renewals(patrollers: list[Patroller], history: dict, *, today: date) -> lis
     would start (the day after the contract ends) — the test the contract service applies to the renewal."""
     ids = [p.pk for p in patrollers]
     # Contracts in force today or later (a selector of this app: in force on a day from `month` to `through`).
-    contracts = selectors.contracts_in_month(month=today, through=date.max).filter(patroller_id__in=ids)
+    contracts = staffing_selectors.contracts_in_force_between(today, date.max).filter(patroller_id__in=ids)
     current: dict[int, Contract] = {}
     renewed: set[int] = set()
     for contract in contracts.order_by("start"):
