@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import ANY_ROLE
-from accounts.scope import MAX_ID
 from config.api import Conflict, ErrorsSerializer, PayloadTooLarge
 from patrol import photo_services, selectors
 from patrol.models import Photo
@@ -109,8 +108,6 @@ class PhotoThumbnailView(APIView):
         summary="照片缩略图 / a photo's thumbnail",
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        if not 0 < pk <= MAX_ID:
-            raise Http404
         photo = (
             Photo.objects.filter(pk=pk, log__in=selectors.patrol_logs_visible_to(request.user))
             .only("id", "thumbnail")

@@ -31,8 +31,6 @@ def review_xlsx_bytes(review: "Review") -> bytes:
     return xlsx.workbook_bytes(review_workbook(review))
 
 
-
-
 def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
     sheet.title = _("巡查日志")
     columns = [
