@@ -1,9 +1,11 @@
 """Ids typed by people: digits of other scripts ("²" is a digit to `str.isdigit()` that `int()` refuses, "١٢" one it
 reads as 12) are a 400 or the form's error on every page and endpoint, never a server error."""
 
+import io
 import re
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -118,3 +120,12 @@ def test_a_superscript_id_that_only_points_back_is_ignored(cast, web, segments, 
     """`filed` (the filing just made) and `vacancy` (where to go back after registering) only add a link."""
     response = web(cast["county_office"]).get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [("staffing_report", ["--township", "²"]), ("prepare_assessments", ["--month", "2026-01", "--county", "²"])],
+)
+def test_the_commands_that_take_a_place_by_id_say_they_found_none(db, command, args):
+    with pytest.raises(CommandError):
+        call_command(command, *args, stdout=io.StringIO())
