@@ -1,5 +1,7 @@
 """One permission class for role actions: views declare which roles may take which action (403 otherwise)."""
 
+from collections.abc import Collection
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
@@ -23,13 +25,13 @@ class RolePermission(BasePermission):
     message = _("您的角色无权执行此操作。")
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        allowed = roles_for(view, request)
-        if user.is_superuser:
-            return True
-        return user.role in allowed
+        return has_role(request.user, roles_for(view, request))
+
+
+def has_role(user, roles: Collection[str]) -> bool:
+    """A signed-in user whose role is among `roles` (superusers always): the API's rule, and the pages' through
+    config.web.roles_required."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in roles))
 
 
 def roles_for(view, request) -> frozenset[str]:

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from django.urls import register_converter
 
 from accounts.models import Role
+from accounts.permissions import has_role
 from accounts.scope import MAX_ID, require_place_in_scope
 from rivers.models import Township
 from rivers.selectors import townships_visible_to
@@ -82,13 +83,9 @@ def id_field(label, **kwargs) -> IdField:
 # --- who may open a page -----------------------------------------------------------------------------------------
 
 
-def has_role(user, roles: Collection[str]) -> bool:
-    """The pages' reading of the API's RolePermission: a signed-in user whose role is declared (superusers too)."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in roles))
-
-
 def roles_required(roles: Collection[str]) -> Callable:
-    """A page for `roles` only (accounts.permissions' sets): signed out → the login page, other roles → 403."""
+    """A page for `roles` only (accounts.permissions' sets), the API's RolePermission rule (`has_role`): signed out
+    → the login page, other roles → 403."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)

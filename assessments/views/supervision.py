@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import OFFICES, REPORTERS
+from accounts.permissions import OFFICES, REPORTERS, has_role
 from assessments import exports, forms, rules, selectors, services
 from assessments.models import SupervisionReport
 from assessments.views.common import (
@@ -22,7 +22,7 @@ from assessments.views.common import (
     month_text,
     require,
 )
-from config.web import add_service_errors, has_role, roles_required, township_choices, validated_filters
+from config.web import add_service_errors, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 
 DECISIONS = ("confirm", "reject")
