@@ -11,11 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import services
 from accounts.lockout import lockout_message
 from accounts.models import TokenRevocation
-from accounts.permissions import ANY_ROLE, ANY_USER
-from accounts.serializers import LoginSerializer, MeSerializer, TokenSerializer
+from accounts.permissions import ANY_USER
+from accounts.serializers import LoginSerializer, TokenSerializer
 from config.api import ErrorsSerializer
 
 
@@ -89,11 +89,3 @@ class LogoutAllView(APIView):
         if not isinstance(request.auth, AuthToken):
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MeView(APIView):
-    roles = ANY_ROLE
-
-    @extend_schema(responses=MeSerializer, summary="当前用户 / the caller")
-    def get(self, request: Request) -> Response:
-        return Response(MeSerializer(selectors.me(user=request.user)).data)

@@ -1,5 +1,7 @@
 """One permission class for role actions: views declare which roles may take which action (403 otherwise)."""
 
+from collections.abc import Collection
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
@@ -7,6 +9,9 @@ from accounts.models import OFFICE_ROLES, Role
 
 ANY_ROLE = frozenset(Role.values)
 OFFICES = frozenset(OFFICE_ROLES)
+COUNTY_AND_CITY_OFFICES = frozenset({Role.COUNTY_OFFICE, Role.CITY_OFFICE})
+# Village chiefs and volunteer supervisors file supervision reports (第十二条).
+REPORTERS = frozenset({Role.VILLAGE_CHIEF, Role.SUPERVISOR})
 # Every signed-in user, also one without a role: only for acting on one's own token or session.
 ANY_USER = ANY_ROLE | {""}
 
@@ -20,13 +25,13 @@ class RolePermission(BasePermission):
     message = _("您的角色无权执行此操作。")
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        allowed = roles_for(view, request)
-        if user.is_superuser:
-            return True
-        return user.role in allowed
+        return has_role(request.user, roles_for(view, request))
+
+
+def has_role(user, roles: Collection[str]) -> bool:
+    """A signed-in user whose role is among `roles` (superusers always): the API's rule, and the pages' through
+    config.web.roles_required."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in roles))
 
 
 def roles_for(view, request) -> frozenset[str]:

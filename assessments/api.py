@@ -5,7 +5,6 @@ who of the roles in scope may act on one object (the owning office) is the servi
 """
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -15,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
-from accounts.permissions import OFFICES, RolePermission
-from accounts.scope import MAX_ID, require_place_in_scope
+from accounts.permissions import COUNTY_AND_CITY_OFFICES, OFFICES, REPORTERS, RolePermission
+from accounts.scope import require_place_in_scope
 from assessments import selectors, services
 from assessments.models import Assessment, Correction, DismissalFlag, SpotCheckDraw, SupervisionReport
 from assessments.serializers import (
@@ -42,6 +41,7 @@ from assessments.serializers import (
     SupervisionReportSerializer,
 )
 from config.api import ErrorsSerializer
+from config.web import id_or_404
 from rivers.models import County, Segment, Township
 from staffing.models import Patroller
 
@@ -50,23 +50,15 @@ COUNTY_OFFICE = frozenset({Role.COUNTY_OFFICE})
 # The spot-check draw is the county's record: its seed and every county patroller's risk weight (how each one is
 # seen). The county and city offices read it, as on the 县级抽考 page; a township office learns which of its
 # patrollers were drawn from the county-level assessments it sees, and gets 403 here like on the page.
-SPOT_CHECK_READERS = frozenset({Role.COUNTY_OFFICE, Role.CITY_OFFICE})
+SPOT_CHECK_READERS = COUNTY_AND_CITY_OFFICES
 LOCAL_OFFICES = TOWNSHIP_OFFICE | COUNTY_OFFICE
-DECIDERS = COUNTY_OFFICE | {Role.CITY_OFFICE}
-REPORTERS = frozenset({Role.SUPERVISOR, Role.VILLAGE_CHIEF})
+DECIDERS = COUNTY_AND_CITY_OFFICES
 
 ERRORS = {
     400: OpenApiResponse(ErrorsSerializer, description="输入有误 / invalid input"),
     403: OpenApiResponse(ErrorsSerializer, description="角色无权操作 / role may not act"),
     404: OpenApiResponse(ErrorsSerializer, description="不存在或不在管辖范围内 / not found or outside scope"),
 }
-
-
-def _pk(view) -> int:
-    raw = str(view.kwargs.get("pk", ""))
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise Http404
-    return int(raw)
 
 
 def _filters(serializer_class, request: Request) -> dict:
@@ -137,7 +129,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.assessment_list(user=self.request.user, filters=_filters(AssessmentFilters, self.request))
 
     def get_object(self) -> Assessment:
-        return selectors.assessment_get(user=self.request.user, pk=_pk(self))
+        return selectors.assessment_get(user=self.request.user, pk=id_or_404(self.kwargs.get("pk")))
 
     def retrieve(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -240,7 +232,7 @@ class DismissalFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         )
 
     def get_object(self) -> DismissalFlag:
-        return selectors.dismissal_flag_get(user=self.request.user, pk=_pk(self))
+        return selectors.dismissal_flag_get(user=self.request.user, pk=id_or_404(self.kwargs.get("pk")))
 
     def list(self, request: Request) -> Response:
         """The page of flags, and what each open one still waits for (two queries for the whole page)."""
@@ -326,7 +318,7 @@ class CorrectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.correction_list(user=self.request.user, filters=_filters(CorrectionFilters, self.request))
 
     def get_object(self) -> Correction:
-        return selectors.correction_get(user=self.request.user, pk=_pk(self))
+        return selectors.correction_get(user=self.request.user, pk=id_or_404(self.kwargs.get("pk")))
 
     @extend_schema(request=DecisionBody, responses={200: CorrectionSerializer, **ERRORS}, summary="批准 / approve")
     @action(detail=True, methods=["post"])
@@ -376,7 +368,7 @@ class SupervisionReportViewSet(
         )
 
     def get_object(self) -> SupervisionReport:
-        return selectors.supervision_report_get(user=self.request.user, pk=_pk(self))
+        return selectors.supervision_report_get(user=self.request.user, pk=id_or_404(self.kwargs.get("pk")))
 
     def create(self, request: Request) -> Response:
         body = _body(SupervisionReportBody, request)

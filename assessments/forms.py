@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import MAX_ID
 from assessments import rules
 from assessments.models import PARTS, Correction, DismissalFlag, SupervisionReport
+from config.web import id_field, parse_id
 from rivers.models import Segment
 from staffing.models import Patroller
 
@@ -40,10 +40,6 @@ class MonthField(forms.CharField):
         return month
 
 
-def _place_field(label) -> forms.IntegerField:
-    return forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=label)
-
-
 # The township picker's "全县": every township of the county office's own county (read only).
 WHOLE_COUNTY = "all"
 
@@ -59,20 +55,21 @@ class SheetFilters(forms.Form):
             return None
         if value == WHOLE_COUNTY:
             return value
-        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        township = parse_id(value)
+        if township is None:
             raise forms.ValidationError(_("请选择乡镇(街道)或全县。"))
-        return int(value)
+        return township
 
 
 class SpotCheckFilters(forms.Form):
     month = MonthField(required=False, label=_("月份"))
-    county = _place_field(_("县(市、区)"))
+    county = id_field(_("县(市、区)"))
 
 
 class FlagFilters(forms.Form):
     status = forms.ChoiceField(required=False, label=_("状态"))
     rule = forms.ChoiceField(required=False, label=_("规则"))
-    township = _place_field(_("乡镇(街道)"))
+    township = id_field(_("乡镇(街道)"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -82,14 +79,14 @@ class FlagFilters(forms.Form):
 
 class YearFilters(forms.Form):
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("年度"))
-    county = _place_field(_("县(市、区)"))
-    township = _place_field(_("乡镇(街道)"))
+    county = id_field(_("县(市、区)"))
+    township = id_field(_("乡镇(街道)"))
 
 
 class SupervisionFilters(forms.Form):
     status = forms.ChoiceField(required=False, label=_("状态"))
     month = MonthField(required=False, label=_("月份"))
-    township = _place_field(_("乡镇(街道)"))
+    township = id_field(_("乡镇(街道)"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +96,7 @@ class SupervisionFilters(forms.Form):
 class CorrectionFilters(forms.Form):
     status = forms.ChoiceField(required=False, label=_("状态"))
     month = MonthField(required=False, label=_("考核月份"))
-    township = _place_field(_("乡镇(街道)"))
+    township = id_field(_("乡镇(街道)"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -166,15 +163,6 @@ class FinalizeConfirmForm(forms.Form):
     no_logs_reason = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, label=_("理由"))
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: known fields next to the field, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages in error.message_dict.items():
-        form.add_error(key if key in form.fields else None, messages)
-
-
 def error_messages(error: ValidationError) -> list[str]:
     """Every message of a service's ValidationError, in order, for a row or a flash message."""
     if hasattr(error, "error_dict"):
@@ -195,7 +183,7 @@ def reason_field(pk: int, part: str) -> str:
 
 def posted_rows(data) -> set[int]:
     """The assessments the submitted page showed with inputs (hidden `row` fields)."""
-    return {int(raw) for raw in data.getlist("row") if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID}
+    return {pk for pk in map(parse_id, data.getlist("row")) if pk is not None}
 
 
 def posted_scores(data, pk: int) -> tuple[dict[str, object], dict[str, str]]:

@@ -95,15 +95,17 @@ def _duty(*, patroller: Patroller | None, today: date, office: dict[str, Any]) -
 
 
 def _contract_days(*, patroller: Patroller, period: Period) -> set[date]:
-    """The days of the period under a contract in force (one query): a contract ended early on day D
-    (`terminated_on`) is in force up to D − 1 (`staffing.rules.last_day_in_force`), so D is not counted."""
+    """The days of the period under a contract in force (one query): the roster's rule, so the day of a dismissal
+    or resignation and a contract cancelled before it began are no days under contract."""
     days: set[date] = set()
-    contracts = patroller.contracts.filter(start__lte=period.last, end__gte=period.start).values_list(
-        "start", "end", "terminated_on"
+    contracts = (
+        staffing_selectors.contracts_in_force_between(period.start, period.last)
+        .filter(patroller=patroller)
+        .values_list("start", "end", "terminated_on")
     )
     for start, end, terminated_on in contracts:
-        in_force_until = min(end, staffing_rules.last_day_in_force(end=end, terminated_on=terminated_on))
-        day, last = max(start, period.start), min(in_force_until, period.last)
+        day = max(start, period.start)
+        last = min(end, staffing_rules.last_day_in_force(end=end, terminated_on=terminated_on), period.last)
         while day <= last:
             days.add(day)
             day += timedelta(days=1)

@@ -34,7 +34,7 @@ from patrol import rules as patrol_rules
 from patrol.models import PatrolLog, Photo
 from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
-from staffing.models import Assignment, Contract, Patroller
+from staffing.models import Assignment, Patroller
 
 # --- the month's population and facts --------------------------------------------------------------------------
 
@@ -47,15 +47,6 @@ class MonthRow:
     township_id: int
     county_id: int
     facts: rules.MonthFacts
-
-
-def contracts_in_month(*, month: date, through: date) -> QuerySet[Contract]:
-    """Contracts in force on at least one day from the 1st of `month` to `through` (≤ the month's end).
-
-    The roster's "in force" rule (`staffing.selectors.contract_covers_q`): a contract ended early on day D is in
-    force up to D − 1; one cancelled before it began covers no day and is left out.
-    """
-    return Contract.objects.filter(staffing_selectors.contract_covers_q(month, through))
 
 
 def _json_has(field: str, code: str) -> Q:
@@ -169,7 +160,7 @@ def month_facts(
     counted with the days of both.
     """
     last = min(through, rules.month_end(month))
-    contracts = contracts_in_month(month=month, through=last)
+    contracts = staffing_selectors.contracts_in_force_between(month, last)
     if township_id is not None:
         contracts = contracts.filter(segment__township_id=township_id)
     if township_ids is not None:
@@ -232,64 +223,6 @@ def townships_without_logs(*, township_ids: list[int], month: date) -> set[int]:
 
 def township_has_logs(*, township_id: int, month: date) -> bool:
     return not townships_without_logs(township_ids=[township_id], month=month)
-
-
-# --- outcomes --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MonthResult:
-    """A patroller's month as it counts: the prevailing final assessment (county over township)."""
-
-    month: date
-    outcome: rules.Outcome
-    total: int | None
-    level: str | None
-    assessment_id: int | None
-
-
-def month_results(*, patroller_ids: list[int], since: date | None = None, before: date | None = None) -> dict:
-    """{patroller id: {month: MonthResult}} for every month with a final assessment (one query).
-
-    Months without a final assessment are absent: they are "not assessed".
-    """
-    finals = Assessment.objects.filter(patroller_id__in=patroller_ids, status=Assessment.Status.FINAL)
-    if since is not None:
-        finals = finals.filter(month__gte=since)
-    if before is not None:
-        finals = finals.filter(month__lt=before)
-    per: dict[int, dict[date, dict[str, tuple]]] = defaultdict(lambda: defaultdict(dict))
-    for row in finals.values_list("patroller_id", "month", "level", "passed", "total", "id"):
-        patroller_id, month, level, passed, total, pk = row
-        per[patroller_id][month][level] = (passed, total, pk)
-    results: dict[int, dict[date, MonthResult]] = {}
-    for patroller_id, months in per.items():
-        results[patroller_id] = {}
-        for month, levels in months.items():
-            level = Assessment.Level.COUNTY if Assessment.Level.COUNTY in levels else Assessment.Level.TOWNSHIP
-            passed, total, pk = levels[level]
-            outcome = rules.month_outcome(
-                county=levels.get(Assessment.Level.COUNTY, (None,))[0],
-                township=levels.get(Assessment.Level.TOWNSHIP, (None,))[0],
-            )
-            results[patroller_id][month] = MonthResult(month, outcome, total, level, pk)
-    return results
-
-
-def month_outcomes(*, patroller: Patroller) -> dict[date, rules.Outcome]:
-    """One patroller's month outcomes over their whole history (the dismissal rule's input)."""
-    results = month_results(patroller_ids=[patroller.pk]).get(patroller.pk, {})
-    return {month: result.outcome for month, result in results.items()}
-
-
-def is_excellent(*, patroller: Patroller, on: date) -> bool:
-    """SPEC §4 (`rules.is_excellent`): over the 12 calendar months before the month of `on`, at least
-    EXCELLENT_MIN_MONTHS (10) assessed, no failing month and an average final score ≥ EXCELLENT_AVERAGE."""
-    before = rules.month_start(on)
-    window = rules.excellence_window(before)
-    results = month_results(patroller_ids=[patroller.pk], since=window[0], before=before).get(patroller.pk, {})
-    rows = [(r.month, r.total, r.outcome == rules.Outcome.PASS) for r in results.values()]
-    return rules.is_excellent(rows, before=before)
 
 
 # --- assessments -----------------------------------------------------------------------------------------------

@@ -63,9 +63,18 @@ class UUIDStringField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
+class IdFilterField(serializers.IntegerField):
+    """DRF reads any script's digits as a number ("１２" → 12); an id is ASCII digits (config/web.py)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def id_filter(label: str) -> serializers.IntegerField:
     """A query parameter naming an object by id: anything but a positive integer in range is a 400."""
-    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=label)
+    return IdFilterField(required=False, min_value=1, max_value=MAX_ID, label=label)
 
 
 class SyncFilters(serializers.Serializer):

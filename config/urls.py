@@ -5,18 +5,20 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import LogoutAllView, LogoutView, MeView, TokenLoginView
+from accounts.api import LogoutAllView, LogoutView, TokenLoginView
 from assessments.urls import api_urlpatterns as assessments_api_urls
 from overview.urls import api_urlpatterns as overview_api_urls
 from patrol.api_local_checks import LocalCheckViewSet
 from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
 from patrol.urls import mobile_urlpatterns
-from rivers.api import SegmentViewSet, WaterBodyViewSet
+from rivers.api import WaterBodyViewSet
 from staffing.api import (
+    MeView,
     PatrollerViewSet,
     RosterChangeViewSet,
     RosterFilingViewSet,
+    SegmentViewSet,
     StaffingReportView,
     VacancyViewSet,
 )

@@ -26,7 +26,8 @@ ERRORS = {
 def overview_query(params, today: date) -> tuple[date, int | None, int | None]:
     """(month, county, township) from a query string; ValidationError (400) for a bad month or id."""
     query = OverviewQuery(data=params)
-    query.is_valid(raise_exception=True)
+    if not query.is_valid():  # a Django ValidationError: the page shows it, the API answers 400 (config/api.py)
+        raise ValidationError(query.errors)
     raw = query.validated_data.get("month")
     if raw is None:
         month = selectors.default_month(today)

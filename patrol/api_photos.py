@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import ANY_ROLE
-from accounts.scope import MAX_ID
 from config.api import Conflict, ErrorsSerializer, PayloadTooLarge
 from patrol import photo_renditions, photo_services, problems, selectors
 from patrol.models import Photo, ResolutionPhoto
@@ -112,8 +111,6 @@ class PhotoThumbnailView(APIView):
         summary="照片缩略图 / a photo's thumbnail",
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        if not 0 < pk <= MAX_ID:
-            raise Http404
         photo = (
             Photo.objects.filter(pk=pk, log__in=selectors.patrol_logs_visible_to(request.user))
             .only("id", "thumbnail")
@@ -142,8 +139,6 @@ class PhotoLargeView(APIView):
         summary="照片大图(长边不超过1600像素) / a photo at a readable size (long side ≤ 1600 px)",
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        if not 0 < pk <= MAX_ID:
-            raise Http404
         photo = (
             Photo.objects.filter(pk=pk, log__in=selectors.patrol_logs_visible_to(request.user))
             .only("id", "client_uuid", "file")
@@ -176,8 +171,6 @@ class ResolutionPhotoView(APIView):
     large = False
 
     def get(self, request: Request, pk: int) -> FileResponse:
-        if not 0 < pk <= MAX_ID:
-            raise Http404
         photo = (
             ResolutionPhoto.objects.filter(pk=pk, report__in=problems.problem_reports_visible_to(request.user))
             .only("id", "uuid", "file", "thumbnail")

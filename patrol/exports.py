@@ -31,9 +31,6 @@ def review_xlsx_bytes(review: "Review") -> bytes:
     return xlsx.workbook_bytes(review_workbook(review))
 
 
-_local = xlsx.local_time  # local (Zhengzhou) wall-clock time without the zone
-
-
 def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
     sheet.title = _("巡查日志")
     columns = [
@@ -60,8 +57,8 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
                 log.date,
                 log.patroller.name,
                 log.segment.name,
-                _local(log.started_at),
-                _local(log.ended_at),
+                xlsx.local_time(log.started_at),
+                xlsx.local_time(log.ended_at),
                 _("；").join(
                     _("%(label)s：%(value)s") % {"label": check, "value": value} for check, value in row.problems
                 ),

@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.scope import MAX_ID, require_place_in_scope, sees_everything
+from accounts.scope import require_place_in_scope, sees_everything
+from config.web import id_or_404
 from patrol import rules
 from patrol.models import LocalCheck, PatrolLog
 from patrol.selectors import duty_on
@@ -106,10 +107,8 @@ def local_check_list(*, user, filters: dict | None = None, today: date | None = 
 
 
 def local_check_get(*, user, pk: int) -> LocalCheck:
-    if not 0 < int(pk) <= MAX_ID:
-        raise Http404
     try:
-        return _loaded(local_checks_visible_to(user)).get(pk=pk)
+        return _loaded(local_checks_visible_to(user)).get(pk=id_or_404(pk))
     except LocalCheck.DoesNotExist:
         raise Http404 from None
 

@@ -9,7 +9,7 @@
   on the photo that arrives second: the first use of a picture is not suspicious, its reuse is.
 - `taken_outside_window`: EXIF capture time more than PHOTO_WINDOW_MINUTES before the start or after the end.
 - `far_from_segment`: EXIF position more than PHOTO_FAR_M metres from the segment's geometry, measured in UTM 49N
-  (patrol.rules.project), never in degrees. No geometry or no position: nothing to measure, no flag. One point
+  (rivers.geometry), never in degrees. No geometry or no position: nothing to measure, no flag. One point
   against the segment: work linear in the geometry's vertices, whatever the log's track.
 - `no_exif`: no capture time known — none in the file and none reported by the phone (a screenshot, an edited or
   forwarded picture). Time and place are the file's EXIF or, where it has none, the phone's report
@@ -19,12 +19,12 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db.models import Q
 
 from patrol import rules
 from patrol.models import PatrolLog, Photo
+from rivers import geometry as river_geometry
 
 DUPLICATE_PHOTO, TAKEN_OUTSIDE_WINDOW, FAR_FROM_SEGMENT, NO_EXIF = (
     "duplicate_photo",
@@ -50,30 +50,14 @@ def taken_outside_window(
     return taken_at < started_at - window or taken_at > ended_at + window
 
 
-def segment_shape(geometry: Any):
-    """The segment's GeoJSON (any type: line, polygon, point) as a shapely geometry in UTM 49N metres, or None."""
-    import shapely
-    from shapely.geometry import shape
-
-    if not isinstance(geometry, dict):
-        return None
-    try:
-        geom = shape(geometry)
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError, shapely.errors.ShapelyError):
-        return None
-    if geom.is_empty:
-        return None
-    return shapely.transform(geom, lambda coords: np.asarray(rules.project(coords.tolist()), dtype=float))
-
-
 def distance_to_segment_m(latitude: float, longitude: float, geometry: Any) -> float | None:
     """Metres from a WGS84 point to the segment (0 inside a lake's polygon); None without a usable geometry."""
     from shapely.geometry import Point
 
-    shape_m = segment_shape(geometry)
+    shape_m = river_geometry.in_metres(geometry)
     if shape_m is None:
         return None
-    (xy,) = rules.project([(longitude, latitude)])
+    (xy,) = river_geometry.project([(longitude, latitude)])
     return float(Point(xy).distance(shape_m))
 
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Protocol
 from uuid import UUID
@@ -491,23 +490,6 @@ def fingerprint(
 
 
 # --- geometry in metres ---------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def to_utm():
-    """The WGS84 → UTM 49N transformer, built once per process."""
-    from pyproj import Transformer
-
-    # always_xy: GeoJSON and our tracks are (longitude, latitude), whatever the CRS's official axis order.
-    return Transformer.from_crs("EPSG:4326", "EPSG:32649", always_xy=True)
-
-
-def project(lng_lat: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
-    """WGS84 (lng, lat) pairs → UTM 49N (x, y) metres."""
-    if not lng_lat:
-        return []
-    xs, ys = to_utm().transform([p[0] for p in lng_lat], [p[1] for p in lng_lat])
-    return list(zip(xs, ys, strict=True))
 
 
 def usable(points: Sequence[TrackPoint], *, max_accuracy_m: float) -> list[TrackPoint]:

@@ -7,8 +7,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from accounts.scope import MAX_ID, scope_filter
+from accounts.scope import scope_filter
 from config.api import updated_after
+from config.web import id_or_404
 from patrol.models import PatrolLog, Photo
 from rivers.models import Township
 from staffing import selectors as staffing_selectors
@@ -66,10 +67,8 @@ def patrol_log_list(*, user, filters: dict | None = None) -> QuerySet[PatrolLog]
 
 def patrol_log_get(*, user, pk: int) -> PatrolLog:
     """One log in scope; Http404 otherwise (also for another patroller's log)."""
-    if not 0 < int(pk) <= MAX_ID:
-        raise Http404
     try:
-        return _loaded(patrol_logs_visible_to(user)).get(pk=pk)
+        return _loaded(patrol_logs_visible_to(user)).get(pk=id_or_404(pk))
     except PatrolLog.DoesNotExist:
         raise Http404 from None
 

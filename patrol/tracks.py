@@ -14,13 +14,9 @@ never build a polygon from the track (buffering such a line took over 30 s):
   or two edges; at most n × edges for a track of kilometre-long jumps along the whole line.
 - **vehicle speed** finds sustained fast runs in one vectorised pass over the legs (`vehicle_speed`).
 
-Geometry is in UTM zone 49N metres (patrol.rules.project), never degrees.
+Geometry is in UTM zone 49N metres (rivers.geometry), never degrees.
 """
 
-import hashlib
-import json
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from patrol import rules
+from rivers import geometry as river_geometry
 
 # --- the segment's line ----------------------------------------------------------------------------------------
 
@@ -51,55 +48,24 @@ class SegmentLine:
         return float(self.lengths.sum())
 
 
-# Projected segment lines kept per process: key → SegmentLine (or None), least recently used first.
-_LINES: OrderedDict[bytes, SegmentLine | None] = OrderedDict()
-_LINES_MAX = 256
-_LINES_LOCK = threading.Lock()
-_MISSING = object()
-
-
 def segment_line(geometry: Any) -> SegmentLine | None:
-    """The segment's GeoJSON LineString/MultiLineString in metres, or None (no geometry, a lake's polygon,
-    a reservoir's point: coverage of a line does not apply).
-
-    Every submission on a segment needs the same projected line, so the last `_LINES_MAX` of them are kept per
-    process, keyed by a hash of the geometry itself: an edited segment is a new key, never a stale line.
-    (The arrays are never written to, safe to share between threads.)"""
+    """The segment's GeoJSON LineString/MultiLineString in metres as edges, or None (no geometry, a lake's polygon,
+    a reservoir's point: coverage of a line does not apply). Kept per process with the geometry in metres
+    (rivers.geometry.cached): every submission on a segment needs the same line."""
     if not isinstance(geometry, dict):
         return None
-    try:
-        text = json.dumps(geometry, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):
-        return _segment_line(geometry)
-    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
-    with _LINES_LOCK:
-        line = _LINES.get(key, _MISSING)
-        if line is not _MISSING:
-            _LINES.move_to_end(key)
-            return line
-    line = _segment_line(geometry)
-    with _LINES_LOCK:
-        _LINES[key] = line
-        while len(_LINES) > _LINES_MAX:
-            _LINES.popitem(last=False)
-    return line
+    return river_geometry.cached("segment_line", geometry, _segment_line)
 
 
 def _segment_line(geometry: dict) -> SegmentLine | None:
     import shapely
 
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    try:
-        if kind == "LineString":
-            parts = [coordinates]
-        elif kind == "MultiLineString":
-            parts = list(coordinates)
-        else:
-            return None
-        projected = [np.asarray(rules.project(part), dtype=float) for part in parts if len(part) >= 2]
-    except (TypeError, ValueError, IndexError):
+    shape_m = river_geometry.in_metres(geometry)
+    if shape_m is None or shape_m.geom_type not in ("LineString", "MultiLineString"):
         return None
-    projected = [xy for xy in projected if xy.ndim == 2 and np.isfinite(xy).all()]
+    parts = [shape_m] if shape_m.geom_type == "LineString" else list(shape_m.geoms)
+    projected = [np.asarray(part.coords, dtype=float)[:, :2] for part in parts if len(part.coords) >= 2]
+    projected = [xy for xy in projected if np.isfinite(xy).all()]
     if not projected:
         return None
     a = np.concatenate([xy[:-1] for xy in projected])
@@ -126,7 +92,7 @@ def projected(points: Sequence[rules.TrackPoint]) -> np.ndarray:
         return np.empty((0, 2))
     lng = np.fromiter((p.lng for p in points), dtype=float, count=len(points))
     lat = np.fromiter((p.lat for p in points), dtype=float, count=len(points))
-    xs, ys = rules.to_utm().transform(lng, lat)
+    xs, ys = river_geometry.to_utm().transform(lng, lat)
     return np.column_stack([xs, ys])
 
 

@@ -2,17 +2,18 @@
 
 from django.urls import path
 
+from config import web  # noqa: F401 (registers the <id:…> path converter)
 from patrol import api, api_local_checks, api_photos, views
 from patrol.views import mobile
 
 api_urlpatterns = [
     path("patrol-logs/", api.log_list, name="patrol-log-list"),
-    path("patrol-logs/<int:pk>/", api.log_detail, name="patrol-log-detail"),
-    path("patrol-logs/<int:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
-    path("photos/<int:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
-    path("photos/<int:pk>/large/", api_photos.photo_large, name="patrol-photo-large"),
-    path("resolution-photos/<int:pk>/thumbnail/", api_photos.resolution_thumbnail, name="patrol-resolution-thumbnail"),
-    path("resolution-photos/<int:pk>/large/", api_photos.resolution_large, name="patrol-resolution-large"),
+    path("patrol-logs/<id:pk>/", api.log_detail, name="patrol-log-detail"),
+    path("patrol-logs/<id:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
+    path("photos/<id:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
+    path("photos/<id:pk>/large/", api_photos.photo_large, name="patrol-photo-large"),
+    path("resolution-photos/<id:pk>/thumbnail/", api_photos.resolution_thumbnail, name="patrol-resolution-thumbnail"),
+    path("resolution-photos/<id:pk>/large/", api_photos.resolution_large, name="patrol-resolution-large"),
     path("checklist/", api_local_checks.checklist, name="checklist"),
 ]
 
@@ -20,11 +21,11 @@ api_urlpatterns = [
 urlpatterns = [
     path("review/", views.review, name="patrol-review"),
     path("review.xlsx", views.review_xlsx, name="patrol-review-xlsx"),
-    path("logs/<int:pk>/", views.log_detail, name="patrol-log-page"),
-    path("problems/<int:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
+    path("logs/<id:pk>/", views.log_detail, name="patrol-log-page"),
+    path("problems/<id:pk>/<slug:action>/", views.problem_transition, name="patrol-problem-transition"),
     path("local-checks/", views.local_check_list, name="patrol-local-checks"),
     path("local-checks/new/", views.local_check_create, name="patrol-local-check-new"),
-    path("local-checks/<int:pk>/retire/", views.local_check_retire, name="patrol-local-check-retire"),
+    path("local-checks/<id:pk>/retire/", views.local_check_retire, name="patrol-local-check-retire"),
 ]
 
 # The patroller's phone app, mounted under /m/ by config/urls.py (the service worker's scope is /m/).

@@ -1,5 +1,7 @@
 """`GET /api/v1/water-bodies/` and `/api/v1/segments/` (API.md), always through the caller's scope."""
 
+from collections.abc import Collection
+
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -64,12 +66,17 @@ class SegmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SegmentSerializer
     queryset = Segment.objects.none()  # only names the model for the schema; get_queryset decides
 
+    def held_segment_ids(self) -> Collection[int]:
+        """A patroller's own segments: the roster knows them (staffing.api.SegmentViewSet says which)."""
+        return ()
+
     def get_queryset(self):
         user = self.request.user
+        held = self.held_segment_ids()
         if self.action != "list":
-            return selectors.segment_list(user=user)
+            return selectors.segment_list(user=user, held=held)
         filters = validated_filters(SegmentFilters, self.request)
         water_body = filters.get("water_body")
         if water_body is not None and not selectors.water_bodies_visible_to(user).filter(pk=water_body).exists():
             raise Http404
-        return selectors.segment_list(user=user, filters=filters)
+        return selectors.segment_list(user=user, filters=filters, held=held)

@@ -11,9 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import selectors as account_selectors
 from accounts.models import Role
-from accounts.permissions import OFFICES
+from accounts.permissions import ANY_ROLE, OFFICES
+from accounts.serializers import MeSerializer
 from config.api import ErrorsSerializer, id_filter
+from rivers import api as rivers_api
 from rivers.api import validated_filters
 from rivers.selectors import segments_visible_to
 from staffing import rules, selectors, services
@@ -415,3 +418,23 @@ class RosterFilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         filing = services.roster_file(by=request.user, **_body(RosterFilingCreateSerializer, request))
         filing = selectors.roster_filings(user=request.user).get(pk=filing.pk)
         return Response(self.get_serializer(filing).data, status=status.HTTP_201_CREATED)
+
+
+class MeView(APIView):
+    """`GET /api/v1/me/`: the account (accounts) with the caller's roster record, which lives here."""
+
+    roles = ANY_ROLE
+
+    @extend_schema(responses=MeSerializer, summary="当前用户 / the caller")
+    def get(self, request: Request) -> Response:
+        user = request.user
+        return Response(
+            MeSerializer(account_selectors.me(user=user, patroller=selectors.patroller_summary(user=user))).data
+        )
+
+
+class SegmentViewSet(rivers_api.SegmentViewSet):
+    """rivers' segments endpoint, with the segments a patroller holds (the roster's) as their own."""
+
+    def held_segment_ids(self) -> list[int]:
+        return selectors.segment_ids_assigned_to(user=self.request.user)

@@ -1,5 +1,5 @@
 """Forms of the roster pages. They only parse what a person typed: every rule is checked by the services,
-whose ValidationError messages `add_service_errors` puts next to the fields they name."""
+whose ValidationError messages `config.web.add_service_errors` puts next to the fields they name."""
 
 from datetime import date, timedelta
 
@@ -19,19 +19,6 @@ ELIGIBILITY_CODES = {
     "criminal_record": _("刑事处罚"),
     "health": _("身体健康"),
 }
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, *, skip=()) -> None:
-    """Attach a service's ValidationError to the form: known fields next to the field, the rest on top.
-
-    Keys in `skip` (the eligibility codes) are shown apart, by the page, and left out here.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages in error.message_dict.items():
-        if key not in skip:
-            form.add_error(key if key in form.fields else None, messages)
 
 
 def eligibility_failures_of(error: ValidationError) -> list[tuple[str, str, list[str]]]:

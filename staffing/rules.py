@@ -180,7 +180,8 @@ def _birth_date_in(value: str) -> date | None:
 def id_number_problem(value: str, *, today: date | None = None) -> str | None:
     """Why an 18-character resident ID number is invalid (a Chinese message), or None when it is valid."""
     value = normalize_id_number(value or "")
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # ASCII only: str.isdigit() also takes other scripts' digits (１, ²), which no ID card carries.
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit() or value[17] not in "0123456789X":
         return str(_("身份证号应为18位：17位数字加1位数字或X。"))
     if value[:2] not in ID_NUMBER_PROVINCES:
         return str(_("身份证号的地区码无效。"))
@@ -384,4 +385,4 @@ def mask_phone(value: str) -> str:
 
 def is_mobile_phone(value: str) -> bool:
     """A mainland mobile number: 11 digits starting with 1."""
-    return len(value) == 11 and value.isdigit() and value.startswith("1")
+    return len(value) == 11 and value.isascii() and value.isdigit() and value.startswith("1")

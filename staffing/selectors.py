@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -15,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scope import require_place_in_scope, scope_filter, sees_everything
+
+# The roster's one read of a higher app: a renewing incumbent's age limit depends on their assessed months
+# (第四条(二)). assessments.outcomes reads only assessment rows, never this module, so nothing loops back.
+from assessments.outcomes import is_excellent
 from config.api import updated_after
 from rivers.models import County, Segment, Township, Village, WaterBody
 from rivers.selectors import segments_visible_to
@@ -474,6 +479,13 @@ def contract_covers_q(first: date, last: date, *, prefix: str = "") -> Q:
     )
 
 
+def contracts_in_force_between(first: date, last: date) -> QuerySet[Contract]:
+    """Contracts in force on at least one day from `first` to `last` (`contract_covers_q`): one ended early on day
+    D counts up to D − 1; one cancelled before it began (ended on or before its start) covers no day at all. Every
+    period read (the month's population, the phone's month, renewals) starts here."""
+    return Contract.objects.filter(contract_covers_q(first, last))
+
+
 def _in_force_on(on: date) -> Q:
     """Assignments covering `on` under a contract in force that day (started, not past its end, not ended early)."""
     return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on)) & contract_in_force_q(on, prefix="contract__")
@@ -620,19 +632,25 @@ def contract_in_force(*, patroller: Patroller, on: date) -> Contract | None:
     return patroller.contracts.filter(contract_in_force_q(on)).select_related("segment__township").first()
 
 
+def patroller_summary(*, user) -> dict[str, Any] | None:
+    """The caller's own patroller record and the segment they patrol today (or their active assignment's), for
+    `GET /api/v1/me/`. None for every other role and for a patroller login not linked to a roster record yet."""
+    patroller = patroller_of(user)
+    if patroller is None:
+        return None
+    assignment = assignment_on(patroller=patroller, on=timezone.localdate())
+    segment = assignment.segment if assignment else current_segment(patroller)
+    brief = {"id": segment.pk, "name": segment.name, "water_body": segment.water_body.name} if segment else None
+    return {"id": patroller.pk, "name": patroller.name, "segment": brief}
+
+
 def is_excellent_incumbent(patroller: Patroller, on: date) -> bool:
     """Whether a renewing incumbent performed excellently (第四条(二)): they may then be hired up to 55.
 
-    SPEC §4: no failing month and an average final score ≥ 85 over the previous 12 assessed months. The monthly
-    assessments answer this (`assessments.selectors.is_excellent`); while that app has no such function, no
-    incumbent qualifies and the age limit stays 50 for everyone.
+    SPEC §4: no failing month and an average final score ≥ 85 over the previous 12 assessed months, which the
+    monthly assessments answer (`assessments.outcomes.is_excellent`, the roster's one read of a higher app).
     """
-    try:
-        from assessments import selectors as assessments  # imported late: assessments builds on the roster
-    except ImportError:
-        return False
-    check = getattr(assessments, "is_excellent", None)
-    return bool(check is not None and check(patroller=patroller, on=on))
+    return is_excellent(patroller=patroller, on=on)
 
 
 def eligibility(*, patroller: Patroller, segment: Segment, start: date) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ class InScope(serializers.PrimaryKeyRelatedField):
         return self.scope(self.context["request"].user)
 
     def to_internal_value(self, data):
-        if isinstance(data, int | str) and str(data).isdigit() and int(data) > MAX_ID:
+        if isinstance(data, int | str) and str(data).isascii() and str(data).isdigit() and int(data) > MAX_ID:
             raise NotFound()
         try:
             return super().to_internal_value(data)

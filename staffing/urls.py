@@ -1,5 +1,6 @@
 from django.urls import path
 
+from config import web  # noqa: F401 (registers the <id:…> path converter)
 from staffing import views
 
 urlpatterns = [
@@ -9,17 +10,17 @@ urlpatterns = [
     path("patrollers/", views.roster_list, name="staffing-roster"),
     path("patrollers.xlsx", views.roster_xlsx, name="staffing-roster-xlsx"),
     path("patrollers/new/", views.patroller_create, name="staffing-patroller-new"),
-    path("patrollers/<int:pk>/", views.patroller_detail, name="staffing-patroller"),
-    path("patrollers/<int:pk>/contract/", views.patroller_contract, name="staffing-patroller-contract"),
-    path("patrollers/<int:pk>/resign/", views.patroller_resign, name="staffing-patroller-resign"),
-    path("patrollers/<int:pk>/devices/revoke/", views.patroller_revoke_devices, name="staffing-patroller-revoke"),
+    path("patrollers/<id:pk>/", views.patroller_detail, name="staffing-patroller"),
+    path("patrollers/<id:pk>/contract/", views.patroller_contract, name="staffing-patroller-contract"),
+    path("patrollers/<id:pk>/resign/", views.patroller_resign, name="staffing-patroller-resign"),
+    path("patrollers/<id:pk>/devices/revoke/", views.patroller_revoke_devices, name="staffing-patroller-revoke"),
     path("vacancies/", views.vacancy_list, name="staffing-vacancies"),
     path("vacancies/open-below-standard/", views.vacancy_open_below_standard, name="staffing-vacancies-open"),
-    path("vacancies/<int:pk>/", views.vacancy_detail, name="staffing-vacancy"),
-    path("vacancies/<int:pk>/applicants/", views.vacancy_applicant_add, name="staffing-vacancy-applicant-add"),
-    path("vacancies/<int:pk>/scores/", views.vacancy_applicant_score, name="staffing-vacancy-score"),
-    path("vacancies/<int:pk>/hire/<int:applicant_pk>/", views.vacancy_hire, name="staffing-vacancy-hire"),
+    path("vacancies/<id:pk>/", views.vacancy_detail, name="staffing-vacancy"),
+    path("vacancies/<id:pk>/applicants/", views.vacancy_applicant_add, name="staffing-vacancy-applicant-add"),
+    path("vacancies/<id:pk>/scores/", views.vacancy_applicant_score, name="staffing-vacancy-score"),
+    path("vacancies/<id:pk>/hire/<id:applicant_pk>/", views.vacancy_hire, name="staffing-vacancy-hire"),
     path("roster/", views.roster_changes, name="staffing-roster-changes"),
     path("roster/file/", views.roster_file, name="staffing-roster-file"),
-    path("roster/filings/<int:pk>.xlsx", views.roster_filing_download, name="staffing-roster-filing-xlsx"),
+    path("roster/filings/<id:pk>.xlsx", views.roster_filing_download, name="staffing-roster-filing-xlsx"),
 ]

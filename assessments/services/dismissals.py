@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from assessments import rules, selectors
 from assessments.models import DismissalFlag
+from assessments.outcomes import month_outcomes
 from assessments.services.common import NON_FIELD, acting_user, lock_patroller, save
 from assessments.services.common import today as local_today
 from rivers.models import Segment
@@ -99,7 +100,7 @@ def evaluate_dismissal(*, patroller_id: int, by, cause: str) -> FlagChanges:
       triggers any more.
     """
     patroller = Patroller.objects.select_related("township").get(pk=patroller_id)
-    outcomes = selectors.month_outcomes(patroller=patroller)
+    outcomes = month_outcomes(patroller=patroller)
     flags = list(patroller.dismissal_flags.exclude(status=DismissalFlag.Status.WITHDRAWN).order_by("raised_at", "id"))
     dismissals = [
         flag

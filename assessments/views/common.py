@@ -1,5 +1,5 @@
-"""What every assessment page shares: who may open what, the place asked for inside the caller's scope, months,
-.xlsx responses."""
+"""What every assessment page shares: object-level refusals, the county asked for inside the caller's scope,
+months, links and figures. Roles, filters, ids and the township picker are config/web.py's."""
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Role
-from accounts.scope import MAX_ID, require_place_in_scope, sees_everything
+from accounts.scope import require_place_in_scope
 from assessments import rules
 from assessments.rules import month_text
-from rivers.models import County, Township
-from rivers.selectors import counties_visible_to, townships_visible_to
+from rivers.models import County
+from rivers.selectors import counties_visible_to
 
 PAGE_SIZE = 50
 
@@ -24,40 +24,6 @@ PAGE_SIZE = 50
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def is_office(user) -> bool:
-    return bool(user.is_office or user.is_superuser)
-
-
-def is_county_or_city(user) -> bool:
-    return user.role == Role.COUNTY_OFFICE or sees_everything(user)
-
-
-def is_reporter(user) -> bool:
-    """Village chiefs and volunteer supervisors file supervision reports (第十二条)."""
-    return user.role in (Role.VILLAGE_CHIEF, Role.SUPERVISOR)
-
-
-def in_range(pk: int) -> int:
-    """An id from the URL; one past the database's integer range cannot exist (and would overflow SQLite)."""
-    if pk > MAX_ID:
-        raise Http404
-    return pk
-
-
-def township_for(user, wanted: int | None) -> Township:
-    """The township asked for, inside the caller's scope (else 404); a township office's own by default, for the
-    county and city offices the first of theirs."""
-    if wanted is None and user.role == Role.TOWNSHIP_OFFICE:
-        wanted = user.township_id
-    if wanted is not None:
-        require_place_in_scope(user, township_id=wanted)
-        return Township.objects.select_related("county").get(pk=wanted)
-    township = townships_visible_to(user).order_by("code").first()
-    if township is None:
-        raise Http404
-    return township
 
 
 def county_for(user, wanted: int | None) -> County:
@@ -72,13 +38,6 @@ def county_for(user, wanted: int | None) -> County:
     return county
 
 
-def other_townships(user) -> list[Township]:
-    """The township picker: nothing for a township office (its own is the page), else the ones in scope."""
-    if user.role == Role.TOWNSHIP_OFFICE:
-        return []
-    return list(townships_visible_to(user).order_by("code"))
-
-
 # --- small helpers -------------------------------------------------------------------------------------------
 
 
@@ -90,11 +49,6 @@ def label_text(label: str) -> str:
 def default_month() -> date:
     """The month offices score now: the last one that is over."""
     return rules.previous_month(rules.month_start(timezone.localdate()))
-
-
-def cleaned(form) -> dict:
-    form.is_valid()  # an invalid field is shown and left out; the valid ones still apply
-    return form.cleaned_data
 
 
 def url_with(name: str, **params) -> str:

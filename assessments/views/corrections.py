@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, QuerySet, Value, When
@@ -23,19 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scope import MAX_ID, require_place_in_scope
+from accounts.permissions import OFFICES
 from assessments import exports, forms, rules, selectors, services
 from assessments.models import PARTS, Assessment, Correction
 from assessments.views.common import (
     PAGE_SIZE,
     back_to,
-    cleaned,
-    in_range,
-    is_office,
     month_text,
-    other_townships,
-    require,
 )
+from config.web import id_or_404, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 from staffing.models import Patroller
 
@@ -121,13 +116,6 @@ def request_forms(
     return found
 
 
-def _posted_id(raw: str | None) -> int:
-    raw = raw or ""
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise Http404
-    return int(raw)
-
-
 def year_page_url(patroller_id: int, year: int, anchor: str = "") -> str:
     url = f"{reverse('assessments-patroller', args=[patroller_id])}?{urlencode({'year': year})}"
     return f"{url}#{anchor}" if anchor else url
@@ -137,7 +125,7 @@ def request_correction(request: HttpRequest, patroller: Patroller) -> HttpRespon
     """The "申请更正" form of the year page, posted: the service files the request (back to the page with a note),
     or refuses it (what was typed and its messages, for the page to show again)."""
     user = request.user
-    assessment = selectors.assessment_get(user=user, pk=_posted_id(request.POST.get("assessment")))
+    assessment = selectors.assessment_get(user=user, pk=id_or_404(request.POST.get("assessment")))
     if assessment.patroller_id != patroller.pk:
         raise Http404
     scores, reasons = forms.posted_scores(request.POST, assessment.pk)
@@ -237,20 +225,11 @@ def _pending_first(corrections: QuerySet[Correction]) -> QuerySet[Correction]:
     return corrections.order_by(waiting, "-requested_at", "-id")
 
 
-def _correction_filters(request: HttpRequest) -> tuple[forms.CorrectionFilters, dict]:
-    filters = forms.CorrectionFilters(request.GET)
-    values = {key: value for key, value in cleaned(filters).items() if value}
-    if values.get("township"):
-        require_place_in_scope(request.user, township_id=values["township"])
-    return filters, values
-
-
-@login_required
+@roles_required(OFFICES)
 def correction_list(request: HttpRequest) -> HttpResponse:
     """Every office reads the corrections of its place; the county office of the assessment decides."""
     user = request.user
-    require(is_office(user))
-    filters, values = _correction_filters(request)
+    filters, values = validated_filters(forms.CorrectionFilters, request)
     page = Paginator(_pending_first(selectors.correction_list(user=user, filters=values)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -258,18 +237,17 @@ def correction_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "rows": correction_rows(user, list(page)),
-        "townships": other_townships(user),
+        "townships": township_choices(user),
         "export_query": urlencode({k: rules.month_label(v) if k == "month" else v for k, v in values.items()}),
         "here": request.get_full_path(),
     }
     return render(request, "assessments/corrections.html", context)
 
 
-@login_required
+@roles_required(OFFICES)
 def corrections_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
-    require(is_office(user))
-    _filters, values = _correction_filters(request)
+    _filters, values = validated_filters(forms.CorrectionFilters, request)
     rows = correction_rows(user, list(_pending_first(selectors.correction_list(user=user, filters=values))))
     today = timezone.localdate()
     return xlsx_response(
@@ -286,7 +264,7 @@ def _describe(correction: Correction) -> dict[str, str]:
     }
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def correction_decide(request: HttpRequest, pk: int, action: str) -> HttpResponseRedirect:
     """Approve or reject through the services; a refusal (not this county's office, already decided, the parts no
@@ -294,8 +272,7 @@ def correction_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
     user = request.user
     if action not in DECISIONS:
         raise Http404
-    require(is_office(user))
-    correction = selectors.correction_get(user=user, pk=in_range(pk))
+    correction = selectors.correction_get(user=user, pk=pk)
     form = forms.DecisionForm(request.POST)
     back = reverse("assessments-corrections")
     if not form.is_valid():

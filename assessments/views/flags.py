@@ -6,7 +6,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, QuerySet, Value, When
@@ -17,19 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scope import require_place_in_scope
+from accounts.permissions import OFFICES
 from assessments import exports, forms, rules, selectors, services
 from assessments.models import DismissalFlag
 from assessments.views.common import (
     PAGE_SIZE,
     back_to,
-    cleaned,
-    in_range,
-    is_office,
     label_text,
-    other_townships,
     require,
 )
+from config.web import roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 from rivers.models import Segment
 from staffing.models import Vacancy
@@ -49,14 +45,6 @@ class FlagRow:
     @property
     def rules_text(self) -> str:
         return _("、").join(self.flag.rules_display)
-
-
-def _flag_filters(request: HttpRequest) -> tuple[forms.FlagFilters, dict]:
-    filters = forms.FlagFilters(request.GET)
-    values = {key: value for key, value in cleaned(filters).items() if value}
-    if values.get("township"):
-        require_place_in_scope(request.user, township_id=values["township"])
-    return filters, values
 
 
 def _waiting_first(flags: QuerySet[DismissalFlag]) -> QuerySet[DismissalFlag]:
@@ -109,11 +97,10 @@ def flag_rows(user, flags: list[DismissalFlag], *, today: date) -> list[FlagRow]
     return rows
 
 
-@login_required
+@roles_required(OFFICES)
 def flag_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require(is_office(user))
-    filters, values = _flag_filters(request)
+    filters, values = validated_filters(forms.FlagFilters, request)
     page = Paginator(_waiting_first(selectors.dismissal_flag_list(user=user, filters=values)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -122,7 +109,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "rows": flag_rows(user, list(page), today=today),
-        "townships": other_townships(user),
+        "townships": township_choices(user),
         "export_query": urlencode(values),
         "today": today,
         "here": request.get_full_path(),
@@ -130,11 +117,10 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/flags.html", context)
 
 
-@login_required
+@roles_required(OFFICES)
 def flags_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
-    require(is_office(user))
-    _filters, values = _flag_filters(request)
+    _filters, values = validated_filters(forms.FlagFilters, request)
     today = timezone.localdate()
     flags = list(_waiting_first(selectors.dismissal_flag_list(user=user, filters=values)))
     return xlsx_response(
@@ -143,13 +129,12 @@ def flags_xlsx(request: HttpRequest) -> FileResponse:
     )
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def flag_confirm(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """Confirm a dismissal (第九条): the service ends the contract and the assignment and opens the vacancy."""
     user = request.user
-    require(is_office(user))
-    flag = selectors.dismissal_flag_get(user=user, pk=in_range(pk))
+    flag = selectors.dismissal_flag_get(user=user, pk=pk)
     require(selectors.may_dismiss(user, flag))
     form = forms.DismissalConfirmForm(request.POST)
     back = reverse("assessments-flags")
@@ -179,14 +164,13 @@ def flag_confirm(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     return back_to(request, back)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def flag_reinstate(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """Put back a person whose dismissal lost its grounds: the service writes the contract, the assignment, the
     vacancy closed and the roster change."""
     user = request.user
-    require(is_office(user))
-    flag = selectors.dismissal_flag_get(user=user, pk=in_range(pk))
+    flag = selectors.dismissal_flag_get(user=user, pk=pk)
     require(selectors.may_dismiss(user, flag))
     form = forms.DismissalReinstateForm(request.POST, township_id=flag.township_id)
     back = reverse("assessments-flags")

@@ -8,30 +8,25 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.permissions import OFFICES
 from accounts.scope import sees_everything
-from assessments import exports, forms, rules, selectors
+from assessments import exports, forms, outcomes, rules, selectors
 from assessments.models import PARTS, Assessment, AssessmentChange, Correction
 from assessments.views.common import (
     average,
-    cleaned,
     county_for,
-    in_range,
-    is_office,
     month_text,
-    other_townships,
     percent,
-    require,
-    township_for,
 )
 from assessments.views.corrections import Refused, request_correction, request_forms
 from assessments.views.flags import FlagRow, flag_rows
+from config.web import cleaned, roles_required, township_choices, township_for
 from config.xlsx import xlsx_response
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
@@ -45,7 +40,7 @@ class MonthLine:
     month: date
     township: Assessment | None
     county: Assessment | None
-    result: selectors.MonthResult | None
+    result: outcomes.MonthResult | None
     future: bool
 
     @property
@@ -136,7 +131,7 @@ def patroller_year_data(user, patroller: Patroller, year: int) -> PatrollerYear:
     by_month: dict[date, dict[str, Assessment]] = {}
     for assessment in rows:
         by_month.setdefault(assessment.month, {})[assessment.level] = assessment
-    results = selectors.month_results(patroller_ids=[patroller.pk], since=first, before=after).get(patroller.pk, {})
+    results = outcomes.month_results(patroller_ids=[patroller.pk], since=first, before=after).get(patroller.pk, {})
     months = []
     for number in range(1, 13):
         month = date(year, number, 1)
@@ -170,13 +165,12 @@ def patroller_year_data(user, patroller: Patroller, year: int) -> PatrollerYear:
     )
 
 
-@login_required
+@roles_required(OFFICES)
 def patroller_year(request: HttpRequest, pk: int) -> HttpResponse:
     """The year page; posted, one of its "申请更正" forms (views.corrections): a refused request shows the page
     again with what was typed and the service's messages."""
     user = request.user
-    require(is_office(user))
-    patroller = staffing_selectors.patroller_get(user=user, pk=in_range(pk))
+    patroller = staffing_selectors.patroller_get(user=user, pk=pk)
     refused: Refused | None = None
     if request.method == "POST":
         outcome = request_correction(request, patroller)
@@ -203,11 +197,10 @@ def patroller_year(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/patroller_year.html", context, status=400 if refused else 200)
 
 
-@login_required
+@roles_required(OFFICES)
 def patroller_year_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     user = request.user
-    require(is_office(user))
-    patroller = staffing_selectors.patroller_get(user=user, pk=in_range(pk))
+    patroller = staffing_selectors.patroller_get(user=user, pk=pk)
     year = _year_of(request)
     content = exports.patroller_year_xlsx(data=patroller_year_data(user, patroller, year))
     return xlsx_response(content, _("年度考核-%(name)s-%(year)d.xlsx") % {"name": patroller.name, "year": year})
@@ -221,7 +214,7 @@ class YearLine:
     """One patroller's year: the prevailing final result of each month (None: not assessed)."""
 
     patroller: Patroller
-    cells: list[selectors.MonthResult | None]
+    cells: list[outcomes.MonthResult | None]
 
     @property
     def totals(self) -> list[int]:
@@ -286,7 +279,7 @@ def _renewals(patrollers: list[Patroller], history: dict, *, today: date) -> lis
     would start (the day after the contract ends) — the test the contract service applies to the renewal."""
     ids = [p.pk for p in patrollers]
     # Contracts in force today or later (a selector of this app: in force on a day from `month` to `through`).
-    contracts = selectors.contracts_in_month(month=today, through=date.max).filter(patroller_id__in=ids)
+    contracts = staffing_selectors.contracts_in_force_between(today, date.max).filter(patroller_id__in=ids)
     current: dict[int, Contract] = {}
     renewed: set[int] = set()
     for contract in contracts.order_by("start"):
@@ -336,7 +329,7 @@ def year_results(user, *, year: int, township: Township | None, county: County |
         .select_related("township")
         .order_by("township__code", "name", "id")
     )
-    history = selectors.month_results(patroller_ids=[p.pk for p in patrollers])
+    history = outcomes.month_results(patroller_ids=[p.pk for p in patrollers])
     lines = []
     for patroller in patrollers:
         mine = history.get(patroller.pk, {})
@@ -377,10 +370,9 @@ def _results_scope(request: HttpRequest) -> tuple[forms.YearFilters, int, Townsh
     return filters, year, None, county_for(user, wanted_county)
 
 
-@login_required
+@roles_required(OFFICES)
 def results(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require(is_office(user))
     filters, year, township, county = _results_scope(request)
     data = year_results(user, year=year, township=township, county=county)
     query = {"year": year, "township": township.pk if township else None, "county": county.pk if county else None}
@@ -390,7 +382,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "year": year,
         "township": township,
         "county": county,
-        "townships": other_townships(user),
+        "townships": township_choices(user),
         "counties": list(counties_visible_to(user).order_by("code")) if sees_everything(user) else [],
         "export_query": urlencode({k: v for k, v in query.items() if v}),
         "excellent_average": settings.RIVER.get("EXCELLENT_AVERAGE", 85),
@@ -400,10 +392,9 @@ def results(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/results.html", context)
 
 
-@login_required
+@roles_required(OFFICES)
 def results_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
-    require(is_office(user))
     _filters, year, township, county = _results_scope(request)
     data = year_results(user, year=year, township=township, county=county)
     name = _("年度考核结果-%(scope)s-%(year)d.xlsx") % {"scope": (township or county).name, "year": year}

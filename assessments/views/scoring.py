@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,22 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.permissions import COUNTY_AND_CITY_OFFICES, OFFICES
 from accounts.scope import sees_everything
 from assessments import exports, forms, rules, selectors, services
 from assessments.models import PARTS, Assessment, DismissalFlag
 from assessments.views.common import (
-    cleaned,
     county_for,
     default_month,
-    is_county_or_city,
-    is_office,
     month_text,
-    other_townships,
     percent,
     require,
-    township_for,
     url_with,
 )
+from config.web import cleaned, roles_required, township_choices, township_for
 from config.xlsx import xlsx_response
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
@@ -261,10 +257,9 @@ def _owns_township(user, township: Township | None) -> bool:
     return township is not None and user.role == Role.TOWNSHIP_OFFICE and user.township_id == township.pk
 
 
-@login_required
+@roles_required(OFFICES)
 def sheet(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require(is_office(user))
     posting = request.method == "POST"
     filters = forms.SheetFilters(request.POST if posting else request.GET)
     values = cleaned(filters)
@@ -345,17 +340,16 @@ def _sheet_page(
         "applied": applied,
         "owner": owner,
         "editable": editable,
-        "townships": other_townships(user),
+        "townships": township_choices(user),
         "gap": rules.reason_gap(),
         "pass_mark": rules.pass_mark(),
     }
     return render(request, "assessments/sheet.html", context, status=status)
 
 
-@login_required
+@roles_required(OFFICES)
 def sheet_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
-    require(is_office(user))
     values = cleaned(forms.SheetFilters(request.GET))
     place = _sheet_place(user, values.get("township"))
     month = values.get("month") or default_month()
@@ -404,10 +398,9 @@ def _spot_check_rows(user, county: County, month: date, *, applied: Applied | No
     return draw, rows
 
 
-@login_required
+@roles_required(COUNTY_AND_CITY_OFFICES)
 def spot_check(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require(is_county_or_city(user))
     posting = request.method == "POST"
     filters = forms.SpotCheckFilters(request.POST if posting else request.GET)
     values = cleaned(filters)
@@ -498,10 +491,9 @@ def _spot_check_page(
     return render(request, "assessments/spot_check.html", context, status=status)
 
 
-@login_required
+@roles_required(COUNTY_AND_CITY_OFFICES)
 def spot_check_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
-    require(is_county_or_city(user))
     values = cleaned(forms.SpotCheckFilters(request.GET))
     county = county_for(user, values.get("county"))
     month = values.get("month") or default_month()

@@ -14,39 +14,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.scope import require_place_in_scope
+from accounts.permissions import OFFICES, REPORTERS, has_role
 from assessments import exports, forms, rules, selectors, services
 from assessments.models import SupervisionReport
 from assessments.views.common import (
     PAGE_SIZE,
     back_to,
-    cleaned,
-    in_range,
-    is_office,
-    is_reporter,
     month_text,
-    other_townships,
     require,
 )
+from config.web import add_service_errors, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 
 DECISIONS = ("confirm", "reject")
 
 
-def _supervision_filters(request: HttpRequest) -> tuple[forms.SupervisionFilters, dict]:
-    filters = forms.SupervisionFilters(request.GET)
-    values = {key: value for key, value in cleaned(filters).items() if value}
-    if values.get("township"):
-        require_place_in_scope(request.user, township_id=values["township"])
-    return filters, values
-
-
-@login_required
+@roles_required(OFFICES | REPORTERS)
 def supervision_list(request: HttpRequest) -> HttpResponse:
     """Offices: the reports in scope (the township office confirms or rejects); reporters: their own."""
     user = request.user
-    require(is_office(user) or is_reporter(user))
-    filters, values = _supervision_filters(request)
+    filters, values = validated_filters(forms.SupervisionFilters, request)
     page = Paginator(selectors.supervision_report_list(user=user, filters=values), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -56,9 +43,9 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
         "rows": [
             (report, report.status == SupervisionReport.Status.PENDING and _decides(user, report)) for report in page
         ],
-        "townships": other_townships(user) if is_office(user) else [],
-        "reporter": is_reporter(user),
-        "office": is_office(user),
+        "townships": township_choices(user) if has_role(user, OFFICES) else [],
+        "reporter": user.role in REPORTERS,
+        "office": has_role(user, OFFICES),
         "export_query": urlencode({k: rules.month_label(v) if k == "month" else v for k, v in values.items()}),
         "here": request.get_full_path(),
     }
@@ -69,11 +56,10 @@ def _decides(user, report: SupervisionReport) -> bool:
     return user.role == Role.TOWNSHIP_OFFICE and user.township_id == report.township_id
 
 
-@login_required
+@roles_required(REPORTERS)
 def supervision_new(request: HttpRequest) -> HttpResponse:
     """The phone form of a village chief or volunteer supervisor."""
     user = request.user
-    require(is_reporter(user))
     patrollers = selectors.with_segment_name(selectors.reportable_patrollers(user)).order_by("name", "id")
     form = forms.SupervisionReportForm(
         request.POST if request.method == "POST" else None,
@@ -87,7 +73,7 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
         try:
             report = services.supervision_report_file(by=user, photo=upload.read() if upload else None, **values)
         except ValidationError as error:
-            forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("已提交关于%(name)s的监督报告，等待乡镇河长办核实。") % {"name": report.patroller.name}
@@ -97,14 +83,13 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/supervision_form.html", {"form": form}, status=status)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def supervision_decide(request: HttpRequest, pk: int, action: str) -> HttpResponseRedirect:
     user = request.user
     if action not in DECISIONS:
         raise Http404
-    require(is_office(user))
-    report = selectors.supervision_report_get(user=user, pk=in_range(pk))
+    report = selectors.supervision_report_get(user=user, pk=pk)
     require(_decides(user, report))
     form = forms.DecisionForm(request.POST)
     back = reverse("assessments-supervision")
@@ -126,11 +111,10 @@ def supervision_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
     return back_to(request, back)
 
 
-@login_required
+@roles_required(OFFICES | REPORTERS)
 def supervision_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
-    require(is_office(user) or is_reporter(user))
-    _filters, values = _supervision_filters(request)
+    _filters, values = validated_filters(forms.SupervisionFilters, request)
     reports = list(selectors.supervision_report_list(user=user, filters=values))
     today = timezone.localdate()
     return xlsx_response(
@@ -141,7 +125,7 @@ def supervision_xlsx(request: HttpRequest) -> FileResponse:
 @login_required
 def supervision_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A report's photo, to whoever may see the report (its office, its reporter); 404 for anyone else."""
-    report = selectors.supervision_report_get(user=request.user, pk=in_range(pk))
+    report = selectors.supervision_report_get(user=request.user, pk=pk)
     if not report.photo:
         raise Http404
     response = FileResponse(report.photo.open("rb"), content_type="image/jpeg")

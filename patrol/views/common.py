@@ -1,19 +1,19 @@
-"""What the review page, its export and the problem buttons share: offices only, and the filters of the page
-and the export (the township inside the caller's scope, the day or month)."""
+"""What the review page and its export share: the filters (the township inside the caller's scope, the day or
+month)."""
 
 import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.scope import MAX_ID, require_place_in_scope
+from accounts.scope import require_place_in_scope
+from config.web import cleaned, id_field, parse_id
 from patrol import rules
 from rivers.models import County, Township
 from rivers.selectors import townships_visible_to
@@ -26,7 +26,7 @@ class ReviewFilters(forms.Form):
     # A township id, or WHOLE_COUNTY (the picker's 全县).
     township = forms.CharField(required=False, max_length=20, label=gettext_lazy("乡镇(街道)"))
     # The whole of a county (links from the overview; the city office): outside scope → 404.
-    county = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("县(市、区)"))
+    county = id_field(gettext_lazy("县(市、区)"))
     date = forms.DateField(required=False, label=gettext_lazy("日期"))
     month = forms.RegexField(
         required=False,
@@ -36,7 +36,7 @@ class ReviewFilters(forms.Form):
     )
     flag = forms.ChoiceField(required=False, choices=[("", "")], label=gettext_lazy("核查标记"))
     # One patroller's logs only (the overview's patroller rows link here); the township's figures stay whole.
-    patroller = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("巡察员"))
+    patroller = id_field(gettext_lazy("巡察员"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -48,9 +48,10 @@ class ReviewFilters(forms.Form):
             return None
         if value == WHOLE_COUNTY:
             return value
-        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        township = parse_id(value)
+        if township is None:
             raise forms.ValidationError(_("请选择乡镇(街道)或全县。"))
-        return int(value)
+        return township
 
 
 @dataclass
@@ -105,17 +106,10 @@ class Period:
         }
 
 
-def office_only(user) -> None:
-    if not (user.is_authenticated and (user.is_office or user.is_superuser)):
-        raise PermissionDenied
-
-
 def _place_for(user, wanted: int | str | None, county: int | None) -> Place:
     """The township asked for (inside scope, else 404), or a whole county: the county office's own with
-    WHOLE_COUNTY, any county in scope with `county`. A township office always gets its own township; without a
-    choice a county or city office gets the first township of its scope."""
-    if user.role == Role.TOWNSHIP_OFFICE:
-        wanted, county = user.township_id, None
+    WHOLE_COUNTY, any county in scope with `county`. Without a choice an office gets the first township of its
+    scope (a township office its own)."""
     if wanted == WHOLE_COUNTY:
         if user.role != Role.COUNTY_OFFICE:
             raise Http404
@@ -143,10 +137,8 @@ def _period_from(values: dict, today: date) -> Period:
 
 
 def review_request(request: HttpRequest) -> tuple[ReviewFilters, Place, Period, str]:
-    office_only(request.user)
     filters = ReviewFilters(request.GET)
-    filters.is_valid()  # an invalid field is shown and left out; the valid ones still apply
-    values = filters.cleaned_data
+    values = cleaned(filters)
     place = _place_for(request.user, values.get("township"), values.get("county"))
     period = _period_from(values, timezone.localdate())
     return filters, place, period, values.get("flag") or ""

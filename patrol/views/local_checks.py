@@ -6,7 +6,6 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,12 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.scope import MAX_ID, require_place_in_scope
+from accounts.permissions import OFFICES
+from accounts.scope import require_place_in_scope
+from config.web import add_service_errors, id_field, roles_required
 from patrol import local_checks, rules
 from patrol.models import LocalCheck
-from patrol.views.common import office_only
 from rivers.selectors import townships_visible_to
-from staffing.forms import DateInput, add_service_errors
+from staffing.forms import DateInput
 
 ITEMS_PER_PAGE = 100
 STATUS_LABELS = {
@@ -35,7 +35,7 @@ STATUS_LABELS = {
 
 
 class FilterForm(forms.Form):
-    township = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("乡镇(街道)"))
+    township = id_field(gettext_lazy("乡镇(街道)"))
     status = forms.ChoiceField(required=False, choices=[("", "")], label=gettext_lazy("状态"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -155,17 +155,15 @@ def _area_name(user) -> str:
     return ""
 
 
-@login_required
+@roles_required(OFFICES)
 def local_check_list(request: HttpRequest) -> HttpResponse:
-    office_only(request.user)
     return _page(request)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def local_check_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    office_only(user)
     if user.role not in local_checks.MANAGING_ROLES:
         raise PermissionDenied
     form = LocalCheckForm(request.POST)
@@ -193,11 +191,10 @@ def local_check_create(request: HttpRequest) -> HttpResponse:
     return _page(request, form=form, status=400)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def local_check_retire(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    office_only(user)
     item = local_checks.local_check_get(user=user, pk=pk)
     if not local_checks.may_manage(user, item):
         raise PermissionDenied

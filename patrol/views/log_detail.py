@@ -6,17 +6,17 @@ Offices only, in scope (a log outside it: 404). A constant number of queries wha
 track points (tests/patrol/test_log_detail.py counts them)."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.permissions import OFFICES
+from config.web import roles_required
 from patrol import local_checks, rules, selectors, track_map
 from patrol.api_problems import thumbnail_url
 from patrol.models import ProblemReport
-from patrol.views.common import office_only
 
 
 def flag_explanations() -> dict[str, str]:
@@ -42,9 +42,8 @@ def _explained(codes, explanations: dict[str, str]) -> list[tuple[str, str, str]
     return [(code, str(rules.FLAG_LABELS.get(code, code)), explanations.get(code, "")) for code in codes or []]
 
 
-@login_required
+@roles_required(OFFICES)
 def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    office_only(request.user)
     log = selectors.patrol_log_get(user=request.user, pk=pk)
     river = settings.RIVER
     explanations = flag_explanations()

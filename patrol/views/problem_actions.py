@@ -6,7 +6,6 @@ resolution's photos of the fix arrive as files (multipart), not as photo ids."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -15,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.scope import MAX_ID
+from accounts.permissions import OFFICES
+from config.web import parse_id, roles_required
 from patrol import problems
 from patrol.models import ProblemReport
 from patrol.photos import too_large_message
-from patrol.views.common import office_only
 
 # The session key of the form that failed, read once by the review page.
 FAILED_FORM = "patrol_problem_form"
@@ -42,17 +41,17 @@ class TransitionForm(forms.Form):
         for part in raw.replace("，", ",").replace("、", ",").replace(" ", ",").split(","):
             if not part:
                 continue
-            if not part.isdigit() or not 0 < int(part) <= MAX_ID:
+            photo = parse_id(part)
+            if photo is None:
                 raise ValidationError(_("照片编号应为数字，多个编号用逗号分隔。"))
-            ids.append(int(part))
+            ids.append(photo)
         return ids
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpResponseRedirect:
     """The buttons of the review page: the same services as the API, then back to the page."""
-    office_only(request.user)
     if action not in problems.ACTIONS:
         raise Http404
     report = problems.problem_report_get(user=request.user, pk=pk)

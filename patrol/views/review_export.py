@@ -1,16 +1,17 @@
 """The review as an .xlsx download: the same filters as the page, every log rather than one page of them."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.permissions import OFFICES
 from config import xlsx
+from config.web import roles_required
 from patrol import exports
 from patrol.views.common import review_request
 from patrol.views.review_page import build_review
 
 
-@login_required
+@roles_required(OFFICES)
 def review_xlsx(request: HttpRequest) -> FileResponse:
     filters, place, period, flag = review_request(request)
     data = build_review(

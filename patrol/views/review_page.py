@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import Role
+from accounts.permissions import OFFICES
+from config.web import roles_required
 from patrol import local_checks, problems, rules, selectors
 from patrol.api_problems import thumbnail_url
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemReport
@@ -224,7 +225,7 @@ def _overdue_first(queue, overdue: Q):
     ).order_by("-is_overdue", "deadline", "-log__date", "-id")
 
 
-@login_required
+@roles_required(OFFICES)
 def review(request: HttpRequest) -> HttpResponse:
     filters, place, period, flag = review_request(request)
     patroller = filters.cleaned_data.get("patroller")

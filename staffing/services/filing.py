@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from config.objectstore import durable_with_files
 from rivers.models import Township
+from staffing import exports
 from staffing.models import RosterChange, RosterFiling
 from staffing.services.common import NON_FIELD, require_township_office, save
 
@@ -33,12 +34,9 @@ def _roster_file(*, township: Township, by, now: datetime | None, keep) -> Roste
     save(filing)
     RosterChange.objects.filter(pk__in=[change.pk for change in changes]).update(filing=filing)
 
-    from staffing import exports  # the .xlsx layout belongs to the pages; it is optional here
-
-    build = getattr(exports, "roster_filing_xlsx", None)
-    if build is not None:
-        stamp = timezone.localtime(filing.filed_at).strftime("%Y%m%d-%H%M%S")
-        filing.file.save(f"roster-{township.code}-{stamp}.xlsx", ContentFile(build(filing=filing)), save=False)
-        keep(filing.file)
-        filing.save(update_fields=["file"])
+    stamp = timezone.localtime(filing.filed_at).strftime("%Y%m%d-%H%M%S")
+    content = ContentFile(exports.roster_filing_xlsx(filing=filing))
+    filing.file.save(f"roster-{township.code}-{stamp}.xlsx", content, save=False)
+    keep(filing.file)
+    filing.save(update_fields=["file"])
     return filing

@@ -1,29 +1,13 @@
-"""What the roster pages share: who may open them, ids from the URL, the page size, the
-eligibility failures box, and the township a posted action is for."""
+"""What the roster pages share: the page size, the eligibility failures box, and the township a posted action is for."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from accounts.models import Role
-from accounts.scope import MAX_ID
 from rivers.models import Township
 from rivers.selectors import townships_visible_to
 from staffing import forms as roster_forms
 
 ROSTER_PAGE_SIZE = 50
-
-
-def roster_offices_only(user) -> None:
-    """The roster pages are the offices' (SPEC §1): patrollers, chiefs and supervisors get 403."""
-    if not (user.is_office or user.is_superuser):
-        raise PermissionDenied
-
-
-def in_range(pk: int) -> int:
-    """An id from the URL; one past the database's integer range cannot exist (and would overflow SQLite)."""
-    if pk > MAX_ID:
-        raise Http404
-    return pk
 
 
 def failures_of(found: list[tuple[str, str]]) -> list[tuple[str, str, list[str]]]:

@@ -1,7 +1,6 @@
 """Roster changes not yet filed, filing them upward (备案) and the workbook each filing sent."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,27 +10,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.scope import MAX_ID
+from accounts.permissions import OFFICES
 from config import xlsx
+from config.web import parse_id, roles_required
 from rivers.selectors import townships_visible_to
 from staffing import exports, selectors, services
 from staffing import forms as roster_forms
-from staffing.views.common import in_range, roster_offices_only, township_posted
+from staffing.views.common import township_posted
 
 
-@login_required
+@roles_required(OFFICES)
 def roster_changes(request: HttpRequest) -> HttpResponse:
     """Changes not yet filed upward, oldest first, and the button that files them with the roster workbook."""
     user = request.user
-    roster_offices_only(user)
     pick = roster_forms.TownshipPickForm(request.GET, townships=townships_visible_to(user))
     township = user.township if user.role == Role.TOWNSHIP_OFFICE else pick.chosen_township()
     township_id = township.pk if township else None
     filings = selectors.roster_filings(user=user, township=township_id)
     latest_filing = None
-    filed = request.GET.get("filed") or ""
-    if filed.isdigit() and int(filed) <= MAX_ID:
-        latest_filing = filings.filter(pk=int(filed)).first()
+    filed = parse_id(request.GET.get("filed"))
+    if filed is not None:
+        latest_filing = filings.filter(pk=filed).first()
     context = {
         "pick": pick,
         "show_township": user.role != Role.TOWNSHIP_OFFICE,
@@ -44,11 +43,10 @@ def roster_changes(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/roster_changes.html", context)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def roster_file(request: HttpRequest) -> HttpResponse:
     user = request.user
-    roster_offices_only(user)
     township = township_posted(request)
     back = f"{reverse('staffing-roster-changes')}?township={township.pk}"
     try:
@@ -61,11 +59,10 @@ def roster_file(request: HttpRequest) -> HttpResponse:
     return redirect(f"{back}&filed={filing.pk}")
 
 
-@login_required
+@roles_required(OFFICES)
 def roster_filing_download(request: HttpRequest, pk: int) -> FileResponse:
     """The workbook a filing sent upward, as stored when it was filed (masked personal data)."""
-    roster_offices_only(request.user)
-    filing = get_object_or_404(selectors.roster_filings(user=request.user), pk=in_range(pk))
+    filing = get_object_or_404(selectors.roster_filings(user=request.user), pk=pk)
     stamp = timezone.localtime(filing.filed_at).strftime("%Y%m%d-%H%M")
     name = _("巡察员花名册备案-%(township)s-%(stamp)s.xlsx") % {"township": filing.township.name, "stamp": stamp}
     if filing.file:  # as filed: its cells were written through config.xlsx then

@@ -6,7 +6,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -19,14 +18,15 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import Role, TokenRevocation
-from accounts.scope import MAX_ID
+from accounts.permissions import OFFICES
 from config import xlsx
+from config.web import add_service_errors, parse_id, roles_required
 from rivers.models import Segment, Village
 from rivers.selectors import segments_visible_to, townships_visible_to
 from staffing import exports, rules, selectors, services
 from staffing import forms as roster_forms
 from staffing.models import Patroller, Vacancy
-from staffing.views.common import ROSTER_PAGE_SIZE, failures_of, in_range, roster_offices_only
+from staffing.views.common import ROSTER_PAGE_SIZE, failures_of
 
 
 def _may_add_patroller(user) -> bool:
@@ -64,19 +64,18 @@ def _roster_filters(request: HttpRequest) -> tuple[roster_forms.RosterFilterForm
     user = request.user
     segments = segments_visible_to(user).select_related("water_body").defer("geometry").order_by("code")
     narrowed = user.role == Role.TOWNSHIP_OFFICE
-    township = request.GET.get("township") or ""
-    if not narrowed and township.isdigit() and int(township) <= MAX_ID:
-        segments, narrowed = segments.filter(township_id=int(township)), True
+    township = parse_id(request.GET.get("township"))
+    if not narrowed and township is not None:
+        segments, narrowed = segments.filter(township_id=township), True
     form = roster_forms.RosterFilterForm(
         request.GET, townships=townships_visible_to(user), segments=segments if narrowed else segments.none()
     )
     return form, narrowed
 
 
-@login_required
+@roles_required(OFFICES)
 def roster_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    roster_offices_only(user)
     filters, show_segment = _roster_filters(request)
     selector_filters = filters.selector_filters()
     page = Paginator(selectors.patroller_list(user=user, filters=selector_filters), ROSTER_PAGE_SIZE).get_page(
@@ -95,11 +94,10 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/roster_list.html", context)
 
 
-@login_required
+@roles_required(OFFICES)
 def roster_xlsx(request: HttpRequest) -> FileResponse:
     """The filtered roster, every row, as the viewer may see it (masked unless they manage the person)."""
     user = request.user
-    roster_offices_only(user)
     filters, _shown = _roster_filters(request)
     patrollers = list(selectors.patroller_list(user=user, filters=filters.selector_filters()))
     today = timezone.localdate()
@@ -119,11 +117,10 @@ def _segments_for(user, patroller: Patroller):
     )
 
 
-@login_required
+@roles_required(OFFICES)
 def patroller_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    roster_offices_only(user)
-    patroller = selectors.patroller_get(user=user, pk=in_range(pk))
+    patroller = selectors.patroller_get(user=user, pk=pk)
     segments = _segments_for(user, patroller)
     today = timezone.localdate()
     current = selectors.current_segment(patroller)
@@ -166,13 +163,12 @@ def _may_revoke_devices(user) -> bool:
     return user.role in (Role.TOWNSHIP_OFFICE, Role.COUNTY_OFFICE)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def patroller_revoke_devices(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign the patroller's login out of every phone (a lost phone): 404 outside scope, 403 for other roles."""
     user = request.user
-    roster_offices_only(user)
-    patroller = selectors.patroller_get(user=user, pk=in_range(pk))
+    patroller = selectors.patroller_get(user=user, pk=pk)
     if not _may_revoke_devices(user):
         raise PermissionDenied
     if patroller.user is None:
@@ -187,14 +183,13 @@ def patroller_revoke_devices(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _managed_patroller(request: HttpRequest, pk: int) -> Patroller:
     """404 outside scope, 403 for an office that sees the person but did not hire them (谁聘用谁管理)."""
-    roster_offices_only(request.user)
-    patroller = selectors.patroller_get(user=request.user, pk=in_range(pk))
+    patroller = selectors.patroller_get(user=request.user, pk=pk)
     if not selectors.manages(request.user, patroller):
         raise PermissionDenied
     return patroller
 
 
-@login_required
+@roles_required(OFFICES)
 def patroller_contract(request: HttpRequest, pk: int) -> HttpResponse:
     """New contract or renewal (第九条): the service runs eligibility (第四条), the term and the overlap rules."""
     user = request.user
@@ -214,7 +209,7 @@ def patroller_contract(request: HttpRequest, pk: int) -> HttpResponse:
             contract = services.contract_create(patroller=patroller, by=user, **form.cleaned_data)
         except ValidationError as error:
             failures = roster_forms.eligibility_failures_of(error)
-            roster_forms.add_service_errors(form, error, skip=roster_forms.ELIGIBILITY_CODES)
+            add_service_errors(form, error, skip=roster_forms.ELIGIBILITY_CODES)
         else:
             messages.success(
                 request,
@@ -233,7 +228,7 @@ def patroller_contract(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "staffing/contract_form.html", context, status=400 if form.errors or failures else 200)
 
 
-@login_required
+@roles_required(OFFICES)
 def patroller_resign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     patroller = _managed_patroller(request, pk)
@@ -246,7 +241,7 @@ def patroller_resign(request: HttpRequest, pk: int) -> HttpResponse:
                 patroller=patroller, on=form.cleaned_data["date"], reason=form.cleaned_data["reason"], by=user
             )
         except ValidationError as error:
-            roster_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记辞职，并为该河段开放了补聘岗位；该变动待备案。"))
             return redirect("staffing-patroller", pk=patroller.pk)
@@ -257,16 +252,16 @@ def patroller_resign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _vacancy_from(request: HttpRequest, raw: str | None) -> Vacancy | None:
     """A vacancy named in the request (to come back to after registering its applicant), if the user sees it."""
-    if not raw or not raw.isdigit() or int(raw) > MAX_ID:
+    pk = parse_id(raw)
+    if pk is None:
         return None
-    return selectors.vacancies_visible_to(request.user).filter(pk=int(raw)).first()
+    return selectors.vacancies_visible_to(request.user).filter(pk=pk).first()
 
 
-@login_required
+@roles_required(OFFICES)
 def patroller_create(request: HttpRequest) -> HttpResponse:
     """Register a candidate: the ID number is checked by the model (GB 11643) and the error shown by the field."""
     user = request.user
-    roster_offices_only(user)
     if not _may_add_patroller(user):
         raise PermissionDenied
     vacancy = _vacancy_from(request, request.POST.get("vacancy") or request.GET.get("vacancy"))
@@ -281,7 +276,7 @@ def patroller_create(request: HttpRequest) -> HttpResponse:
         try:
             patroller = services.patroller_create(by=user, **form.cleaned_data)
         except ValidationError as error:
-            roster_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记%(name)s(候选人员)。") % {"name": patroller.name})
             if vacancy is not None:

@@ -3,8 +3,6 @@
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,22 +10,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.scope import MAX_ID, sees_everything
+from accounts.permissions import OFFICES
+from accounts.scope import sees_everything
 from config import xlsx
+from config.web import id_field, roles_required
 from rivers.models import Township
 from rivers.selectors import counties_visible_to, townships_visible_to
 from staffing import exports, rules, selectors
 
 
 class ReportFilters(forms.Form):
-    county = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("县(市、区)"))
-    township = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=gettext_lazy("乡镇(街道)"))
+    county = id_field(gettext_lazy("县(市、区)"))
+    township = id_field(gettext_lazy("乡镇(街道)"))
     date = forms.DateField(required=False, label=gettext_lazy("日期"))
-
-
-def _office_only(user) -> None:
-    if not (user.is_office or user.is_superuser):
-        raise PermissionDenied
 
 
 def _report_for(request: HttpRequest) -> tuple[selectors.StaffingReport, ReportFilters]:
@@ -66,9 +61,8 @@ def _filter_choices(user, report: selectors.StaffingReport) -> dict:
     return {"counties": list(counties.order_by("code")), "townships": list(townships.order_by("code"))}
 
 
-@login_required
+@roles_required(OFFICES)
 def staffing_report(request: HttpRequest) -> HttpResponse:
-    _office_only(request.user)
     report, filters = _report_for(request)
     context = {
         "report": report,
@@ -80,9 +74,8 @@ def staffing_report(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/report.html", context)
 
 
-@login_required
+@roles_required(OFFICES)
 def staffing_report_xlsx(request: HttpRequest) -> FileResponse:
-    _office_only(request.user)
     report, _filters = _report_for(request)
     name = _("巡察员配备情况-%(scope)s-%(date)s.xlsx") % {"scope": report.scope_label, "date": report.on.isoformat()}
     return xlsx.xlsx_response(exports.staffing_xlsx_bytes(report), name.replace(" ", "-"))

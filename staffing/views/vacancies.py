@@ -4,7 +4,6 @@ registering and scoring applicants, hiring one."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -15,17 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from accounts.permissions import OFFICES
+from config.web import add_service_errors, roles_required
 from rivers.selectors import townships_visible_to
 from staffing import forms as roster_forms
 from staffing import selectors, services
 from staffing.models import Applicant, Patroller, Vacancy
-from staffing.views.common import ROSTER_PAGE_SIZE, failures_of, in_range, roster_offices_only, township_posted
+from staffing.views.common import ROSTER_PAGE_SIZE, failures_of, township_posted
 
 
-@login_required
+@roles_required(OFFICES)
 def vacancy_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    roster_offices_only(user)
     filters = roster_forms.VacancyFilterForm(
         request.GET, townships=townships_visible_to(user), statuses=Vacancy.Status.choices
     )
@@ -41,11 +41,10 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/vacancy_list.html", context)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def vacancy_open_below_standard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    roster_offices_only(user)
     township = township_posted(request)
     opened = services.vacancies_open_below_standard(township=township, by=user)
     messages.success(request, _("已开放 %(n)d 个岗位。") % {"n": len(opened)})
@@ -93,21 +92,19 @@ def _vacancy_page(
     return render(request, "staffing/vacancy_detail.html", context, status=status)
 
 
-@login_required
+@roles_required(OFFICES)
 def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    roster_offices_only(request.user)
-    return _vacancy_page(request, selectors.vacancy_get(user=request.user, pk=in_range(pk)))
+    return _vacancy_page(request, selectors.vacancy_get(user=request.user, pk=pk))
 
 
 def _vacancy_to_act_on(request: HttpRequest, pk: int) -> Vacancy:
-    roster_offices_only(request.user)
-    vacancy = selectors.vacancy_get(user=request.user, pk=in_range(pk))
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
     if not selectors.may_act_in_township(request.user, vacancy.segment.township):
         raise PermissionDenied
     return vacancy
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def vacancy_applicant_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -118,14 +115,14 @@ def vacancy_applicant_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.applicant_add(vacancy=vacancy, by=user, **form.cleaned_data)
         except ValidationError as error:
-            roster_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记%(name)s报名。") % {"name": form.cleaned_data["patroller"].name})
             return redirect("staffing-vacancy", pk=vacancy.pk)
     return _vacancy_page(request, vacancy, add_form=form, status=400)
 
 
-@login_required
+@roles_required(OFFICES)
 @require_POST
 def vacancy_applicant_score(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -140,7 +137,7 @@ def vacancy_applicant_score(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
             )
         except ValidationError as error:
-            roster_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("成绩已保存，排名已更新。"))
             return redirect("staffing-vacancy", pk=vacancy.pk)
@@ -155,13 +152,13 @@ class RankedAbove:
     automatic_reason: str
 
 
-@login_required
+@roles_required(OFFICES)
 def vacancy_hire(request: HttpRequest, pk: int, applicant_pk: int) -> HttpResponse:
     """Hire one ranked applicant: the service runs eligibility and the contract rules, asks a written reason for
     each better-ranked applicant passed over (第六条 择优), then fills the vacancy."""
     user = request.user
     vacancy = _vacancy_to_act_on(request, pk)
-    applicant = get_object_or_404(vacancy.applicants.select_related("patroller", "vacancy"), pk=in_range(applicant_pk))
+    applicant = get_object_or_404(vacancy.applicants.select_related("patroller", "vacancy"), pk=applicant_pk)
     start, end = roster_forms.default_contract_dates(latest_end=None, today=timezone.localdate())
     above = selectors.applicants_ranked_above(applicant)
     form = roster_forms.HireForm(
@@ -183,7 +180,7 @@ def vacancy_hire(request: HttpRequest, pk: int, applicant_pk: int) -> HttpRespon
             except ValidationError as error:
                 failures = roster_forms.eligibility_failures_of(error)
                 form.add_passed_over_errors(error)
-                roster_forms.add_service_errors(form, error, skip={*roster_forms.ELIGIBILITY_CODES, "passed_over"})
+                add_service_errors(form, error, skip={*roster_forms.ELIGIBILITY_CODES, "passed_over"})
             else:
                 messages.success(
                     request,

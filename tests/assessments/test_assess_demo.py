@@ -11,9 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments import demo, rules, selectors
+from assessments import demo, rules
 from assessments.models import Assessment, AssessmentChange, Correction, DismissalFlag, SpotCheckDraw, SupervisionReport
 from rivers import demo as register
+from staffing import selectors as staffing_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_seed_demo_adds_finalized_months_flags_of_both_rules_and_a_second_run_ad
     demo_county = Assessment.objects.filter(county__code=register.DEMO_COUNTY_CODE)
     for month in system:
         under_contract = set(
-            selectors.contracts_in_month(month=month, through=rules.month_end(month))
+            staffing_selectors.contracts_in_force_between(month, rules.month_end(month))
             .filter(segment__township__county__code=register.DEMO_COUNTY_CODE)
             .values_list("patroller_id", flat=True)
         )

@@ -135,7 +135,10 @@ def test_without_a_login_the_page_asks_to_sign_in(flagged_log):
 
 
 def test_another_township_office_sees_its_own_township_only(cast, flagged_log, places):
-    response = page(cast["other_township_office"], township=places["township"].pk)
+    """The scope rule of every page (config.web.township_for): another township is not found; without one named,
+    the office's own."""
+    assert page(cast["other_township_office"], township=places["township"].pk).status_code == 404
+    response = page(cast["other_township_office"])
     assert response.status_code == 200
     assert response.context["review"].township == places["neighbour"]
     assert flagged_log.patroller.name not in text_of(response)

@@ -32,14 +32,15 @@ from patrol.demo.common import track_points
 from patrol.demo.tracks import tracks_of
 from patrol.models import PatrolLog
 from rivers import demo as rivers_demo
+from rivers import geometry as river_geometry
 from tests.patrol import track_reference as reference
 from tests.patrol.conftest import ALL_NORMAL, EAST, HOME_LINE, LAT, WEST, local
 
 DAY = date(2026, 11, 20)
 BUFFER_M, LIMIT_KMH, MAX_ACCURACY_M, LOW_COVERAGE = 50, 25, 50, 0.6
 # Local metres east and north of (WEST, LAT), for building lines and tracks by hand: UTM 49N's own scale there.
-M_LNG = math.dist(*rules.project([(WEST, LAT), (WEST + 0.001, LAT)])) / 0.001
-M_LAT = math.dist(*rules.project([(WEST, LAT), (WEST, LAT + 0.001)])) / 0.001
+M_LNG = math.dist(*river_geometry.project([(WEST, LAT), (WEST + 0.001, LAT)])) / 0.001
+M_LAT = math.dist(*river_geometry.project([(WEST, LAT), (WEST, LAT + 0.001)])) / 0.001
 HOME_M = (EAST - WEST) * M_LNG  # ≈ 1 005 m
 
 

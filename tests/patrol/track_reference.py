@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from patrol import rules
+from rivers import geometry as river_geometry
 
 
 def segment_line(geometry: Any):
@@ -25,7 +26,7 @@ def segment_line(geometry: Any):
             parts = list(coordinates)
         else:
             return None
-        lines = [LineString(rules.project(part)) for part in parts if len(part) >= 2]
+        lines = [LineString(river_geometry.project(part)) for part in parts if len(part) >= 2]
     except (TypeError, ValueError, IndexError):
         return None
     line = MultiLineString(lines) if lines else None
@@ -42,7 +43,7 @@ def coverage(geometry: Any, points: Sequence[rules.TrackPoint], *, buffer_m: flo
         return 0.0
     from shapely.geometry import LineString, Point
 
-    xy = rules.project([(p.lng, p.lat) for p in points])
+    xy = river_geometry.project([(p.lng, p.lat) for p in points])
     walked = Point(xy[0]) if len(set(xy)) == 1 else LineString(xy)
     # Simplifying by 1 m changes nothing at a 50 m buffer and keeps long tracks fast.
     area = walked.simplify(1.0).buffer(buffer_m)
@@ -58,7 +59,7 @@ def vehicle_speed(points: Sequence[rules.TrackPoint], *, limit_kmh: float, max_a
     kept = rules.usable(points, max_accuracy_m=max_accuracy_m)
     if len(kept) < 2:
         return False
-    xy = rules.project([(p.lng, p.lat) for p in kept])
+    xy = river_geometry.project([(p.lng, p.lat) for p in kept])
     limit = limit_kmh / 3.6  # m/s
     run_start: int | None = None
     run_metres = 0.0

@@ -1,7 +1,5 @@
 """`manage.py seed_demo`: the demo data set of SPEC §2 and the demo accounts of API.md."""
 
-import sys
-import types
 from decimal import Decimal
 from io import StringIO
 
@@ -15,6 +13,7 @@ from accounts.models import Role, User
 from rivers import demo
 from rivers.geometry import geojson_problem
 from rivers.models import County, Segment, Township, Village, WaterBody
+from staffing.models import Patroller
 
 pytestmark = pytest.mark.django_db
 
@@ -207,16 +206,10 @@ def test_runs_without_force_when_debug_is_on():
     assert User.objects.filter(username="demo_city").exists()
 
 
-def test_the_staffing_roster_seed_runs_after_the_demo_users_when_the_app_has_one(monkeypatch):
-    calls = []
-
-    def seed_roster(*, stdout, password):
-        calls.append((password, User.objects.filter(username="demo_patroller").exists()))
-
-    fake = types.ModuleType("staffing.demo")
-    fake.seed_roster = seed_roster
-    monkeypatch.setitem(sys.modules, "staffing.demo", fake)
-
+def test_the_roster_seed_runs_after_the_demo_users_and_puts_the_patroller_logins_on_it():
     seed("--password", "roster-pass")
 
-    assert calls == [("roster-pass", True)]
+    for username in ("demo_patroller", "demo_patroller2"):
+        user = User.objects.get(username=username)
+        assert Patroller.objects.filter(user=user, is_demo=True).exists()
+        assert check_password("roster-pass", user.password)

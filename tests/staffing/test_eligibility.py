@@ -209,6 +209,7 @@ def test_birth_date_and_sex_come_from_the_id_number():
         ("4101051990010112", "18位"),
         ("41010519900101123Y", "18位"),
         ("00010519900101123X", "地区码"),
+        ("１１０１０５１９４９１２３１００２X", "18位"),  # fullwidth digits look like digits to str.isdigit()
     ],
 )
 def test_an_invalid_id_number_is_rejected_with_the_reason(number, problem):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments import rules, services
+from config.web import parse_id
 from rivers.models import County
 
 
@@ -35,8 +36,8 @@ class Command(BaseCommand):
         if options["county"]:
             value = options["county"]
             county = County.objects.filter(code=value).first()
-            if county is None and value.isdigit():
-                county = County.objects.filter(pk=int(value)).first()
+            if county is None and parse_id(value) is not None:
+                county = County.objects.filter(pk=parse_id(value)).first()
             if county is None:
                 raise CommandError(f"no county with code or id {value!r}")
         where = county.name if county is not None else "全市"

@@ -8,6 +8,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.web import parse_id
 from rivers.models import County, Township
 from staffing import rules
 from staffing.exports import write_staffing_xlsx
@@ -52,8 +53,8 @@ def _find_place(model: type[Model], value: str, label: str):
     """A place by its code, or else by its numeric id (codes are looked up first: they are what offices know)."""
     queryset = model.objects.select_related("county") if model is Township else model.objects.all()
     found = queryset.filter(code=value).first()
-    if found is None and value.isdigit():
-        found = queryset.filter(pk=int(value)).first()
+    if found is None and parse_id(value) is not None:
+        found = queryset.filter(pk=parse_id(value)).first()
     if found is None:
         raise CommandError(_("找不到%(label)s：%(value)s") % {"label": label, "value": value})
     return found

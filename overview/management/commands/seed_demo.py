@@ -1,7 +1,7 @@
-"""`manage.py seed_demo [--password PW] [--force]`: load the demo data set (SPEC §2, API.md "Demo accounts")."""
+"""`manage.py seed_demo [--password PW] [--force]`: load the demo data set (SPEC §2, API.md "Demo accounts").
 
-import importlib
-from types import ModuleType
+It lives in the top app because it seeds every app in turn: the register and the demo users (rivers), the roster
+(staffing), the patrol logs (patrol), the assessments, and the overview's summaries."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,18 +9,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from assessments.demo import seed_assessments
+from overview.demo import seed_summaries
+from patrol.demo import seed_patrol_logs
 from rivers import demo
 from rivers.models import County, Segment, Township, Village, WaterBody
-
-
-def _later_seed(module_name: str) -> ModuleType | None:
-    """The demo module of a later app, or None while that app has none yet (errors inside it still surface)."""
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return None
+from staffing.demo import seed_roster
 
 
 class Command(BaseCommand):
@@ -49,19 +43,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             register = demo.seed_register()
             users = demo.seed_users(password, reset_passwords=explicit)
-            staffing = _later_seed("staffing.demo")
-            if staffing is not None and hasattr(staffing, "seed_roster"):
-                staffing.seed_roster(stdout=self.stdout, password=password)
+            seed_roster(stdout=self.stdout, password=password)
         # Outside the transaction: the photo pipeline opens its own, so that files and rows stay in step.
-        patrol = _later_seed("patrol.demo")
-        if patrol is not None and hasattr(patrol, "seed_patrol_logs"):
-            patrol.seed_patrol_logs(stdout=self.stdout)
-        assessments = _later_seed("assessments.demo")
-        if assessments is not None and hasattr(assessments, "seed_assessments"):
-            assessments.seed_assessments(stdout=self.stdout)
-        overview = _later_seed("overview.demo")
-        if overview is not None and hasattr(overview, "seed_summaries"):
-            overview.seed_summaries(stdout=self.stdout)
+        seed_patrol_logs(stdout=self.stdout)
+        seed_assessments(stdout=self.stdout)
+        seed_summaries(stdout=self.stdout)
         self._summary(register, users)
 
     def _summary(self, register: demo.SeedResult, users: demo.SeedResult) -> None:
