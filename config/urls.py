@@ -7,12 +7,14 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import LogoutAllView, LogoutView, TokenLoginView
 from assessments.urls import api_urlpatterns as assessments_api_urls
+from overview import views as overview_views
 from overview.urls import api_urlpatterns as overview_api_urls
 from patrol.api_local_checks import LocalCheckViewSet
 from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
 from patrol.urls import mobile_urlpatterns
 from rivers.api import WaterBodyViewSet
+from staffing import views as staffing_views
 from staffing.api import (
     MeView,
     PatrollerViewSet,
@@ -61,7 +63,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
-    path("", include("rivers.urls")),
+    path("", overview_views.home, name="home"),
+    path("register/", staffing_views.register, name="register"),
     path("staffing/", include("staffing.urls")),
     path("patrol/", include("patrol.urls")),
     path("m/", include(mobile_urlpatterns)),

@@ -12,6 +12,7 @@ from config.xlsx import xlsx_response
 from overview import exports, selectors
 from overview.api import overview_query
 from overview.serializers import overview_data
+from overview.worklist import office_worklist
 from patrol.rules import FLAG_LABELS
 
 
@@ -101,3 +102,9 @@ def overview_xlsx(request: HttpRequest) -> FileResponse:
     result, _errors = _overview_for(request)
     name = _("总览-%(place)s-%(month)s.xlsx") % {"place": result.place.name, "month": f"{result.month:%Y-%m}"}
     return xlsx_response(exports.overview_xlsx_bytes(result), name.replace(" ", "-"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """工作台: what waits for an office today (counts in its scope, each linked to its page), then every page."""
+    return render(request, "home.html", {"worklist": office_worklist(user=request.user, today=timezone.localdate())})

@@ -1,5 +1,5 @@
 """The log's track drawn over its segment, as SVG drawn on the server (no tiles, no internet, no script): the
-segment's GeoJSON and the GPS points projected to UTM 49N metres (patrol.rules.project, the same frame the coverage
+segment's GeoJSON and the GPS points projected to UTM 49N metres (rivers.geometry.project, the same frame the coverage
 is measured in), fitted into a fixed-width picture with grid north up (within 2° of true north in Zhengzhou), plus
 where each photo was taken and a scale bar. Also the track's distance, duration and speeds (pure, no ORM)."""
 
@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from patrol import rules, tracks
+from rivers import geometry
 
 WIDTH = 800
 MIN_HEIGHT, MAX_HEIGHT = 260, 640
@@ -67,7 +68,7 @@ def _parts(geometry: Any) -> tuple[list[list], list[list], list]:
 
 def _projected(lng_lat: Sequence) -> np.ndarray:
     try:
-        xy = np.asarray(rules.project([(float(p[0]), float(p[1])) for p in lng_lat]), dtype=float)
+        xy = np.asarray(geometry.project([(float(p[0]), float(p[1])) for p in lng_lat]), dtype=float)
     except (TypeError, ValueError, IndexError):
         return np.empty((0, 2))
     if xy.ndim != 2 or not len(xy):

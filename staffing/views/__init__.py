@@ -4,6 +4,7 @@
 - `patrollers`: the roster list and .xlsx, a patroller's page, contracts and renewals, resignation, new candidates.
 - `vacancies`: vacancies and their ranking, applicants and their scores, hiring one.
 - `filing`: the roster changes not yet filed, filing them upward (备案), and each filing's workbook.
+- `register`: 河湖登记, the register's segments in scope (a patroller's own).
 - `common`: what the roster pages share.
 
 Thin on purpose: scope comes from the staffing selectors (404 outside it), rules and role checks from the staffing
@@ -20,6 +21,7 @@ from staffing.views.patrollers import (
     roster_list,
     roster_xlsx,
 )
+from staffing.views.register import register
 from staffing.views.report import staffing_report, staffing_report_xlsx
 from staffing.views.vacancies import (
     vacancy_applicant_add,
@@ -36,6 +38,7 @@ __all__ = [
     "patroller_detail",
     "patroller_resign",
     "patroller_revoke_devices",
+    "register",
     "roster_changes",
     "roster_file",
     "roster_filing_download",

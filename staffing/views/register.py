@@ -1,18 +1,14 @@
+"""河湖登记: the segments of the register the caller may see. Here rather than in rivers because who holds which
+segment is the roster's: a patroller sees the segments assigned to them."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from overview.worklist import office_worklist
-from rivers import selectors
 from rivers.models import WaterBody
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """工作台: what waits for an office today (counts in its scope, each linked to its page), then every page."""
-    return render(request, "home.html", {"worklist": office_worklist(user=request.user, today=timezone.localdate())})
+from rivers.selectors import segment_list
+from staffing.selectors import segment_ids_assigned_to
 
 
 @login_required
@@ -20,7 +16,7 @@ def register(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     if kind not in WaterBody.Kind.values:
         kind = None
-    segments = selectors.segment_list(user=request.user)
+    segments = segment_list(user=request.user, held=segment_ids_assigned_to(user=request.user))
     if kind:
         segments = segments.filter(water_body__kind=kind)
     page = Paginator(segments, 50).get_page(request.GET.get("page"))
