@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from patrol import local_checks, rules, tracks
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemEvent, ProblemReport
-from patrol.summaries import logs_month_refresh
+from patrol.summaries import log_added, logs_month_refresh
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
 from staffing.models import Assignment, Patroller
@@ -342,7 +342,7 @@ def patrol_log_submit(
             inserted = True
             if rules.ESCALATED in log.actions:
                 _escalate(log=log, segment=segment, points=points, by=by, local_problems=local_problems)
-            logs_month_refresh(patroller_id=patroller.pk, day=log.date)
+            log_added(patroller_id=patroller.pk, township_id=segment.township_id, day=log.date, flags=log.flags)
     except IntegrityError:
         existing = None if inserted else _replay(client_uuid=content["client_uuid"], fingerprint=content["fingerprint"])
         if existing is None:

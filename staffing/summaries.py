@@ -10,10 +10,16 @@ How they stay exact:
   `staffing.services.contracts`), `logs` in `patrol.summaries` (log submission, photos and the flags they change),
   `assessment` in `assessments.summaries` (finalization, approved correction). Each of those services calls its
   refresh explicitly, inside its own transaction (no signals).
-- `month_figures_refresh` is the one way to write them: it locks the patroller row (every writer of a patroller's
-  figures takes that lock first, so two writers of one patroller never interleave), lets the owner compute its
-  figures for each month asked, replaces that group in the patroller's rows, and moves the township sums by the
-  difference between the old and new rows, townships locked in (month, township) order.
+- `month_figures_refresh` is the one way to recompute them: it locks the patroller's rows (or the patroller row
+  when a row is to be created; every writer of a patroller's figures takes that lock first, so two writers of one
+  patroller never interleave), lets the owner compute its figures for each month asked, replaces that group in the
+  patroller's rows, and moves the township sums by the difference between the old and new rows, townships locked
+  in (month, township) order.
+- `month_figures_change` is the same write for a fact whose whole effect is known without reading the other facts:
+  a new log (inserted in the same transaction, so a replay or a twin that loses the unique `client_uuid` race
+  never reaches it) adds its day, itself and its flags to its patroller-township-month. It takes the same locks
+  and moves the township sums the same way; only the month's other logs are not read again. Every change that is
+  not such an addition (a photo changing a log's flags) recomputes.
 - `manage.py rebuild_summaries` (overview) recomputes every row from the facts with the same compute functions;
   the tests hold the rows kept on write equal to a rebuild after random writes.
 
@@ -227,6 +233,34 @@ def month_figures_refresh(*, patroller_id: int, months: Iterable[date], part: st
                 add_into(delta, contribution(new))
                 _save_row(row, patroller_id=patroller_id, township=township, month=month, values=new)
         _apply(deltas)
+
+
+def month_figures_change(
+    *, patroller_id: int, month: date, township: int, part: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> None:
+    """Replace the `part` group of one patroller-township-month by `change(its values now)` (a dict of that
+    group's columns), and move the township sums by the difference: for a write whose exact effect on the figures
+    is known (a new log), without recomputing the month from the facts. Runs inside the caller's transaction."""
+    names = PARTS[part]
+    month = month_start(month)
+    with transaction.atomic(savepoint=False):
+        rows = _locked_rows(patroller_id, [month])
+        if rows and (month, township) not in rows:
+            # A row to create beside the patroller's other rows: take the patroller's lock (as the refresh does).
+            rows = _locked_rows(patroller_id, [month], patroller=True)
+        row = rows.get((month, township))
+        old = _row_values(row) if row is not None else dict(ZERO)
+        changed = change({name: old[name] for name in names})
+        if set(changed) - set(names):
+            raise ValueError(f"not in the {part} group: {sorted(set(changed) - set(names))}")
+        new = {**old, **changed}
+        if new == old:
+            return
+        delta = empty_sums()
+        add_into(delta, contribution(old), -1)
+        add_into(delta, contribution(new))
+        _save_row(row, patroller_id=patroller_id, township=township, month=month, values=new)
+        _apply({(month, township): delta})
 
 
 def _locked_rows(patroller_id: int, months: list[date], *, patroller: bool = False) -> dict:

@@ -85,7 +85,7 @@ def assert_exact(months: list[date]) -> None:
 # --- the writes ---------------------------------------------------------------------------------------------------
 
 
-def _log(patroller, day: date, *, problem: bool, escalate: bool, track: bool, segment) -> None:
+def _log(patroller, day: date, *, problem: bool, escalate: bool, track: bool, segment) -> dict:
     checks = {**ALL_NORMAL, "dumping": "problem"} if problem else dict(ALL_NORMAL)
     data = {
         "client_uuid": uuid.uuid4(),
@@ -98,7 +98,13 @@ def _log(patroller, day: date, *, problem: bool, escalate: bool, track: bool, se
         "notes": "",
         "track": walk(day) if track else [],
     }
-    patrol_services.patrol_log_submit(patroller=patroller, data=data, now=local(_now_day(), 12))
+    _submit(patroller, data)
+    return data
+
+
+def _submit(patroller, data: dict) -> bool:
+    """Submit as the phone does; whether a new log was stored (False: a replay answered from the stored log)."""
+    return patrol_services.patrol_log_submit(patroller=patroller, data=dict(data), now=local(_now_day(), 12))[1]
 
 
 def _now_day() -> date:
@@ -156,6 +162,8 @@ def _correct(patroller, office, county_office, month: date, points: int) -> None
 OPERATIONS = st.one_of(
     st.tuples(st.just("log"), st.integers(0, 1), st.integers(0, 3), st.booleans(), st.booleans(), st.booleans()),
     st.tuples(st.just("photo"), st.integers(0, 50)),
+    # The phone sends a log again: the same content (a replay) or other content under the same client_uuid.
+    st.tuples(st.just("replay"), st.integers(0, 50), st.booleans()),
     st.tuples(st.just("problem"), st.integers(0, 50)),
     st.tuples(st.just("assess"), st.integers(0, 1), st.booleans()),
     st.tuples(st.just("correct"), st.integers(0, 1), st.integers(0, 40)),
@@ -178,13 +186,18 @@ def test_the_figures_kept_on_write_equal_a_recount_after_any_writes(cast, home_s
     office, county_office = cast["township_office"], cast["county_office"]
     now_day = _now_day()
     months = [previous_month(now_day), summaries.month_start(now_day)]
-    with transaction.atomic():
+    sent: list[tuple] = []  # (patroller, data) of every log submitted
+    # Each example is rolled back at its end. The block stands in for a test case's own transaction, inside which
+    # a durable block (a photo's upload) may open, as Django's TestCase marks its own.
+    example = transaction.atomic()
+    example._from_testcase = True
+    with example:
         for operation in operations:
             kind, *args = operation
             try:
                 if kind == "log":
                     who, back, problem, escalate, track = args
-                    _log(
+                    data = _log(
                         two_patrollers[who],
                         now_day - timedelta(days=back),
                         problem=problem,
@@ -192,6 +205,15 @@ def test_the_figures_kept_on_write_equal_a_recount_after_any_writes(cast, home_s
                         track=track,
                         segment=home_segment,
                     )
+                    sent.append((two_patrollers[who], data))
+                elif kind == "replay":
+                    if sent:
+                        who, data = sent[args[0] % len(sent)]
+                        if args[1]:
+                            assert not _submit(who, data)
+                        else:
+                            with pytest.raises(patrol_services.IdempotencyConflict):
+                                _submit(who, {**data, "notes": "改过的内容"})
                 elif kind == "photo":
                     logs = list(PatrolLog.objects.select_related("patroller__user").order_by("pk"))
                     if logs:
@@ -263,4 +285,39 @@ def test_the_rebuild_command_recounts_figures_loaded_around_the_services(cast, p
 
     assert PatrollerMonth.objects.get(patroller=patroller, month=month).logs == 1
     assert TownshipMonth.objects.get(township=patroller.township, month=month).days_patrolled == 1
+    assert_exact([month])
+
+
+def test_a_log_sent_again_counts_once(cast, patroller, home_segment):
+    day = _now_day()
+    month = summaries.month_start(day)
+    data = _log(patroller, day, problem=True, escalate=False, track=True, segment=home_segment)
+    before = stored([month])
+
+    assert not _submit(patroller, data)  # the phone's retry: answered from the stored log
+    with pytest.raises(patrol_services.IdempotencyConflict):
+        _submit(patroller, {**data, "notes": "另一份内容"})
+
+    assert stored([month]) == before
+    row = PatrollerMonth.objects.get(patroller=patroller, month=month)
+    assert (row.logs, row.flagged_logs) == (1, 1)
+    assert_exact([month])
+
+
+def test_two_logs_the_same_day_are_two_logs_and_one_day_patrolled(cast, patroller, home_segment):
+    day = _now_day()
+    month = summaries.month_start(day)
+    sums = TownshipMonth.objects.get(township=home_segment.township, month=month)
+
+    _log(patroller, day, problem=False, escalate=False, track=True, segment=home_segment)
+    second = _log(patroller, day, problem=True, escalate=True, track=False, segment=home_segment)
+
+    row = PatrollerMonth.objects.get(patroller=patroller, month=month, township=home_segment.township)
+    assert (row.logs, row.days_patrolled, row.log_mask) == (2, 1, 1 << (day.day - 1))
+    assert row.flagged_logs == 1  # the walk along the segment has no flag; the log without a track has
+    assert row.flags == dict.fromkeys(PatrolLog.objects.get(client_uuid=second["client_uuid"]).flags, 1)
+    assert "no_track" in row.flags
+    after = TownshipMonth.objects.get(pk=sums.pk)
+    assert (after.logs - sums.logs, after.days_patrolled - sums.days_patrolled) == (2, 1)
+    assert after.flagged_logs - sums.flagged_logs == 1
     assert_exact([month])
