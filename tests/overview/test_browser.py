@@ -1,11 +1,15 @@
 """The county overview in a real browser (headless Chromium): charts and map drawn for the demo county, no
 horizontal page scroll on a desktop or a phone, a segment on the map leads to its township's review.
 
-Screenshots of each run are written to docs/screenshots/ (the ones committed there are from these tests)."""
+Set SCREENSHOTS=1 to refresh docs/screenshots/overview-county-*.png (the ones committed there are from these tests).
+The module's tests share one demo server, so they run on one xdist worker."""
 
+import os
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.xdist_group("demo-server")
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -39,8 +43,9 @@ def test_county_overview_draws_its_charts_and_map_without_sideways_scrolling(log
     table = page.locator(".overview-table").first
     assert table.is_visible()
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"overview-county-{width}.png"), full_page=True)
+    if os.environ.get("SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"overview-county-{width}.png"), full_page=True)
 
 
 def test_a_segment_on_the_map_opens_its_townships_review(logged_in, demo_server):
