@@ -12,10 +12,9 @@ from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User
+from accounts.models import Role
 from rivers.models import County, Segment, Township, Village, WaterBody
-
-PASSWORD = "correct horse battery"
+from tests.factories import PASSWORD, make_user  # noqa: F401 - PASSWORD for the modules reading it here
 
 
 @pytest.fixture(autouse=True)
@@ -78,14 +77,6 @@ def segments(places, river):
     )
     far.villages.set([places["far_village"]])
     return {"home": home, "neighbour": neighbour, "far": far}
-
-
-def make_user(username: str, role: str, **place) -> User:
-    user = User(username=username, role=role, display_name=username, **place)
-    user.set_password(PASSWORD)
-    user.full_clean()
-    user.save()
-    return user
 
 
 @pytest.fixture

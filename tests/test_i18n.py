@@ -2,14 +2,14 @@
 
 The Chinese text is the msgid everywhere; locale/en/LC_MESSAGES/django.po holds the English, and django.mo is
 committed beside it so that a machine without gettext still serves English. `make messages` refreshes both.
+The catalogue is read the way Django reads it, from the compiled django.mo (Python's `gettext`); the .po file is
+checked with the GNU gettext tools (`msgattrib`, `msgfmt`, `msginit`, `xgettext`), as `make messages` needs them.
 """
 
-import ast
 import gettext as gnu_gettext
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -17,84 +17,43 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import templatize
 
-from tests.conftest import PASSWORD
+from tests.factories import CHINESE, PASSWORD
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
-# Chinese characters and the full-width punctuation that goes with them (、，：；（）).
-CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # The language switcher names each language in that language, so this one stays Chinese on English pages.
 LANGUAGE_NAME = "简体中文"
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([sdifr%])")
 # What `make messages` leaves out of the catalogue (the Makefile's --ignore list), plus what never holds UI text.
 NOT_SOURCE = {".venv", "staticfiles", "bench", "tests", "locale", "media", "docs", "node_modules"}
-XGETTEXT = shutil.which("xgettext")
+TOOLS = {name: shutil.which(name) for name in ("msgattrib", "msgfmt", "msginit", "xgettext")}
+needs_gettext = pytest.mark.skipif(not all(TOOLS.values()), reason="needs GNU gettext (apt-get install gettext)")
 
 
-@dataclass
-class Entry:
-    msgctxt: str | None = None
-    msgid: str = ""
-    msgid_plural: str | None = None
-    msgstr: dict[int, str] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
-    obsolete: bool = False
+def gettext_tool(name: str, *args: str) -> str:
+    """The standard output of one of the GNU gettext tools (found on PATH) run on our own files."""
+    return subprocess.run(  # noqa: S603 - a gettext tool found on PATH, our own files as arguments
+        [TOOLS[name], *args], capture_output=True, check=True, text=True, encoding="utf-8"
+    ).stdout
 
 
-def read_po(text: str) -> list[Entry]:
-    """The entries of a .po/.pot file, header included (msgid ""). Enough of the format for makemessages' output."""
-    entries: list[Entry] = []
-    entry: Entry | None = None
-    target: tuple[str, int] | None = None
-    for line in [*text.splitlines(), ""]:
-        line = line.strip()
-        if not line:
-            if entry is not None:
-                entries.append(entry)
-            entry, target = None, None
-            continue
-        if entry is None:
-            entry = Entry()
-        if line.startswith("#~"):
-            entry.obsolete = True
-        elif line.startswith("#,"):
-            entry.flags |= {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            _append(entry, target, ast.literal_eval(line))
-        else:
-            keyword, _, value = line.partition(" ")
-            index = 0
-            if keyword.startswith("msgstr["):
-                keyword, index = "msgstr", int(keyword[7:-1])
-            target = (keyword, index)
-            if keyword == "msgstr":
-                entry.msgstr[index] = ""
-            else:
-                setattr(entry, keyword, "")
-            _append(entry, target, ast.literal_eval(value))
-    return entries
+def catalogue(path: Path = COMPILED) -> dict:
+    """A compiled catalogue as Python's gettext reads it: msgid → English; "context\x04msgid" for a message with a
+    context; (msgid, n) → the n-th plural form. The header (msgid "") left out."""
+    with path.open("rb") as compiled:
+        messages = dict(gnu_gettext.GNUTranslations(compiled)._catalog)
+    messages.pop("", None)
+    return messages
 
 
-def _append(entry: Entry, target: tuple[str, int] | None, text: str) -> None:
-    keyword, index = target
-    if keyword == "msgstr":
-        entry.msgstr[index] += text
-    else:
-        setattr(entry, keyword, getattr(entry, keyword) + text)
-
-
-def messages() -> list[Entry]:
-    return [entry for entry in read_po(CATALOGUE.read_text(encoding="utf-8")) if entry.msgid]
+def msgid_of(key) -> str:
+    """The Chinese text of a catalogue key (without its context or plural index)."""
+    text = key[0] if isinstance(key, tuple) else key
+    return text.rpartition("\x04")[2]
 
 
 def placeholders(text: str) -> list[tuple[str | None, str]]:
     return sorted((name, kind) for name, kind in PLACEHOLDER.findall(text))
-
-
-def describe(entry: Entry) -> str:
-    return f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid
 
 
 # The catalogue
@@ -103,66 +62,53 @@ def describe(entry: Entry) -> str:
 def test_catalogue_exists_with_its_compiled_copy():
     assert CATALOGUE.is_file()
     assert COMPILED.is_file()
-    assert len(messages()) > 500
+    assert len(catalogue()) > 500
 
 
-def test_every_message_has_an_english_translation_and_none_is_fuzzy():
-    entries = read_po(CATALOGUE.read_text(encoding="utf-8"))
-    assert "fuzzy" not in entries[0].flags, "the header is still marked fuzzy"
-    untranslated = [describe(e) for e in entries[1:] if not all(e.msgstr.values()) or not e.msgstr]
-    fuzzy = [describe(e) for e in entries[1:] if "fuzzy" in e.flags]
-    obsolete = [describe(e) for e in entries[1:] if e.obsolete]
-    assert untranslated == []
-    assert fuzzy == []
-    assert obsolete == []
+@needs_gettext
+@pytest.mark.parametrize("which", ["--untranslated", "--only-fuzzy", "--only-obsolete"])
+def test_every_message_has_an_english_translation_and_none_is_fuzzy_or_obsolete(which):
+    """msgattrib prints the entries of the .po that are untranslated, fuzzy (the header included) or obsolete."""
+    assert gettext_tool("msgattrib", which, "--no-wrap", str(CATALOGUE)) == ""
 
 
 def test_plural_messages_have_a_singular_and_a_plural_english_form():
-    plurals = [entry for entry in messages() if entry.msgid_plural is not None]
+    plurals: dict[str, dict[int, str]] = {}
+    for key, text in catalogue().items():
+        if isinstance(key, tuple):
+            plurals.setdefault(key[0], {})[key[1]] = text
     assert plurals, "the page counters use {% blocktranslate count %}"
-    for entry in plurals:
-        assert sorted(entry.msgstr) == [0, 1], describe(entry)
-        assert entry.msgstr[0] != entry.msgstr[1], describe(entry)
+    for msgid, forms in plurals.items():
+        assert sorted(forms) == [0, 1], msgid
+        assert forms[0] != forms[1], msgid
 
 
 def test_translations_keep_every_placeholder_of_the_chinese_text():
-    changed = [
-        (describe(entry), text)
-        for entry in messages()
-        for text in entry.msgstr.values()
-        if placeholders(text) != placeholders(entry.msgid)
-    ]
+    changed = [(key, text) for key, text in catalogue().items() if placeholders(text) != placeholders(msgid_of(key))]
     assert changed == []
 
 
 def test_translations_contain_no_chinese_text():
-    leftover = [
-        (describe(entry), text) for entry in messages() for text in entry.msgstr.values() if CHINESE.search(text)
-    ]
+    leftover = [(key, text) for key, text in catalogue().items() if CHINESE.search(text)]
     assert leftover == []
 
 
-def test_compiled_catalogue_matches_the_po_file():
+@needs_gettext
+def test_compiled_catalogue_matches_the_po_file(tmp_path):
     """A stale django.mo would serve old English: recompile with `make messages` after editing the .po."""
-    with COMPILED.open("rb") as compiled:
-        translations = gnu_gettext.GNUTranslations(compiled)
-    stale = []
-    for entry in messages():
-        if entry.msgid_plural is not None:
-            forms = [translations.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
-            if forms != [entry.msgstr[0], entry.msgstr[1]]:
-                stale.append(describe(entry))
-        elif entry.msgctxt is not None:
-            if translations.pgettext(entry.msgctxt, entry.msgid) != entry.msgstr[0]:
-                stale.append(describe(entry))
-        elif translations.gettext(entry.msgid) != entry.msgstr[0]:
-            stale.append(describe(entry))
+    fresh = tmp_path / "django.mo"
+    gettext_tool("msgfmt", "--check", "-o", str(fresh), str(CATALOGUE))
+
+    committed, compiled = catalogue(), catalogue(fresh)
+    stale = sorted(
+        {msgid_of(key) for key in committed.keys() | compiled.keys() if committed.get(key) != compiled.get(key)}
+    )
     assert stale == []
 
 
-@pytest.mark.skipif(XGETTEXT is None, reason="needs GNU gettext (xgettext) installed")
+@needs_gettext
 def test_every_text_marked_in_the_code_is_in_the_catalogue(tmp_path):
-    """Extracts the marked strings the way makemessages does and looks each one up in the catalogue."""
+    """Extracts the marked strings the way makemessages does and looks each one up in the compiled catalogue."""
     base = Path(settings.BASE_DIR)
     sources = []
     for path in sorted(base.rglob("*")):
@@ -186,24 +132,28 @@ def test_every_text_marked_in_the_code_is_in_the_catalogue(tmp_path):
         "pgettext_lazy:1c,2",
         "npgettext_lazy:1c,2,3",
     ]
-    result = subprocess.run(  # noqa: S603 - the gettext tool found on PATH, our own source files as arguments
-        [
-            XGETTEXT,
-            "--language=Python",
-            "--from-code=UTF-8",
-            "--output=-",
-            *(f"--keyword={keyword}" for keyword in keywords),
-            *sources,
-        ],
-        capture_output=True,
-        check=True,
-        text=True,
-        encoding="utf-8",
+    template = tmp_path / "marked.pot"
+    gettext_tool(
+        "xgettext",
+        "--language=Python",
+        "--from-code=UTF-8",
+        f"--output={template}",
+        *(f"--keyword={keyword}" for keyword in keywords),
+        *sources,
     )
-    marked = {(entry.msgctxt, entry.msgid) for entry in read_po(result.stdout) if entry.msgid}
+    # Every marked text "translated" as itself (msginit does so for English), compiled: the keys Django looks up.
+    gettext_tool(
+        "msginit",
+        "--no-translator",
+        "--locale=en_US.UTF-8",
+        f"--input={template}",
+        f"--output-file={tmp_path / 'marked.po'}",
+    )
+    gettext_tool("msgfmt", "-o", str(tmp_path / "marked.mo"), str(tmp_path / "marked.po"))
+    marked = {key[0] if isinstance(key, tuple) else key for key in catalogue(tmp_path / "marked.mo")}
     assert len(marked) > 500
-    known = {(entry.msgctxt, entry.msgid) for entry in messages()}
-    missing = sorted(msgid for msgctxt, msgid in marked - known)
+    known = {key[0] if isinstance(key, tuple) else key for key in catalogue()}
+    missing = sorted(msgid_of(key) for key in marked - known)
     assert missing == [], "run `make messages` and translate the new entries in locale/en/LC_MESSAGES/django.po"
 
 

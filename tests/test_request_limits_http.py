@@ -35,6 +35,9 @@ def send(port: int, method: str, path: str, body=None, headers: dict | None = No
         connection.close()
 
 
+pytestmark = pytest.mark.xdist_group("gunicorn")  # one gunicorn for the module, on one xdist worker
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """gunicorn with the test settings, started in the project directory (so gunicorn.conf.py applies)."""

@@ -32,9 +32,9 @@ from rivers.models import County, Segment, Township, Village, WaterBody
 from rivers.services import register_export, register_import
 from staffing import rules as staffing_rules
 from staffing.services import roster_file
-from tests.rivers.test_register import register_snapshot
-from tests.staffing.roster_factories import aged, candidate
-from tests.staffing.roster_factories import hire as contract_for
+from tests.factories import aged, candidate
+from tests.factories import hire as contract_for
+from tests.rivers.register_files import register_snapshot
 
 pytestmark = pytest.mark.django_db
 

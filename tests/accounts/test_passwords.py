@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import TokenRevocation
 from config import settings as production
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

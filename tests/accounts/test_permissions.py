@@ -15,12 +15,11 @@ The world (tests/conftest.py, tests/accounts/conftest.py):
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from tests.assessments.matrix import ROWS as ASSESSMENT_ROWS  # that app's own matrix
+from tests.factories import EVERY_ROLE, OFFICES, WHO, Row, api_routes, check_access, check_rows
 from tests.hostile_json import BODILESS_ROUTES, assert_refused
 from tests.overview.matrix import overview_rows
 from tests.patrol.local_check_matrix import local_check_rows
@@ -33,37 +32,11 @@ pytestmark = pytest.mark.django_db
 
 Get = Callable[[str], object]  # request.getfixturevalue: a row's path reads any fixture by name
 
-OFFICES = frozenset({"township_office", "other_township_office", "county_office", "other_county_office", "city_office"})
-EVERY_ROLE = OFFICES | {"patroller", "village_chief", "supervisor"}
-CAST = sorted(EVERY_ROLE | {"outsider"})
-WHO = [*CAST, "anonymous"]
-
 # Home township as its scope sees it: the patroller (their own township), the home village chief and
 # supervisor, the home township office, the county office above it and the city office.
 HOME = frozenset({"patroller", "village_chief", "supervisor", "township_office", "county_office", "city_office"})
 # Home county, seen from the offices (a township office sees the county it lies in).
 HOME_COUNTY_OFFICES = frozenset({"township_office", "other_township_office", "county_office", "city_office"})
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    route: str  # URL name: the completeness test checks every API route has a row
-    path: Callable[[Get], str]
-    allowed: frozenset[str]
-    hidden: frozenset[str] = frozenset()
-    method: str = "get"
-    ok: int = 200
-    data: dict | Callable[[Get], dict] | None = None  # a function of `get` when the body names objects
-
-    def expected(self, who: str) -> int:
-        if who == "anonymous":
-            return 401
-        if who in self.allowed:
-            return self.ok
-        if who in self.hidden:
-            return 404
-        return 403
 
 
 def segment(key: str) -> Callable[[Get], str]:
@@ -217,41 +190,15 @@ PUBLIC_ROUTES = {"auth-token", "schema", "docs"}
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
 def test_each_caller_gets_what_their_role_and_scope_allow(row, who, request, api, cast, segments):
-    url = row.path(request.getfixturevalue)
-    assert resolve(urlsplit(url).path).url_name == row.route, "the row's path does not lead to its route"
-    client = api if who == "anonymous" else api.as_user(cast[who])
-
-    data = row.data(request.getfixturevalue) if callable(row.data) else row.data
-    response = getattr(client, row.method)(url, data, format="json")
-
-    expected = row.expected(who)
-    assert response.status_code == expected, response.content.decode()
-    if expected >= 400:
-        assert list(response.json()) == ["errors"]
+    check_access(row, who, world=request.getfixturevalue, api=api, cast=cast)
 
 
 def test_rows_name_only_members_of_the_cast_and_none_twice():
-    for row in ROWS:
-        assert row.allowed <= set(CAST), row.name
-        assert row.hidden <= set(CAST), row.name
-        assert not row.allowed & row.hidden, row.name
-    assert len({row.name for row in ROWS}) == len(ROWS)
-
-
-def _api_routes(patterns, prefix="") -> set[str]:
-    names = set()
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            names |= _api_routes(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern) and (prefix + str(pattern.pattern)).startswith("api/") and pattern.name:
-            names.add(pattern.name)
-    return names
+    check_rows(ROWS)
 
 
 def test_every_api_endpoint_has_a_row():
-    from tests.assessments.test_api_permissions import ROWS as ASSESSMENT_ROWS  # that app's own matrix
-
-    routes = _api_routes(get_resolver().url_patterns) - PUBLIC_ROUTES
+    routes = api_routes() - PUBLIC_ROUTES
     missing = routes - {row.route for row in [*ROWS, *ASSESSMENT_ROWS]}
     assert not missing, f"add rows for {sorted(missing)} to tests/accounts/test_permissions.py"
 

@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.management.commands.changepassword import Command as ChangePassword
 from accounts.models import TokenRevocation
-from tests.conftest import PASSWORD
-from tests.staffing.roster_factories import candidate
+from tests.factories import PASSWORD, candidate
 
 pytestmark = pytest.mark.django_db
 

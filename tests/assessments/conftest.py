@@ -7,9 +7,8 @@ prepare (or the county draw), score, finalize (confirming, as an office would, a
 """
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from itertools import count
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -21,27 +20,10 @@ from assessments.models import Assessment
 from patrol.models import PatrolLog
 from rivers.models import Township, Village
 from staffing import rules as staffing_rules
-from tests.staffing.roster_factories import aged, candidate
-from tests.staffing.roster_factories import hire as contract_for
+from tests.factories import ALL_NORMAL, FAILING, NO_LOGS_REASON, PASSING, aged, candidate, local, township_of
+from tests.factories import hire as contract_for
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ALL_NORMAL = {
-    "sewage_outfall": "normal",
-    "dumping": "normal",
-    "reclamation": "normal",
-    "illegal_building": "normal",
-    "illegal_fishing": "normal",
-    "surface_cleanliness": "clean",
-    "signboard": "intact",
-}
-PASSING = {"appearance": 30, "daily_work": 40, "records": 30}
-FAILING = {"appearance": 10, "daily_work": 20, "records": 10}
-NO_LOGS_REASON = "本月按纸质巡查台账考评"
 _names = count(1)
-
-
-def local(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -168,5 +150,14 @@ def assess(cast):
     return make
 
 
-def township_of(patroller) -> Township:
-    return Township.objects.select_related("county").get(pk=patroller.township_id)
+@pytest.fixture
+def add_patrollers(hire, log):
+    """add_patrollers(n) → n more patrollers on S-HOME since 2026-01-01, each with three escalating logs in May."""
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            patroller = hire(start=date(2026, 1, 1))
+            for day in (1, 2, 3):
+                log(patroller, date(2026, 5, day), checks={"dumping": "problem"}, actions=["escalated"])
+
+    return add

@@ -7,8 +7,7 @@ from django.apps import apps
 
 from assessments import services
 from assessments.models import Assessment, SupervisionReport
-from tests.assessments.conftest import FAILING
-from tests.rivers.test_admin import staff
+from tests.factories import FAILING, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments import rules, services
 from assessments.models import Assessment, DismissalFlag
 from staffing.models import Contract, Vacancy
-from tests.assessments.conftest import FAILING, NO_LOGS_REASON, PASSING
+from tests.factories import FAILING, NO_LOGS_REASON, PASSING
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.db import connection
 
 from assessments import services
 from assessments.models import Assessment, DismissalFlag, SpotCheckDraw
-from tests.assessments.conftest import FAILING, NO_LOGS_REASON
-from tests.staffing.test_roster_concurrency import run_together
+from tests.factories import FAILING, NO_LOGS_REASON, run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

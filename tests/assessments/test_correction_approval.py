@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import Role
 from assessments import services
 from assessments.models import Assessment, Correction
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from assessments import services
 from assessments.models import Assessment, AssessmentChange, Correction, DismissalFlag
 from staffing import selectors as staffing_selectors
 from staffing.models import Contract, Patroller, RosterChange, Vacancy
-from tests.assessments.conftest import FAILING, PASSING
+from tests.factories import FAILING, PASSING
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_a_draft_month_is_not_a_result(cast, places, hire, assess):
 
 
 def test_three_failing_months_in_one_year_across_two_contracts_raise_yearly_3(cast, hire, assess, segments):
-    from tests.staffing.roster_factories import hire as renew
+    from tests.factories import hire as renew
 
     patroller = hire(start=date(2025, 1, 1), end=date(2025, 6, 30))
     renew(patroller, segments["home"], cast["township_office"], date(2025, 7, 1), date(2026, 6, 30))

@@ -19,9 +19,8 @@ from rivers.models import Segment
 from staffing import selectors as staffing_selectors
 from staffing import services as staffing_services
 from staffing.models import AuditEntry, Contract, Patroller, RosterChange, Vacancy
-from tests.assessments.conftest import FAILING, NO_LOGS_REASON, PASSING, township_of
-from tests.staffing.roster_factories import aged, candidate
-from tests.staffing.roster_factories import hire as contract_for
+from tests.factories import FAILING, NO_LOGS_REASON, PASSING, aged, candidate, township_of
+from tests.factories import hire as contract_for
 
 pytestmark = pytest.mark.django_db
 

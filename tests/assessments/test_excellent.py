@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from assessments import rules
 from staffing import selectors as staffing_selectors
 from staffing import services as staffing_services
-from tests.staffing.roster_factories import aged, candidate
-from tests.staffing.roster_factories import hire as contract_for
+from tests.factories import aged, candidate
+from tests.factories import hire as contract_for
 
 pytestmark = pytest.mark.django_db
 

@@ -167,14 +167,7 @@ def test_only_the_townships_own_office_prepares_its_month(cast, places, who):
         services.assessments_prepare(township=places["township"], month=MAY, by=cast[who])
 
 
-def add_patrollers(hire, log, count: int) -> None:
-    for _ in range(count):
-        patroller = hire(start=date(2026, 1, 1))
-        for day in (1, 2, 3):
-            log(patroller, date(2026, 5, day), checks={"dumping": "problem"}, actions=["escalated"])
-
-
-def test_prepare_query_count(cast, places, hire, log, django_assert_num_queries):
+def test_prepare_query_count(cast, places, add_patrollers, django_assert_num_queries):
     """The queries of one prepare, with new and existing drafts, whatever the number of patrollers:
 
     1. savepoint (atomic)
@@ -190,12 +183,12 @@ def test_prepare_query_count(cast, places, hire, log, django_assert_num_queries)
     10. the township's rows of the month, answered
     11. release savepoint
     """
-    add_patrollers(hire, log, 2)
+    add_patrollers(2)
     prepare(cast, places)
-    add_patrollers(hire, log, 2)
+    add_patrollers(2)
 
     with django_assert_num_queries(11):
         prepare(cast, places)
-    add_patrollers(hire, log, 5)
+    add_patrollers(5)
     with django_assert_num_queries(11):
         prepare(cast, places)

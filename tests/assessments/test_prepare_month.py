@@ -12,8 +12,7 @@ from django.db import connection
 from accounts.models import Role, User
 from assessments import services
 from assessments.models import Assessment, AssessmentChange
-from tests.assessments.test_prepare import add_patrollers
-from tests.staffing.test_roster_concurrency import run_together
+from tests.factories import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -156,16 +155,16 @@ def test_a_month_not_yet_begun_is_refused(db):
 
 
 def test_the_month_takes_the_same_queries_however_many_townships_and_patrollers(
-    cast, places, segments, hire, log, village_elsewhere, django_assert_num_queries
+    cast, places, segments, hire, add_patrollers, village_elsewhere, django_assert_num_queries
 ):
     """The city's facts: 1 savepoint, (PostgreSQL: JIT off for the transaction), 2 contracts, 3 logs, 4 supervision
     reports, 5 release; then for the one chunk: 6 savepoint, 7 its townships locked, 8 existing rows, 9 insert of
     drafts, 10 of history rows, 11 the county's drafts of the same people (refreshed, none here), 12 release."""
     queries = 13 if connection.vendor == "postgresql" else 12
-    add_patrollers(hire, log, 2)
+    add_patrollers(2)
     with django_assert_num_queries(queries):
         services.assessments_prepare_month(month=MAY)
-    add_patrollers(hire, log, 5)
+    add_patrollers(5)
     for _ in range(3):
         hire(segment=segments["neighbour"], office=cast["other_township_office"], village=village_elsewhere)
     with django_assert_num_queries(queries):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
-from tests.assessments.conftest import township_of
+from tests.factories import township_of
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assessments import rules, services
 from assessments.models import Assessment, AssessmentChange
-from tests.assessments.conftest import NO_LOGS_REASON, township_of
+from tests.factories import NO_LOGS_REASON, township_of
 
 pytestmark = pytest.mark.django_db
 

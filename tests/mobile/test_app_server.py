@@ -14,8 +14,7 @@ from django.test import Client
 from knox.models import AuthToken
 
 from patrol.views import mobile
-from tests.conftest import PASSWORD
-from tests.test_i18n import CHINESE
+from tests.factories import CHINESE, PASSWORD
 
 STATIC = Path(settings.BASE_DIR) / "static"
 BUDGET = 150 * 1024

@@ -18,8 +18,7 @@ from PIL import Image
 
 from patrol.models import PatrolLog, Photo
 from tests import screenshots
-from tests.conftest import PASSWORD
-from tests.patrol.conftest import EAST, LAT, WEST, local
+from tests.factories import EAST, LAT, PASSWORD, WEST, local
 from tests.patrol.photo_images import make_exif
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,7 +41,8 @@ if not Path(CHROMIUM).exists() and os.environ.get("REQUIRE_BROWSER") != "1":
 # synchronous code all the same (the live server answers the browser from its own thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One browser and one live server for the module: its tests run on one xdist worker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("phone-browser")]
 
 
 @pytest.fixture(scope="module")

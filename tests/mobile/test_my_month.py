@@ -13,8 +13,7 @@ from accounts.models import Role
 from assessments import rules as assessment_rules
 from assessments.models import Assessment, DismissalFlag
 from staffing.models import Contract
-from tests.conftest import make_user
-from tests.patrol.conftest import local, walk
+from tests.factories import local, make_user, walk
 from tests.patrol.photo_images import jpeg_bytes, picture
 
 URL = "/api/v1/me/month/"
@@ -70,7 +69,7 @@ def test_the_patroller_sees_days_patrolled_missing_and_to_come(api, cast, patrol
 
 
 def test_days_outside_the_contract_are_off_not_missing(api, cast, hire_patroller, today):
-    hire_patroller(cast["patroller"], "001", start=today)
+    hire_patroller(cast["patroller"], start=today)
     body = api.as_user(cast["patroller"]).get(URL).json()
 
     statuses = {d["date"]: d["status"] for d in body["days"]}

@@ -15,9 +15,8 @@ from assessments.models import Assessment
 from patrol import services as patrol_services
 from rivers.models import County, Township, Village
 from staffing import summaries
-from tests.assessments.conftest import FAILING, PASSING
-from tests.overview.helpers import hire_in, previous_month, row_of
-from tests.patrol.conftest import local
+from tests.factories import FAILING, PASSING, local, on_duty
+from tests.overview.helpers import previous_month, row_of
 
 URL = "/api/v1/overview/"
 SEGMENTS_URL = "/api/v1/overview/segments/"
@@ -30,11 +29,10 @@ def month_of(day) -> str:
 @pytest.fixture
 def neighbour_patroller(cast, places, segments, today):
     village = Village.objects.create(township=places["neighbour"], code="410105002001", name="杨金村")
-    return hire_in(
+    return on_duty(
         office=cast["other_township_office"],
         segment=segments["neighbour"],
         village=village,
-        sequence="101",
         today=today,
     )
 
@@ -343,10 +341,8 @@ def test_the_number_of_queries_does_not_grow_with_the_patrollers(
     before = [_queries(client, params) for params in levels]
 
     village = places["village"]
-    for n in range(6):
-        hire_in(
-            office=cast["township_office"], segment=segments["home"], village=village, sequence=f"2{n:02d}", today=today
-        )
+    for _ in range(6):
+        on_duty(office=cast["township_office"], segment=segments["home"], village=village, today=today)
     County.objects.create(code="410106", name="上街区")
     after = [_queries(client, params) for params in levels]
 

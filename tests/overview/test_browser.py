@@ -2,11 +2,13 @@
 horizontal page scroll on a desktop or a phone, a segment on the map leads to its township's review.
 
 SCREENSHOTS=1 refreshes the screenshots in docs/screenshots/ (the ones committed there are from these tests); an
-ordinary run writes none."""
+ordinary run writes none. The module's tests share one demo server, so they run on one xdist worker."""
 
 import pytest
 
 from tests import screenshots
+
+pytestmark = pytest.mark.xdist_group("demo-server")
 
 
 def _overview(logged_in, demo_server, width: int, height: int):

@@ -23,9 +23,8 @@ from rivers.models import Township
 from staffing import services as staffing_services
 from staffing import summaries
 from staffing.models import PatrollerMonth, TownshipMonth
-from tests.assessments.conftest import FAILING, PASSING
+from tests.factories import ALL_NORMAL, FAILING, PASSING, local, walk
 from tests.overview.helpers import previous_month
-from tests.patrol.conftest import ALL_NORMAL, local, walk
 from tests.patrol.photo_images import jpeg_bytes, picture
 
 ROW_FIELDS = (*summaries.STORED, "duty_days", "days_patrolled")

@@ -13,8 +13,8 @@ from patrol.models import ProblemReport
 from rivers.models import Village
 from staffing import summaries
 from tests.assessments.conftest import assess, hire  # noqa: F401
-from tests.overview.helpers import hire_in, previous_month
-from tests.patrol.conftest import ALL_NORMAL
+from tests.factories import ALL_NORMAL, on_duty
+from tests.overview.helpers import previous_month
 
 
 def counts(client) -> dict[str, int]:
@@ -34,7 +34,7 @@ def months_ago(today, n: int):
 def neighbour_patroller(cast, places, segments, today):
     village = Village.objects.create(township=places["neighbour"], code="410105002001", name="杨金村")
     office = cast["other_township_office"]
-    return hire_in(office=office, segment=segments["neighbour"], village=village, sequence="101", today=today)
+    return on_duty(office=office, segment=segments["neighbour"], village=village, today=today)
 
 
 def test_missing_logs_today_count_the_patrollers_on_duty_without_a_log_in_scope(
@@ -123,14 +123,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     client = web(cast[role])
     before = _queries(client)
 
-    for n in range(5):
-        hire_in(
-            office=cast["township_office"],
-            segment=segments["home"],
-            village=places["village"],
-            sequence=f"3{n:02d}",
-            today=today,
-        )
+    for _ in range(5):
+        on_duty(office=cast["township_office"], segment=segments["home"], village=places["village"], today=today)
     submit(cast["patroller"], log_body(checks={**ALL_NORMAL, "dumping": "problem"}, actions=["stopped", "escalated"]))
     after = _queries(client)
 

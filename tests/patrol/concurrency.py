@@ -13,37 +13,22 @@ It migrates, builds a patroller with the roster services, fires the submissions 
 """
 
 import json
-import threading
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 
 def fire(*, token: str, body: dict, count: int = 8) -> list[int]:
     """POST `body` `count` times at once (threads released together), each with its own connection."""
-    from django.db import connections
     from rest_framework.test import APIClient
 
-    barrier = threading.Barrier(count)
-    statuses: list[int] = []
-    lock = threading.Lock()
+    from tests.factories import run_together
 
-    def one() -> None:
-        try:
-            client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-            barrier.wait()
-            response = client.post("/api/v1/patrol-logs/", body, format="json")
-            with lock:
-                statuses.append(response.status_code)
-        finally:
-            connections.close_all()
+    def one(_: int) -> int:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client.post("/api/v1/patrol-logs/", body, format="json").status_code
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(statuses)
+    return sorted(run_together(one, count))
 
 
 def _world() -> tuple[str, dict]:
@@ -54,9 +39,7 @@ def _world() -> tuple[str, dict]:
     from accounts.models import Role, User
     from patrol import rules
     from rivers.models import County, Segment, Township, Village, WaterBody
-    from staffing import rules as staffing_rules
-    from staffing import services as staffing_services
-    from tests.patrol.conftest import ALL_NORMAL, HOME_LINE, local, valid_id, walk
+    from tests.factories import ALL_NORMAL, HOME_LINE, local, on_duty, walk
 
     today = timezone.localdate(timezone=rules.LOCAL_TZ)
     county = County.objects.create(code="410105", name="金水区")
@@ -74,18 +57,7 @@ def _world() -> tuple[str, dict]:
     user = User.objects.create(
         username="patroller", role=Role.PATROLLER, county=county, township=township, display_name="patroller"
     )
-    patroller = staffing_services.patroller_create(
-        by=office,
-        name="巡察员",
-        id_number=valid_id(date(today.year - 45, 1, 1), "001"),
-        phone="13800000001",
-        residence_village=village,
-        user=user,
-    )
-    start = today - timedelta(days=60)
-    staffing_services.contract_create(
-        patroller=patroller, segment=segment, start=start, end=staffing_rules.contract_max_end(start), by=office
-    )
+    on_duty(office=office, segment=segment, village=village, today=today, user=user)
     _, token = AuthToken.objects.create(user=user)
     # Yesterday's patrol: over and inside the submission window whatever the hour the test runs at.
     day = today - timedelta(days=1)

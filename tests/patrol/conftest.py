@@ -7,7 +7,7 @@ the real local day, so that "today", "3 days late" and "future" never straddle m
 """
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -15,25 +15,7 @@ from django.utils import timezone
 
 from patrol import rules
 from patrol import services as patrol_services
-from staffing import rules as staffing_rules
-from staffing import services as staffing_services
-from tests.conftest import make_user
-
-# The home segment's line: (113.6200, 34.7500) → (113.6310, 34.7500), about 1 005 m long.
-WEST, EAST, LAT = 113.6200, 113.6310, 34.7500
-HOME_LINE = {"type": "LineString", "coordinates": [[WEST, LAT], [113.6255, LAT], [EAST, LAT]]}
-# One degree of latitude is about 111 km: 0.0018° is 200 m.
-METRES_PER_DEGREE_LAT = 111_000
-
-
-def valid_id(born: date, sequence: str) -> str:
-    """A Jinshui district ID number with a correct GB 11643 check character."""
-    first17 = f"410105{born:%Y%m%d}{sequence}"
-    return first17 + staffing_rules.id_check_char(first17)
-
-
-def local(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute, second), tzinfo=rules.LOCAL_TZ)
+from tests.factories import ALL_NORMAL, HOME_LINE, local, make_user, on_duty, walk
 
 
 @pytest.fixture
@@ -60,29 +42,17 @@ def home_segment(segments):
 
 @pytest.fixture
 def hire_patroller(cast, places, home_segment, today):
-    """hire_patroller(user, sequence, segment=home, start=…) → an active patroller of the home township."""
+    """hire_patroller(user, segment=home, start=…) → an active patroller of the home township."""
 
-    def hire(user, sequence: str, *, segment=None, start: date | None = None):
-        office = cast["township_office"]
-        patroller = staffing_services.patroller_create(
-            by=office,
-            name=f"巡察员{sequence}",
-            id_number=valid_id(date(today.year - 45, 1, 1), sequence),
-            phone=f"13800000{sequence}",
-            residence_village=places["village"],
+    def hire(user, *, segment=None, start: date | None = None):
+        return on_duty(
+            office=cast["township_office"],
+            segment=segment or home_segment,
+            village=places["village"],
+            today=today,
+            start=start,
             user=user,
         )
-        start = start or today - timedelta(days=60)
-        staffing_services.contract_create(
-            patroller=patroller,
-            segment=segment or home_segment,
-            start=start,
-            end=staffing_rules.contract_max_end(start),
-            by=office,
-            today=today,
-        )
-        patroller.refresh_from_db()
-        return patroller
 
     return hire
 
@@ -90,50 +60,14 @@ def hire_patroller(cast, places, home_segment, today):
 @pytest.fixture
 def patroller(cast, hire_patroller):
     """The cast's patroller user, on duty on S-HOME."""
-    return hire_patroller(cast["patroller"], "001")
+    return hire_patroller(cast["patroller"])
 
 
 @pytest.fixture
 def other_patroller(places, hire_patroller):
     """A second patroller of the home township on the same segment, with their own login."""
     user = make_user("patroller2", "patroller", county=places["county"], township=places["township"])
-    return hire_patroller(user, "002")
-
-
-def walk(
-    day: date,
-    *,
-    start: tuple[int, int] = (8, 0),
-    lat: float = LAT,
-    west: float = WEST,
-    east: float = EAST,
-    legs: int = 24,
-    seconds_per_leg: int = 40,
-    acc: float = 8.0,
-) -> list[dict[str, Any]]:
-    """A track walked due east along `lat` from `west` to `east` in `legs` equal legs (about 42 m each along the
-    home line: 1.05 m/s, a walk)."""
-    begin = local(day, *start)
-    return [
-        {
-            "t": (begin + timedelta(seconds=i * seconds_per_leg)).isoformat(),
-            "lat": lat,
-            "lng": round(west + (east - west) * i / legs, 7),
-            "acc": acc,
-        }
-        for i in range(legs + 1)
-    ]
-
-
-ALL_NORMAL = {
-    "sewage_outfall": "normal",
-    "dumping": "normal",
-    "reclamation": "normal",
-    "illegal_building": "normal",
-    "illegal_fishing": "normal",
-    "surface_cleanliness": "clean",
-    "signboard": "intact",
-}
+    return hire_patroller(user)
 
 
 @pytest.fixture

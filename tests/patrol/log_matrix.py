@@ -15,10 +15,8 @@ from django.utils import timezone
 from patrol import rules
 from patrol import services as patrol_services
 from patrol.models import PatrolLog
-from staffing import rules as staffing_rules
-from staffing import services as staffing_services
 from staffing.models import Patroller
-from tests.patrol.conftest import ALL_NORMAL, local, valid_id, walk
+from tests.factories import ALL_NORMAL, aged, candidate, hire, local, walk
 
 OFFICES = frozenset({"township_office", "other_township_office", "county_office", "other_county_office", "city_office"})
 OTHER_OFFICES = frozenset({"other_township_office", "other_county_office"})
@@ -37,22 +35,10 @@ def on_duty(get) -> Patroller:
     cast, places, segments = get("cast"), get("places"), get("segments")
     today = timezone.localdate(timezone=rules.LOCAL_TZ)
     start = today - timedelta(days=60)
-    person = staffing_services.patroller_create(
-        by=cast["township_office"],
-        name="矩阵巡查",
-        id_number=valid_id(date(today.year - 45, 3, 3), "021"),
-        phone="13800000021",
-        residence_village=places["village"],
-        user=cast["patroller"],
+    person = candidate(
+        cast["township_office"], places["village"], born=aged(45, start), name="矩阵巡查", user=cast["patroller"]
     )
-    staffing_services.contract_create(
-        patroller=person,
-        segment=segments["home"],
-        start=start,
-        end=staffing_rules.contract_max_end(start),
-        by=cast["township_office"],
-        today=today,
-    )
+    hire(person, segments["home"], cast["township_office"], start, today=today)
     return person
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from patrol import rules
 from patrol import services as patrol_services
 from patrol.models import ProblemReport
-from tests.patrol.conftest import ALL_NORMAL
+from tests.factories import ALL_NORMAL
 from tests.patrol.log_matrix import body, on_duty
 
 OTHER_OFFICES = frozenset({"other_township_office", "other_county_office"})

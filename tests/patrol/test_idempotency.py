@@ -18,8 +18,8 @@ from knox.models import AuthToken
 
 from patrol import services, tracks
 from patrol.models import PatrolLog, ProblemReport
+from tests.factories import local
 from tests.patrol.concurrency import fire
-from tests.patrol.conftest import local
 
 LOGS = "/api/v1/patrol-logs/"
 ROOT = Path(settings.BASE_DIR)

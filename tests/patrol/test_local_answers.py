@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from patrol import local_checks
 from patrol.models import PatrolLog, ProblemReport
+from tests.factories import as_serialized
 from tests.patrol.photo_images import jpeg_bytes, picture
-from tests.patrol.test_log_answer import as_serialized
 
 pytestmark = pytest.mark.django_db
 

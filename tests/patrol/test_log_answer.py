@@ -8,26 +8,15 @@ import uuid
 from datetime import UTC
 
 import pytest
-from rest_framework.request import Request
-from rest_framework.test import APIRequestFactory
 
 from patrol import tracks
-from patrol.models import PatrolLog
-from patrol.serializers import PatrolLogSerializer
 from rivers.models import Segment
-from tests.patrol.conftest import local
+from tests.factories import as_serialized, local
 from tests.patrol.photo_images import jpeg_bytes, picture
 
 pytestmark = pytest.mark.django_db
 
 LOGS = "/api/v1/patrol-logs/"
-
-
-def as_serialized(pk: int) -> dict:
-    """The stored log as the list and detail endpoints' serializer shows it (read back from the database)."""
-    log = PatrolLog.objects.select_related("patroller", "segment").prefetch_related("photos").get(pk=pk)
-    request = Request(APIRequestFactory().get(LOGS))
-    return dict(PatrolLogSerializer(log, context={"request": request}).data)
 
 
 @pytest.mark.parametrize(

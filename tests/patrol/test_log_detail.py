@@ -14,7 +14,7 @@ from PIL import Image
 
 from patrol import photo_renditions, photo_services, rules
 from patrol.models import PatrolLog, Photo
-from tests.patrol.conftest import ALL_NORMAL, LAT
+from tests.factories import ALL_NORMAL, LAT
 from tests.patrol.photo_images import jpeg_bytes, make_exif, picture
 
 pytestmark = pytest.mark.django_db

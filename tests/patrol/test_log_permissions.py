@@ -7,7 +7,7 @@ Out of scope is 404, a role that may not act is 403, no login is 401.
 import pytest
 from rest_framework.test import APIClient
 
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from patrol import rules, tracks
-from tests.patrol.conftest import ALL_NORMAL, EAST, HOME_LINE, LAT, METRES_PER_DEGREE_LAT, WEST, local, walk
+from tests.factories import ALL_NORMAL, EAST, HOME_LINE, LAT, METRES_PER_DEGREE_LAT, WEST, local, walk
 
 DAY = date(2026, 11, 20)
 

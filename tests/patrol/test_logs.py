@@ -11,8 +11,8 @@ import pytest
 from patrol import services
 from patrol.models import PatrolLog, ProblemEvent, ProblemReport
 from staffing import services as staffing_services
-from tests.conftest import make_user, sync
-from tests.patrol.conftest import LAT, METRES_PER_DEGREE_LAT, local, walk
+from tests.conftest import sync
+from tests.factories import LAT, METRES_PER_DEGREE_LAT, local, make_user, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_a_log_four_days_late_is_refused(cast, patroller, submit, log_body, toda
 def test_a_day_before_the_contract_is_refused(cast, places, hire_patroller, submit, log_body, today):
     # Hired from tomorrow: today is outside the contract.
     newcomer = make_user("newcomer", "patroller", county=places["county"], township=places["township"])
-    hire_patroller(newcomer, "003", start=today + timedelta(days=1))
+    hire_patroller(newcomer, start=today + timedelta(days=1))
     response = submit(newcomer, log_body())
     assert response.status_code == 400
     assert "合同期" in errors(response)["date"][0]

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -24,32 +23,19 @@ ROOT = Path(settings.BASE_DIR)
 def fire_photos(*, token: str, log_id: int, data: bytes, count: int = 8) -> list[int]:
     """POST the same photo (same client_uuid) `count` times at once, each thread with its own connection."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import connections
     from rest_framework.test import APIClient
 
+    from tests.factories import run_together
+
     client_uuid = str(uuid.uuid4())
-    barrier = threading.Barrier(count)
-    statuses: list[int] = []
-    lock = threading.Lock()
 
-    def one() -> None:
-        try:
-            client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-            body = {"client_uuid": client_uuid, "file": SimpleUploadedFile("IMG.jpg", data, "image/jpeg")}
-            barrier.wait()
-            response = client.post(f"/api/v1/patrol-logs/{log_id}/photos/", body, format="multipart")
-            with lock:
-                statuses.append(response.status_code)
-        finally:
-            connections.close_all()
+    def one(_: int) -> int:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        body = {"client_uuid": client_uuid, "file": SimpleUploadedFile("IMG.jpg", data, "image/jpeg")}
+        return client.post(f"/api/v1/patrol-logs/{log_id}/photos/", body, format="multipart").status_code
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(statuses)
+    return sorted(run_together(one, count))
 
 
 def _log_for(token: str, body: dict) -> int:

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from patrol import photo_evidence
 from patrol.models import PatrolLog, Photo
-from tests.patrol.conftest import LAT, local
+from tests.factories import LAT, local
 from tests.patrol.photo_images import jpeg_bytes, make_exif, picture
 
 ON_LINE = (LAT, 113.6255)

@@ -18,10 +18,7 @@ from rest_framework.test import APIClient
 from patrol import photo_checks, photo_services, rules
 from patrol.models import PatrolLog, Photo
 from patrol.services import IdempotencyConflict
-from staffing import rules as staffing_rules
-from staffing import services as staffing_services
-from tests.conftest import make_user
-from tests.patrol.conftest import ALL_NORMAL, LAT, local, valid_id
+from tests.factories import ALL_NORMAL, LAT, local, make_user, on_duty
 from tests.patrol.photo_images import jpeg_bomb, jpeg_bytes, make_exif, other_format_bytes, picture, png_bytes
 
 ON_LINE = (LAT, 113.6255)
@@ -554,17 +551,13 @@ def test_the_same_photo_in_another_county_is_not_a_duplicate(cast, places, segme
     far_township, far_segment = places["far"], segments["far"]
     office = make_user("far_office", "township_office", county=places["other_county"], township=far_township)
     user = make_user("far_patroller", "patroller", county=places["other_county"], township=far_township)
-    far = staffing_services.patroller_create(
-        by=office,
-        name="官渡巡察员",
-        id_number=valid_id(datetime(today.year - 40, 5, 5).date(), "003"),
-        phone="13800000003",
-        residence_village=places["far_village"],
+    on_duty(
+        office=office,
+        segment=far_segment,
+        village=places["far_village"],
+        today=today,
+        start=today - timedelta(days=30),
         user=user,
-    )
-    start = today - timedelta(days=30)
-    staffing_services.contract_create(
-        patroller=far, segment=far_segment, start=start, end=staffing_rules.contract_max_end(start), by=office
     )
     data = good_photo(today, position=None)
     upload(user, make_log(user=user, segment=far_segment.pk, track=[]), data)

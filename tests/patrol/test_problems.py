@@ -3,42 +3,25 @@
 A patroller of the home township escalates dumping on S-HOME; the home township office handles the report.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from patrol import problems
 from patrol.models import Photo, ProblemReport
-from tests.patrol.conftest import ALL_NORMAL
+from tests.factories import escalate, put_in, run_together
 
 pytestmark = pytest.mark.django_db
 
 Status = ProblemReport.Status
 
 
-def escalate(submit, log_body, user, **overrides):
-    """Submit a log escalating dumping (and whatever `overrides` add); the log's id."""
-    checks = {**ALL_NORMAL, "dumping": "problem", **overrides.pop("checks", {})}
-    body = log_body(checks=checks, actions=["stopped", "escalated"], **overrides)
-    response = submit(user, body)
-    assert response.status_code == 201, response.content
-    return response.json()["id"]
-
-
 @pytest.fixture
 def report(cast, patroller, submit, log_body) -> ProblemReport:
     log_id = escalate(submit, log_body, cast["patroller"])
     return ProblemReport.objects.get(log_id=log_id)
-
-
-def put_in(report: ProblemReport, status: str, *, deadline=None) -> ProblemReport:
-    """Skip ahead to `status` (a test shortcut; the office would have got there through the services)."""
-    ProblemReport.objects.filter(pk=report.pk).update(status=status, deadline=deadline, assignee="村两委")
-    report.refresh_from_db()
-    return report
 
 
 # What each action needs besides the report and who acts.
@@ -268,23 +251,16 @@ def test_the_overdue_list_holds_the_late_reports_only(cast, patroller, submit, l
 def test_two_clerks_accepting_at_once_move_the_report_once_on_postgresql(cast, report):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…): SQLite serialises writers at BEGIN anyway")
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    clerks = [cast["township_office"], cast["county_office"]]
 
-    def accept(user) -> None:
-        try:
-            barrier.wait()
-            problems.problem_report_accept(report=report, by=user)
-            outcomes.append("moved")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
+    def accept(index: int) -> str:
+        problems.problem_report_accept(report=report, by=clerks[index])
+        return "moved"
 
-    threads = [threading.Thread(target=accept, args=(cast[role],)) for role in ("township_office", "county_office")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["moved", "refused"]
+    outcomes = run_together(accept, 2)
+
+    assert sorted("refused" if isinstance(outcome, ValidationError) else outcome for outcome in outcomes) == [
+        "moved",
+        "refused",
+    ]
     assert report.events.filter(to_status=Status.ACCEPTED).count() == 1

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from patrol.models import Photo, ProblemReport
 from tests.conftest import sync
-from tests.patrol.test_problems import escalate, put_in
+from tests.factories import escalate, put_in
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from the roster, a layer above the register)."""
 
 
 def test_a_patroller_sees_the_segment_they_hold_and_no_other(web, cast, segments, hire_patroller):
-    hire_patroller(cast["patroller"], "001")
+    hire_patroller(cast["patroller"])
 
     page = web(cast["patroller"]).get("/register/").content.decode()
 

@@ -13,9 +13,8 @@ from openpyxl import load_workbook
 from patrol import photo_services, rules, selectors
 from patrol.models import PatrolLog, Photo, ProblemReport
 from patrol.views import attendance
-from tests.patrol.conftest import ALL_NORMAL
+from tests.factories import ALL_NORMAL, escalate, put_in
 from tests.patrol.photo_images import jpeg_bytes, make_exif, picture
-from tests.patrol.test_problems import escalate, put_in
 
 pytestmark = pytest.mark.django_db
 

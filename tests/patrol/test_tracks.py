@@ -33,8 +33,8 @@ from patrol.demo.tracks import tracks_of
 from patrol.models import PatrolLog
 from rivers import demo as rivers_demo
 from rivers import geometry as river_geometry
+from tests.factories import ALL_NORMAL, EAST, HOME_LINE, LAT, WEST, local
 from tests.patrol import track_reference as reference
-from tests.patrol.conftest import ALL_NORMAL, EAST, HOME_LINE, LAT, WEST, local
 
 DAY = date(2026, 11, 20)
 BUFFER_M, LIMIT_KMH, MAX_ACCURACY_M, LOW_COVERAGE = 50, 25, 50, 0.6

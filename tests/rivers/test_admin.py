@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,18 +12,10 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from rivers.models import County, Segment, Township, Village, WaterBody
-from tests.conftest import make_user
-from tests.rivers.test_register import as_csv, as_xlsx, bad_register, good_register
+from tests.factories import make_user, staff
+from tests.rivers.register_files import as_csv, as_xlsx, bad_register, good_register
 
 MODELS = ["accounts/user", "rivers/county", "rivers/township", "rivers/village", "rivers/waterbody", "rivers/segment"]
-
-
-def staff(user: User, *apps: str) -> User:
-    """Give `user` admin access with every permission of the named apps (what a group would grant)."""
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=apps))
-    return User.objects.get(pk=user.pk)  # fresh, without the permission cache
 
 
 def changelist_codes(response) -> list[str]:

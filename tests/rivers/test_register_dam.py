@@ -8,7 +8,7 @@ import pytest
 
 from rivers.models import Segment, WaterBody
 from rivers.services import RegisterInvalid, register_export, register_import
-from tests.rivers.test_register import WATER_BODIES_HEADER, as_csv, as_xlsx, good_register
+from tests.rivers.register_files import WATER_BODIES_HEADER, as_csv, as_xlsx, good_register
 
 pytestmark = pytest.mark.django_db
 

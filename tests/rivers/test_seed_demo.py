@@ -1,4 +1,9 @@
-"""`manage.py seed_demo`: the demo data set of SPEC §2 and the demo accounts of API.md."""
+"""`manage.py seed_demo`: the demo data set of SPEC §2 and the demo accounts of API.md.
+
+The command seeds the whole demo city (register, accounts, roster, logs, assessments) in seconds, so the module
+seeds it once (`demo_city`, with the documented default password) and every test reads that; the tests of a second
+run run it inside their own transaction, rolled back after them.
+"""
 
 from decimal import Decimal
 from io import StringIO
@@ -8,14 +13,16 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import Role, User
 from rivers import demo
 from rivers.geometry import geojson_problem
 from rivers.models import County, Segment, Township, Village, WaterBody
-from staffing.models import Patroller
+from staffing import selectors as staffing_selectors
+from tests.factories import kept_for_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-city")]  # one worker seeds it once
 
 DEMO_USERNAMES = [
     "demo_patroller",
@@ -34,6 +41,13 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker) -> str:
+    """The command's output; the demo city stays seeded for the whole module."""
+    with kept_for_module(django_db_blocker):
+        yield seed()
+
+
 def snapshot() -> dict[str, list]:
     """Every value the seed writes, so two runs can be compared as a whole."""
     return {
@@ -47,8 +61,8 @@ def snapshot() -> dict[str, list]:
     }
 
 
-def test_demo_city_has_111_rivers_16_lakes_141_reservoirs_in_16_county_level_units():
-    output = seed()
+def test_demo_city_has_111_rivers_16_lakes_141_reservoirs_in_16_county_level_units(demo_city):
+    output = demo_city
 
     assert County.objects.count() == 16
     assert set(County.objects.values_list("name", flat=True)) >= {"中原区", "金水区", "巩义市", "郑东新区"}
@@ -60,16 +74,12 @@ def test_demo_city_has_111_rivers_16_lakes_141_reservoirs_in_16_county_level_uni
     assert "河流111条" in output and "湖泊16个" in output and "水库141座" in output
 
 
-def test_every_county_has_townships_and_every_township_has_villages():
-    seed()
-
+def test_every_county_has_townships_and_every_township_has_villages(demo_city):
     assert not County.objects.annotate(n=Count("townships")).filter(n__lt=4).exists()
     assert not Township.objects.annotate(n=Count("villages")).filter(n__lt=3).exists()
 
 
-def test_well_known_water_bodies_have_their_real_names_basins_and_classes():
-    seed()
-
+def test_well_known_water_bodies_have_their_real_names_basins_and_classes(demo_city):
     assert WaterBody.objects.get(name="贾鲁河").basin == WaterBody.Basin.HUAI_RIVER
     assert WaterBody.objects.get(name="伊洛河").basin == WaterBody.Basin.YELLOW_RIVER
     assert WaterBody.objects.get(name="常庄水库").size_class == WaterBody.SizeClass.MEDIUM
@@ -80,16 +90,12 @@ def test_well_known_water_bodies_have_their_real_names_basins_and_classes():
     assert sizes["medium"] >= 5
 
 
-def test_every_water_body_has_a_segment():
-    seed()
-
+def test_every_water_body_has_a_segment(demo_city):
     assert not WaterBody.objects.filter(segments__isnull=True).exists()
     assert not Segment.objects.filter(villages__isnull=True).exists()
 
 
-def test_river_segments_are_one_per_township_and_sum_to_the_river_length():
-    seed()
-
+def test_river_segments_are_one_per_township_and_sum_to_the_river_length(demo_city):
     for river in WaterBody.objects.filter(kind="river").annotate(
         total=Sum("segments__length_km"), townships=Count("segments__township", distinct=True), n=Count("segments")
     ):
@@ -98,9 +104,7 @@ def test_river_segments_are_one_per_township_and_sum_to_the_river_length():
     assert Segment.objects.get(water_body__name="东风渠", township__name="丰庆路街道").length_km == Decimal("4.01")
 
 
-def test_lakes_and_medium_reservoirs_leave_some_numbers_for_the_office_to_decide():
-    seed()
-
+def test_lakes_and_medium_reservoirs_leave_some_numbers_for_the_office_to_decide(demo_city):
     decided_by_office = Segment.objects.filter(water_body__kind="lake") | Segment.objects.filter(
         water_body__size_class__in=["large", "medium"]
     )
@@ -112,9 +116,7 @@ def test_lakes_and_medium_reservoirs_leave_some_numbers_for_the_office_to_decide
     assert not Segment.objects.filter(water_body__kind="river", required_patrollers__isnull=False).exists()
 
 
-def test_geometries_are_valid_geojson_around_zhengzhou():
-    seed()
-
+def test_geometries_are_valid_geojson_around_zhengzhou(demo_city):
     for segment in Segment.objects.select_related("water_body"):
         assert geojson_problem(segment.geometry) is None, segment.code
         expected = "LineString" if segment.water_body.kind == "river" else {"Point", "Polygon"}
@@ -124,16 +126,13 @@ def test_geometries_are_valid_geojson_around_zhengzhou():
         assert 34.4 <= lat <= 34.95 and 112.9 <= lng <= 114.2
 
 
-def test_every_demo_row_passes_the_models_own_validation():
-    seed()
-
+def test_every_demo_row_passes_the_models_own_validation(demo_city):
     for model in (County, Township, Village, WaterBody, Segment):
         for row in model.objects.all():
             row.full_clean()
 
 
-def test_demo_users_have_their_roles_and_places_in_one_demo_township():
-    seed("--password", "s3cret-demo")
+def test_demo_users_have_their_roles_and_places_in_one_demo_township(demo_city):
 
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related("township")}
     assert set(users) == set(DEMO_USERNAMES)
@@ -148,12 +147,11 @@ def test_demo_users_have_their_roles_and_places_in_one_demo_township():
     assert not users["demo_patroller"].is_staff
     other = users["demo_patroller2"]
     assert other.role == Role.PATROLLER and other.township != township and other.township.segments.exists()
-    assert all(check_password("s3cret-demo", user.password) for user in users.values())
+    assert all(check_password(demo.DEFAULT_PASSWORD, user.password) for user in users.values())
     assert users["demo_patroller"].display_name == "张建国(巡察员)"
 
 
-def test_running_twice_changes_nothing():
-    seed()
+def test_running_twice_changes_nothing(demo_city):
     before = snapshot()
 
     output = seed()
@@ -162,54 +160,57 @@ def test_running_twice_changes_nothing():
     assert "新建0条、更新0条" in output
 
 
-def test_existing_passwords_are_kept_unless_a_password_is_given():
-    seed("--password", "first-pass")
-
-    seed()
-    assert check_password("first-pass", User.objects.get(username="demo_county").password)
-
+def test_existing_passwords_are_kept_unless_a_password_is_given(demo_city):
     seed("--password", "second-pass")
     assert check_password("second-pass", User.objects.get(username="demo_county").password)
 
-
-def test_demo_accounts_get_the_documented_default_password():
     seed()
+    assert check_password("second-pass", User.objects.get(username="demo_county").password)
 
+
+def test_demo_accounts_get_the_documented_default_password(demo_city):
     assert check_password(demo.DEFAULT_PASSWORD, User.objects.get(username="demo_patroller").password)
 
 
-def test_changed_demo_rows_are_put_back():
-    seed()
+def test_changed_demo_rows_are_put_back(demo_city):
     WaterBody.objects.filter(name="贾鲁河").update(basin="yellow_river")
     User.objects.filter(username="demo_township").update(role=Role.SUPERVISOR)
 
-    seed()
+    # The register and the accounts are what this is about: their seeders, as the command calls them.
+    assert demo.seed_register().updated == 1
+    assert demo.seed_users(demo.DEFAULT_PASSWORD, reset_passwords=False).updated == 1
 
     assert WaterBody.objects.get(name="贾鲁河").basin == "huai_river"
     assert User.objects.get(username="demo_township").role == Role.TOWNSHIP_OFFICE
 
 
 @override_settings(DEBUG=False)
-def test_refuses_to_run_without_debug_unless_forced():
+def test_refuses_to_run_without_debug_unless_forced(demo_city):
+    before = snapshot()
+    User.objects.filter(username="demo_county").update(role=Role.SUPERVISOR)
+
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", stdout=StringIO())
-    assert not WaterBody.objects.exists()
 
-    call_command("seed_demo", "--force", stdout=StringIO())
-    assert WaterBody.objects.count() == 268
+    assert User.objects.get(username="demo_county").role == Role.SUPERVISOR  # nothing put back
+    # The module's city was seeded with --force and DEBUG off (the test settings).
+    assert WaterBody.objects.count() == 268 and snapshot()["water_bodies"] == before["water_bodies"]
 
 
 @override_settings(DEBUG=True)
-def test_runs_without_force_when_debug_is_on():
+def test_runs_without_force_when_debug_is_on(demo_city):
+    User.objects.filter(username="demo_county").update(role=Role.SUPERVISOR)
+
     call_command("seed_demo", stdout=StringIO())
 
-    assert User.objects.filter(username="demo_city").exists()
+    assert User.objects.get(username="demo_county").role == Role.COUNTY_OFFICE
 
 
-def test_the_roster_seed_runs_after_the_demo_users_and_puts_the_patroller_logins_on_it():
-    seed("--password", "roster-pass")
-
+def test_the_demo_logins_get_the_roster_the_staffing_seed_adds_after_them(demo_city):
+    today = timezone.localdate()
     for username in ("demo_patroller", "demo_patroller2"):
         user = User.objects.get(username=username)
-        assert Patroller.objects.filter(user=user, is_demo=True).exists()
-        assert check_password("roster-pass", user.password)
+        patroller = staffing_selectors.patroller_of(user)
+        assert patroller is not None, username
+        assert staffing_selectors.assignment_on(patroller=patroller, on=today) is not None, username
+    assert "演示花名册：" in demo_city

@@ -11,8 +11,9 @@ a body that names objects is a function of `get` too, evaluated after the path:
 from datetime import date
 from decimal import Decimal
 
-from staffing import rules, services
+from staffing import services
 from staffing.models import Applicant, Patroller, RosterFiling, Vacancy
+from tests.factories import candidate, hire, id_number
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 
@@ -21,11 +22,6 @@ OTHER_OFFICES = frozenset({"other_township_office", "other_county_office"})
 HOME_OFFICES = frozenset({"township_office", "county_office", "city_office"})
 # Who sees the hired patroller: the offices above them, the chief of a village on their segment, themselves.
 SEE_HIRED = HOME_OFFICES | {"village_chief", "patroller"}
-
-
-def _id(born: date, sequence: int) -> str:
-    first17 = f"410105{born:%Y%m%d}{sequence:03d}"
-    return first17 + rules.id_check_char(first17)
 
 
 def _office(get):
@@ -37,17 +33,15 @@ def hired(get) -> Patroller:
     if existing is not None:
         return existing
     cast, places, segments = get("cast"), get("places"), get("segments")
-    person = services.patroller_create(
-        by=_office(get),
+    person = candidate(
+        _office(get),
+        places["village"],
+        born=date(1980, 5, 5),
         name="矩阵在岗",
-        id_number=_id(date(1980, 5, 5), 11),
         phone="13800000001",
-        residence_village=places["village"],
         user=cast["patroller"],
     )
-    services.contract_create(
-        patroller=person, segment=segments["home"], start=START, end=END, by=_office(get), today=START
-    )
+    hire(person, segments["home"], _office(get), START, END)
     return person
 
 
@@ -55,12 +49,8 @@ def waiting(get) -> Patroller:
     existing = Patroller.objects.filter(name="矩阵候选").first()
     if existing is not None:
         return existing
-    return services.patroller_create(
-        by=_office(get),
-        name="矩阵候选",
-        id_number=_id(date(1982, 6, 6), 21),
-        phone="13800000002",
-        residence_village=get("places")["village"],
+    return candidate(
+        _office(get), get("places")["village"], born=date(1982, 6, 6), name="矩阵候选", phone="13800000002"
     )
 
 
@@ -104,7 +94,7 @@ def roster_rows(Row) -> list:  # the matrix passes its Row class: no circular im
             ok=201,
             data=lambda get: {
                 "name": "新候选",
-                "id_number": _id(date(1983, 7, 7), 31),
+                "id_number": id_number(date(1983, 7, 7)),
                 "phone": "13800000003",
                 "residence_village": get("places")["village"].pk,
                 "township": get("places")["township"].pk,

@@ -23,8 +23,7 @@ from rivers import demo
 from rivers.models import County, Township, Village
 from staffing import rules, services
 from staffing.models import Applicant, AuditEntry, Contract, Patroller, Vacancy
-from tests.conftest import make_user
-from tests.staffing.roster_factories import candidate, hire
+from tests.factories import candidate, hire, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -3,17 +3,18 @@ dismissal and resignation, vacancies with their ranking, and the roster changes 
 
 from datetime import date, timedelta
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from staffing import rules, selectors, services
 from staffing.models import Applicant, Assignment, AuditEntry, Contract, Patroller, RosterChange, Vacancy
-from tests.staffing.roster_factories import aged, candidate, hire
+from tests.factories import aged, candidate, hire
 
 pytestmark = pytest.mark.django_db
 
@@ -417,15 +418,18 @@ def test_only_offices_of_the_township_may_file_its_roster(office, places, segmen
     assert services.roster_file(township=places["township"], by=cast["county_office"]).change_count == 1
 
 
-def test_a_filing_keeps_the_xlsx_the_pages_build(office, places, segments, person, monkeypatch):
-    from staffing import exports
-
-    monkeypatch.setattr(exports, "roster_filing_xlsx", lambda *, filing: b"PK-fake-xlsx", raising=False)
+def test_a_filing_keeps_the_xlsx_the_pages_build(office, places, segments, person, web):
     hire(person, segments["home"], office, date(2026, 1, 1))
     filing = services.roster_file(township=places["township"], by=office)
 
     assert filing.file.name.endswith(".xlsx")
-    assert filing.file.read() == b"PK-fake-xlsx"
+    kept = load_workbook(BytesIO(filing.file.read()))
+    assert kept.sheetnames == ["花名册", "本次变动"]
+    changes = [row for row in kept["本次变动"].iter_rows(values_only=True) if person.name in row]
+    assert [(row[1], row[3]) for row in changes] == [("聘用", segments["home"].name)]
+    download = web(office).get(f"/staffing/roster/filings/{filing.pk}.xlsx")
+    built = load_workbook(BytesIO(b"".join(download.streaming_content)))
+    assert [list(sheet.values) for sheet in kept] == [list(sheet.values) for sheet in built]
 
 
 # --- patroller records ----------------------------------------------------------------------------------------------

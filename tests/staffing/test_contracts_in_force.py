@@ -9,7 +9,7 @@ import pytest
 from assessments import selectors as assessment_selectors
 from assessments.my_month import my_month
 from staffing import selectors, services
-from tests.staffing.roster_factories import candidate, hire
+from tests.factories import candidate, hire
 
 DISMISSED_ON = date(2026, 10, 31)
 

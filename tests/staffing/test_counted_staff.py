@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from patrol import selectors as patrol_selectors
 from staffing import rules, selectors, services
 from staffing.models import Assignment, Contract
-from tests.staffing.roster_factories import candidate, hire
+from tests.factories import candidate, hire
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from staffing import rules, selectors
-from tests.staffing.roster_factories import aged, candidate, hire, id_number
+from tests.factories import aged, candidate, hire, id_number
 
 START = date(2026, 3, 10)
 DAY = timedelta(days=1)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from staffing import exports, rules, selectors, services
 from staffing.models import Applicant, AuditEntry, Contract, Vacancy
-from tests.staffing.roster_factories import aged, candidate, hire
+from tests.factories import aged, candidate, hire
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from staffing import services
 from staffing.models import AuditEntry, Contract, Patroller, RosterChange
-from tests.staffing.roster_factories import aged, candidate, hire
+from tests.factories import aged, candidate, hire
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ home 4.01 km → floor 3, standard 5; neighbour 2.00 km → floor 1, standard 2;
 """
 
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO, StringIO
 
@@ -12,12 +13,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from rivers.models import Segment, Township, Village, WaterBody
-from staffing import selectors
 from staffing.exports import STATUS_COLOURS
 from staffing.rules import Status
+from tests.factories import aged, candidate, hire
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +30,20 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def assigned(monkeypatch):
-    """Pretend the roster has these many active patrollers per segment (the roster fills the real function)."""
-    counts: dict[int, int] = {}
+def assigned(cast, places, segments):
+    """assigned(segment, n, on=…) → n patrollers put on `segment` through the roster services, under contract on
+    `on` (since 30 days before it), each living in a village of the segment's township."""
+    offices = {places["township"].pk: cast["township_office"], places["neighbour"].pk: cast["other_township_office"]}
+    neighbour_village = Village.objects.create(township=places["neighbour"], code="410105002001", name="杨金村")
+    villages = {places["township"].pk: places["village"], places["neighbour"].pk: neighbour_village}
 
-    def fake_actual_patrollers(*, segment_ids, on):
-        return {pk: n for pk, n in counts.items() if pk in segment_ids}
+    def put(segment, n: int, *, on: date) -> None:
+        office, village = offices[segment.township_id], villages[segment.township_id]
+        start = on - timedelta(days=30)
+        for _ in range(n):
+            hire(candidate(office, village, born=aged(40, start)), segment, office, start)
 
-    monkeypatch.setattr(selectors, "actual_patrollers", fake_actual_patrollers)
-    return counts
+    return put
 
 
 @pytest.fixture
@@ -79,7 +86,8 @@ def test_city_office_sees_every_segment_with_floor_standard_and_totals(api, cast
 
 
 def test_status_follows_the_active_patrollers_of_each_segment(api, cast, segments, assigned):
-    assigned.update({segments["home"].pk: 4, segments["neighbour"].pk: 2})
+    assigned(segments["home"], 4, on=timezone.localdate())
+    assigned(segments["neighbour"], 2, on=timezone.localdate())
 
     body = api.as_user(cast["city_office"]).get(URL).json()
 
@@ -200,7 +208,7 @@ def test_api_query_count_does_not_grow_with_the_number_of_segments(api, cast, se
     client = api.as_user(cast["county_office"])
     # Queries: the knox token with its user; the user's tokens (knox); the county the report covers (the
     # caller's own); the segments in scope with water body, township, county and village count in one SELECT;
-    # the active patrollers of those segments (no query until the roster fills actual_patrollers).
+    # the active patrollers of those segments.
     with CaptureQueriesContext(connection) as few:
         assert client.get(URL).status_code == 200
 
@@ -293,7 +301,7 @@ def test_command_refuses_a_township_outside_the_given_county(segments, places):
 
 
 def test_command_writes_the_workbook_with_five_sheets(segments, lake, tmp_path, assigned):
-    assigned.update({segments["home"].pk: 4})
+    assigned(segments["home"], 4, on=date(2026, 11, 20))
     target = tmp_path / "staffing.xlsx"
 
     output = run_command("--date", "2026-11-20", "--xlsx", str(target))

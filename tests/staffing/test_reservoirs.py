@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from rivers.models import Segment, Village, WaterBody
 from staffing import services
 from staffing.models import Vacancy
-from tests.staffing.roster_factories import candidate, hire
+from tests.factories import candidate, hire
 
 pytestmark = pytest.mark.django_db
 

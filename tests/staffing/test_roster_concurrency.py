@@ -4,7 +4,6 @@ Each thread has its own database connection, so these tests need real concurrent
 SQLite serialises every write transaction (BEGIN IMMEDIATE) and cannot show a race at all.
 """
 
-import threading
 from collections import Counter
 from datetime import date
 
@@ -14,7 +13,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from staffing.models import Assignment, Contract
-from tests.staffing.roster_factories import candidate
+from tests.factories import candidate, run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -22,28 +21,6 @@ pytestmark = [
 ]
 
 THREADS = 6
-
-
-def run_together(work, count: int = THREADS) -> list:
-    """Run `work(i)` in `count` threads released at once; answers what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # the outcome under test
-            results[index] = error
-        finally:
-            connection.close()  # each thread opened its own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_concurrent_contract_requests_for_one_person_create_one_contract_and_one_active_assignment(

@@ -13,17 +13,21 @@ from accounts.models import User
 from rivers import demo as register
 from staffing import demo, rules, selectors
 from staffing.models import Contract, Patroller, RosterChange, Vacancy
+from tests.factories import kept_for_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-roster")]  # one worker seeds it once
 
 
-@pytest.fixture
-def seeded():
-    register.seed_register()
-    register.seed_users("demo-password-123", reset_passwords=True)
-    with CaptureQueriesContext(connection) as queries:
-        demo.seed_roster(stdout=StringIO(), password="demo-password-123")
-    return len(queries)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The register, the demo logins and the roster, seeded once for the module; the number of queries the roster
+    took."""
+    with kept_for_module(django_db_blocker):
+        register.seed_register()
+        register.seed_users("demo-password-123", reset_passwords=True)
+        with CaptureQueriesContext(connection) as queries:
+            demo.seed_roster(stdout=StringIO(), password="demo-password-123")
+        yield len(queries)
 
 
 def test_the_demo_city_shows_every_staffing_status_with_a_few_thousand_valid_people(seeded):

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from staffing import rules, services
 from staffing.models import Applicant, Assignment, Contract, Patroller, RosterChange, RosterFiling, Vacancy
-from tests.conftest import make_user
+from tests.factories import candidate, id_number, make_user
+from tests.factories import hire as contract_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,6 @@ NEW_PATROLLER = "/staffing/patrollers/new/"
 VACANCIES = "/staffing/vacancies/"
 CHANGES = "/staffing/roster/"
 FILE = "/staffing/roster/file/"
-
-
-def valid_id(born: date, sequence: str = "001") -> str:
-    """A resident ID number of Jinshui district with a correct GB 11643 check character."""
-    first17 = f"410105{born:%Y%m%d}{sequence}"
-    return first17 + rules.id_check_char(first17)
 
 
 def born_aged(years: int) -> date:
@@ -52,18 +47,18 @@ def hire(cast, places, segments):
     counter = iter(range(100, 999))
 
     def make(name: str, *, age: int = 40, contract: bool = True, poverty_relief: bool = False, **data) -> Patroller:
-        person = services.patroller_create(
-            by=office,
+        person = candidate(
+            office,
+            places["village"],
+            born=born_aged(age),
             name=name,
-            id_number=valid_id(born_aged(age), f"{next(counter):03d}"),
             phone=f"139{next(counter):08d}",
-            residence_village=places["village"],
             poverty_relief=poverty_relief,
             **data,
         )
         if contract:
             start, end = this_year()
-            services.contract_create(patroller=person, segment=segments["home"], start=start, end=end, by=office)
+            contract_for(person, segments["home"], office, start, end, today=start)
             person.refresh_from_db()
         return person
 
@@ -74,15 +69,9 @@ def hire(cast, places, segments):
 def far_patroller(places, segments):
     """Someone on the roster of 官渡镇 in another county, hired by that township's office."""
     office = make_user("far_office", "township_office", county=places["other_county"], township=places["far"])
-    person = services.patroller_create(
-        by=office,
-        name="远方",
-        id_number=valid_id(born_aged(40), "555"),
-        phone="13700000555",
-        residence_village=places["far_village"],
-    )
+    person = candidate(office, places["far_village"], born=born_aged(40), name="远方", phone="13700000555")
     start, end = this_year()
-    services.contract_create(patroller=person, segment=segments["far"], start=start, end=end, by=office)
+    contract_for(person, segments["far"], office, start, end)
     return person
 
 
@@ -270,7 +259,7 @@ def test_roster_export_is_a_workbook_with_title_header_and_the_rows_the_viewer_m
 def new_patroller_form(places, **changes) -> dict:
     data = {
         "name": "赵强",
-        "id_number": valid_id(born_aged(40), "777"),
+        "id_number": id_number(born_aged(40)),
         "phone": "13812345678",
         "residence_village": places["village"].pk,
         "healthy": "on",
@@ -279,7 +268,7 @@ def new_patroller_form(places, **changes) -> dict:
 
 
 def test_adding_a_patroller_registers_a_candidate_of_the_township(web, cast, places):
-    data = new_patroller_form(places, id_number=valid_id(born_aged(40), "777").lower(), poverty_relief="on")
+    data = new_patroller_form(places, id_number=id_number(born_aged(40)).lower(), poverty_relief="on")
 
     response = web(cast["township_office"]).post(NEW_PATROLLER, data)
 
@@ -293,7 +282,7 @@ def test_adding_a_patroller_registers_a_candidate_of_the_township(web, cast, pla
 def test_adding_a_patroller_with_a_wrong_check_digit_shows_the_error_by_the_field_and_creates_nothing(
     web, cast, places
 ):
-    good = valid_id(born_aged(40), "777")
+    good = id_number(born_aged(40))
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
 
     response = web(cast["township_office"]).post(NEW_PATROLLER, new_patroller_form(places, id_number=bad))
@@ -698,14 +687,10 @@ def many(cast, places, segments):
         start, end = this_year()
         for _ in range(n):
             number = next(made)
-            person = services.patroller_create(
-                by=office,
-                name=f"巡察员{number}",
-                id_number=valid_id(born_aged(40), f"{number % 1000:03d}"),
-                phone=f"138{number:08d}",
-                residence_village=places["village"],
+            person = candidate(
+                office, places["village"], born=born_aged(40), name=f"巡察员{number}", phone=f"138{number:08d}"
             )
-            services.contract_create(patroller=person, segment=segments["home"], start=start, end=end, by=office)
+            contract_for(person, segments["home"], office, start, end)
             services.vacancy_open(segment=segments["home"], reason=Vacancy.Reason.BELOW_STANDARD, by=office)
 
     return add

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from rivers.models import Segment, WaterBody
 from staffing import selectors
-from tests.overview.helpers import hire_in
+from tests.factories import on_duty
 
 
 @pytest.fixture
@@ -22,9 +22,8 @@ def staffed(cast, places, segments):
     village_basis.basis = Segment.Basis.VILLAGE
     village_basis.length_km = Decimal("1.50")
     village_basis.save()
-    for n in range(3):
-        hire_in(office=cast["township_office"], segment=segments["home"], village=places["village"],
-                sequence=f"3{n:02d}", today=today)  # fmt: skip
+    for _ in range(3):
+        on_duty(office=cast["township_office"], segment=segments["home"], village=places["village"], today=today)
     return today
 
 
