@@ -100,23 +100,6 @@ def cast(places):
     }
 
 
-def sync(client, url: str, *, since: str, page_size: int) -> list[dict]:
-    """Every row a phone receives syncing `url` page by page (API.md: ordered by updated_at, id): it asks for what
-    changed after `since`, then resumes after the last row received, with `updated_since` = its updated_at and
-    `after_id` = its id, until an answer is empty."""
-    received: list[dict] = []
-    cursor = {"updated_since": since}
-    for _ in range(50):  # a cursor that never moves on must fail the test, not hang it
-        response = client.get(url, {**cursor, "page_size": page_size})
-        assert response.status_code == 200, response.content
-        page = response.json()["results"]
-        if not page:
-            return received
-        received += page
-        cursor = {"updated_since": page[-1]["updated_at"], "after_id": page[-1]["id"]}
-    raise AssertionError(f"syncing {url} never came to an end")
-
-
 @pytest.fixture
 def web():
     """`web(user)`: a browser-like client logged in as `user` (session login, for the office pages)."""

@@ -229,7 +229,11 @@ def kept_for_module(django_db_blocker):
     """
     from django.db import transaction
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    block = transaction.atomic()
+    # Marked as Django's TestCase marks its own blocks: the photo pipeline's durable transaction (that a real
+    # caller may not nest) runs inside, as it does inside every test.
+    block._from_testcase = True
+    with django_db_blocker.unblock(), block:
         yield
         transaction.set_rollback(True)
 
@@ -335,3 +339,23 @@ def api_routes(patterns=None, prefix: str = "") -> set[str]:
         elif isinstance(pattern, URLPattern) and (prefix + str(pattern.pattern)).startswith("api/") and pattern.name:
             names.add(pattern.name)
     return names
+
+
+# --- sync -----------------------------------------------------------------------------------------------------------
+
+
+def sync(client, url: str, *, since: str, page_size: int) -> list[dict]:
+    """Every row a phone receives syncing `url` page by page (API.md: ordered by updated_at, id): it asks for what
+    changed after `since`, then resumes after the last row received, with `updated_since` = its updated_at and
+    `after_id` = its id, until an answer is empty."""
+    received: list[dict] = []
+    cursor = {"updated_since": since}
+    for _ in range(50):  # a cursor that never moves on must fail the test, not hang it
+        response = client.get(url, {**cursor, "page_size": page_size})
+        assert response.status_code == 200, response.content
+        page = response.json()["results"]
+        if not page:
+            return received
+        received += page
+        cursor = {"updated_since": page[-1]["updated_at"], "after_id": page[-1]["id"]}
+    raise AssertionError(f"syncing {url} never came to an end")

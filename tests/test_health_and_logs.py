@@ -14,7 +14,7 @@ from accounts.models import Role
 from config import health
 from config.objectstore import s3_storage
 from config.requestlog import JsonFormatter, RequestIdFilter
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.objectstore import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, free_port
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")

@@ -119,6 +119,9 @@ def _place_for(user, wanted: int | str | None, county: int | None) -> Place:
         township = Township.objects.select_related("county").get(pk=wanted)
         return Place(township.county, township)
     if county:
+        # A whole county is for the offices above the townships; a township office's scope holds no whole county.
+        if user.role not in (Role.COUNTY_OFFICE, Role.CITY_OFFICE) and not user.is_superuser:
+            raise Http404
         require_place_in_scope(user, county_id=county)
         return Place(County.objects.get(pk=county))
     township = townships_visible_to(user).select_related("county").order_by("code").first()

@@ -11,8 +11,7 @@ import pytest
 from patrol import services
 from patrol.models import PatrolLog, ProblemEvent, ProblemReport
 from staffing import services as staffing_services
-from tests.conftest import sync
-from tests.factories import LAT, METRES_PER_DEGREE_LAT, local, make_user, walk
+from tests.factories import LAT, METRES_PER_DEGREE_LAT, local, make_user, sync, walk
 
 pytestmark = pytest.mark.django_db
 

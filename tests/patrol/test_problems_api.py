@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone
 
 from patrol.models import Photo, ProblemReport
-from tests.conftest import sync
-from tests.factories import escalate, put_in
+from tests.factories import escalate, put_in, sync
 
 pytestmark = pytest.mark.django_db
 

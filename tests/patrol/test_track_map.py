@@ -4,7 +4,7 @@ picture; and the track's distance, time and speeds."""
 from datetime import date
 
 from patrol import rules, track_map
-from tests.patrol.conftest import EAST, HOME_LINE, LAT, WEST, walk
+from tests.factories import EAST, HOME_LINE, LAT, WEST, walk
 
 
 def points():

@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from staffing import rules, services
 from staffing.models import Assignment, Contract, Patroller, RosterChange
-from tests.conftest import sync
-from tests.factories import candidate, hire, id_number
+from tests.factories import candidate, hire, id_number, sync
 
 pytestmark = pytest.mark.django_db
 
