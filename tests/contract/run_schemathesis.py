@@ -175,7 +175,7 @@ def main() -> int:
             }
             log(f"database {database_url.rsplit('/', 1)[-1]}: migrate and seed the demo data")
             run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
-            run([sys.executable, "manage.py", "seed_demo", "--force", "--password", PASSWORD], env)
+            run([sys.executable, "manage.py", "seed_demo", "--force", f"--password={PASSWORD}"], env)
 
             log(f"server on {base}")
             with server_log.open("w") as sink:
