@@ -392,11 +392,12 @@ def _seed_light_logs(*, first: date, today: date, now: datetime) -> tuple[int, i
     return written + len(batch), len(posts)
 
 
-def seed_patrol_logs(*, stdout, days: int | None = None) -> Counts:
-    """Add the demo logs of the last `days` days (default DAYS), their photos and problem reports that are not
-    there yet (idempotent)."""
+def seed_patrol_logs(*, stdout, days: int | None = None, now: datetime | None = None) -> Counts:
+    """Add the demo logs of the last `days` days (default DAYS) up to `now` (default: the present), their photos and
+    problem reports that are not there yet (idempotent: a second run up to the same moment adds nothing; a later one
+    adds the walks finished in between)."""
     days = days or DAYS
-    now = timezone.now()
+    now = now or timezone.now()
     today = rules.local_date(now)
     first = today - timedelta(days=days - 1)
     counts = Counts()

@@ -46,6 +46,7 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
     settings.DEBUG = True
     monkeypatch.setattr(demo_seed, "DAYS", DAYS)  # where seed_patrol_logs looks it up
     out = io.StringIO()
+    started = timezone.now()  # the seed's own "now" is this or later: the second run below goes up to it
     call_command("seed_demo", stdout=out)
     assert "演示巡查日志" in out.getvalue()
     today = timezone.localdate()
@@ -111,6 +112,6 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
         assert all(e.at >= report.created_at for e in events)
 
     before = rows()
-    again = demo.seed_patrol_logs(stdout=io.StringIO())
+    again = demo.seed_patrol_logs(stdout=io.StringIO(), now=started)
     assert (again.logs, again.photos, again.moved) == (0, 0, 0)
     assert rows() == before
