@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import rules
 from assessments.models import PARTS, Correction, DismissalFlag, SupervisionReport
-from config.web import id_field, parse_id
+from config.web import TownshipOrWholeCountyField, id_field, parse_id
 from rivers.models import Segment
 from staffing.models import Patroller
 
@@ -40,25 +40,9 @@ class MonthField(forms.CharField):
         return month
 
 
-# The township picker's "全县": every township of the county office's own county (read only).
-WHOLE_COUNTY = "all"
-
-
 class SheetFilters(forms.Form):
     month = MonthField(required=False, label=_("月份"))
-    # A township id, or WHOLE_COUNTY.
-    township = forms.CharField(required=False, max_length=20, label=_("乡镇(街道)"))
-
-    def clean_township(self) -> int | str | None:
-        value = (self.cleaned_data.get("township") or "").strip()
-        if not value:
-            return None
-        if value == WHOLE_COUNTY:
-            return value
-        township = parse_id(value)
-        if township is None:
-            raise forms.ValidationError(_("请选择乡镇(街道)或全县。"))
-        return township
+    township = TownshipOrWholeCountyField(label=_("乡镇(街道)"))
 
 
 class SpotCheckFilters(forms.Form):

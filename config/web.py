@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import register_converter
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import has_role
@@ -78,6 +79,30 @@ class IdField(forms.IntegerField):
 
 def id_field(label, **kwargs) -> IdField:
     return IdField(required=False, label=label, **kwargs)
+
+
+# The township picker's "全县" (whole county): every township of the county office's own county.
+WHOLE_COUNTY = "all"
+
+
+class TownshipOrWholeCountyField(forms.CharField):
+    """The township picker of the review and sheet pages: a township id, WHOLE_COUNTY, or nothing (None)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> int | str | None:
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        if value == WHOLE_COUNTY:
+            return value
+        township = parse_id(value)
+        if township is None:
+            raise ValidationError(_("请选择乡镇(街道)或全县。"), code="invalid")
+        return township
 
 
 # --- who may open a page -----------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from rivers.models import County, Segment, Township, Village, WaterBody
 from rivers.services import register_export, register_import
 from staffing import rules as staffing_rules
 from staffing.services import roster_file
-from tests.factories import aged, candidate
+from tests.factories import ALL_NORMAL, aged, candidate
 from tests.factories import hire as contract_for
 from tests.rivers.register_files import register_snapshot
 
@@ -53,15 +53,6 @@ PAYLOADS = [
 # The register reads its names back as typed: no surrounding whitespace (the import trims it), no control characters.
 REGISTER_PAYLOADS = PAYLOADS[:4]
 FAILING = {"appearance": 10, "daily_work": 20, "records": 10}
-ALL_NORMAL = {
-    "sewage_outfall": "normal",
-    "dumping": "normal",
-    "reclamation": "normal",
-    "illegal_building": "normal",
-    "illegal_fishing": "normal",
-    "surface_cleanliness": "clean",
-    "signboard": "intact",
-}
 
 
 class Hostile:

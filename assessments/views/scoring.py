@@ -27,7 +27,7 @@ from assessments.views.common import (
     require,
     url_with,
 )
-from config.web import cleaned, roles_required, township_choices, township_for
+from config.web import WHOLE_COUNTY, cleaned, roles_required, township_choices, township_for
 from config.xlsx import xlsx_response
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
@@ -227,7 +227,7 @@ class SheetPlace:
 
     @property
     def query(self) -> str:
-        return forms.WHOLE_COUNTY if self.township is None else str(self.township.pk)
+        return WHOLE_COUNTY if self.township is None else str(self.township.pk)
 
     @property
     def filters(self) -> dict:
@@ -235,7 +235,7 @@ class SheetPlace:
 
 
 def _sheet_place(user, wanted) -> SheetPlace:
-    if wanted == forms.WHOLE_COUNTY:
+    if wanted == WHOLE_COUNTY:
         if user.role == Role.COUNTY_OFFICE:
             return SheetPlace(County.objects.get(pk=user.county_id))
         if user.role != Role.TOWNSHIP_OFFICE:  # a township office keeps to its own township
@@ -328,7 +328,7 @@ def _sheet_page(
         "township": township,
         "place": place,
         "whole_county": user.role == Role.COUNTY_OFFICE,
-        "WHOLE_COUNTY": forms.WHOLE_COUNTY,
+        "WHOLE_COUNTY": WHOLE_COUNTY,
         "show_township": township is None,
         "month": month,
         "month_label": rules.month_label(month),

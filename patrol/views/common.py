@@ -13,18 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.scope import require_place_in_scope
-from config.web import cleaned, id_field, parse_id
+from config.web import WHOLE_COUNTY, TownshipOrWholeCountyField, cleaned, id_field
 from patrol import rules
 from rivers.models import County, Township
 from rivers.selectors import townships_visible_to
 
-# The township picker's "全县" (whole county): every township of the county office's own county.
-WHOLE_COUNTY = "all"
-
 
 class ReviewFilters(forms.Form):
-    # A township id, or WHOLE_COUNTY (the picker's 全县).
-    township = forms.CharField(required=False, max_length=20, label=gettext_lazy("乡镇(街道)"))
+    township = TownshipOrWholeCountyField(label=gettext_lazy("乡镇(街道)"))
     # The whole of a county (links from the overview; the city office): outside scope → 404.
     county = id_field(gettext_lazy("县(市、区)"))
     date = forms.DateField(required=False, label=gettext_lazy("日期"))
@@ -41,17 +37,6 @@ class ReviewFilters(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["flag"].choices = [("", _("全部")), *[(code, label) for code, label in rules.FLAG_LABELS.items()]]
-
-    def clean_township(self) -> int | str | None:
-        value = (self.cleaned_data.get("township") or "").strip()
-        if not value:
-            return None
-        if value == WHOLE_COUNTY:
-            return value
-        township = parse_id(value)
-        if township is None:
-            raise forms.ValidationError(_("请选择乡镇(街道)或全县。"))
-        return township
 
 
 @dataclass

@@ -18,7 +18,7 @@ from PIL import Image
 
 from patrol.models import PatrolLog, Photo
 from tests import screenshots
-from tests.factories import EAST, LAT, PASSWORD, WEST, local
+from tests.factories import ALL_NORMAL, EAST, LAT, PASSWORD, WEST, local
 from tests.patrol.photo_images import make_exif
 
 CHROMIUM = "/usr/bin/chromium"
@@ -363,15 +363,7 @@ def queue_log(page, day, segment, uuid_tail: str, **changes) -> None:
         "started_at": local(day, 8).isoformat(),
         "ended_at": local(day, 9).isoformat(),
         "segment": segment.pk,
-        "checks": {
-            "sewage_outfall": "normal",
-            "dumping": "normal",
-            "reclamation": "normal",
-            "illegal_building": "normal",
-            "illegal_fishing": "normal",
-            "surface_cleanliness": "clean",
-            "signboard": "intact",
-        },
+        "checks": ALL_NORMAL,
         "actions": [],
         "notes": "",
         "track": [],
