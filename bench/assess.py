@@ -198,9 +198,9 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
         with Copier(cursor, "rivers_county", ["id", "code", "name", "kind"]) as out:
             for c in range(1, counties + 1):
                 out.add(c, f"B{c:05d}", f"基准县{c}", "county")
-        with Copier(cursor, "rivers_township", ["id", "county_id", "code", "name"]) as t_out:
+        with Copier(cursor, "rivers_township", ["id", "county_id", "code", "name", "office_phone"]) as t_out:
             for t in range(1, len(sizes) + 1):
-                t_out.add(t, (t - 1) % counties + 1, f"T{t:06d}", f"基准乡镇{t}")
+                t_out.add(t, (t - 1) % counties + 1, f"T{t:06d}", f"基准乡镇{t}", "")
         with Copier(cursor, "rivers_village", ["id", "township_id", "code", "name"]) as out:
             for t in range(1, len(sizes) + 1):
                 out.add(t, t, f"V{t:06d}", f"基准村{t}")
@@ -247,9 +247,9 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
                     "township", county, t, t, "active", "f", now, now,
                 )  # fmt: skip
         contract_columns = ["id", "patroller_id", "segment_id", "start", '"end"', "status", "termination_reason"]
-        with Copier(cursor, "staffing_contract", [*contract_columns, "created_at", "updated_at"]) as out:
+        with Copier(cursor, "staffing_contract", [*contract_columns, "created_at", "updated_at", "origin"]) as out:
             for p, (_t, segment) in enumerate(segment_of, start=1):
-                out.add(p, p, segment, contract_start, contract_end, "active", "", now, now)
+                out.add(p, p, segment, contract_start, contract_end, "active", "", now, now, "existing_record")
         with Copier(
             cursor, "staffing_assignment", ["id", "patroller_id", "segment_id", "contract_id", "start", "created_at"]
         ) as out:
@@ -258,11 +258,11 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
 
         log_columns = [
             "id", "client_uuid", "patroller_id", "segment_id", "date", "started_at", "ended_at", "checks", "actions",
-            "notes", "track", "coverage", "fingerprint", "flags", "created_at", "updated_at",
+            "notes", "track", "coverage", "fingerprint", "flags", "created_at", "updated_at", "local_checks",
         ]  # fmt: skip
         photo_columns = [
             "id", "log_id", "client_uuid", "file", "thumbnail", "sha256", "phash", "width", "height", "check_code",
-            "flags", "created_at",
+            "flags", "created_at", "taken_at_source", "location_source",
         ]  # fmt: skip
         clean = _checks(None)
         problems = {code: _checks(code) for code in check_codes}
@@ -315,6 +315,7 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
                         "[" + ", ".join(f'"{f}"' for f in flag_order) + "]",
                         created_at.isoformat(),
                         created_at.isoformat(),
+                        "{}",
                     )
         counts["logs"] = log_id
         with Copier(cursor, "patrol_photo", photo_columns) as out:
@@ -323,13 +324,13 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
                 flags_text = '["no_exif"]' if flagged else "[]"
                 out.add(
                     n, log, uuid.UUID(int=rng.getrandbits(128), version=4), name, name, f"{n:064x}", f"{n:016x}",
-                    4000, 3000, problem, flags_text, created_at.isoformat(),
+                    4000, 3000, problem, flags_text, created_at.isoformat(), "", "",
                 )  # fmt: skip
         counts["photos"] = len(photos)
 
         report_columns = [
             "id", "patroller_id", "reporter_id", "observed_on", "text", "status", "township_id", "county_id",
-            "decided_at", "decision_note", "created_at", "updated_at",
+            "decided_at", "decision_note", "created_at", "updated_at", "photo",
         ]  # fmt: skip
         with Copier(cursor, "assessments_supervisionreport", report_columns) as out:
             reported = rng.sample(range(1, len(segment_of) + 1), int(len(segment_of) * REPORTS))
@@ -339,7 +340,7 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
                 decided = None if status == "pending" else now
                 on = month + timedelta(days=rng.randrange(days))
                 county = (t - 1) % counties + 1
-                out.add(n, p, t, on, "未见巡河", status, t, county, decided, "", now, now)
+                out.add(n, p, t, on, "未见巡河", status, t, county, decided, "", now, now, "")
             counts["reports"] = len(reported)
 
         for table in (

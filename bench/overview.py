@@ -78,9 +78,9 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
         with Copier(cursor, "rivers_county", ["id", "code", "name", "kind"]) as out:
             for c in range(1, counties + 1):
                 out.add(c, f"B{c:04d}", f"基准县{c}", "county")
-        with Copier(cursor, "rivers_township", ["id", "county_id", "code", "name"]) as out:
+        with Copier(cursor, "rivers_township", ["id", "county_id", "code", "name", "office_phone"]) as out:
             for t in range(1, counties * townships + 1):
-                out.add(t, (t - 1) // townships + 1, f"T{t:06d}", f"基准乡镇{t}")
+                out.add(t, (t - 1) // townships + 1, f"T{t:06d}", f"基准乡镇{t}", "")
         with Copier(cursor, "rivers_village", ["id", "township_id", "code", "name"]) as out:
             for t in range(1, counties * townships + 1):
                 out.add(t, t, f"V{t:06d}", f"基准村{t}")
@@ -126,10 +126,10 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
                 out.add(p, f"巡察员{p}", f"41{p:016d}", "1980-06-15", "male", f"138{p:08d}", t, "f", "t", "f",
                         "township", c, t, t, "active", "f", now, now)  # fmt: skip
         contract_columns = ["id", "patroller_id", "segment_id", "start", '"end"', "status", "termination_reason",
-                            "created_at", "updated_at"]  # fmt: skip
+                            "created_at", "updated_at", "origin"]  # fmt: skip
         with Copier(cursor, "staffing_contract", contract_columns) as out:
             for p, (_c, _t, s) in enumerate(post, start=1):
-                out.add(p, p, s, contract_start, contract_end, "active", "", now, now)
+                out.add(p, p, s, contract_start, contract_end, "active", "", now, now, "existing_record")
         with Copier(cursor, "staffing_assignment", ["id", "patroller_id", "segment_id", "contract_id", "start",
                                                     "created_at"]) as out:  # fmt: skip
             for p, (_c, _t, s) in enumerate(post, start=1):
@@ -139,7 +139,7 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
         county_posts = [(p, t, s) for p, (c, t, s) in enumerate(post, start=1) if c == 1]
         log_columns = [
             "id", "client_uuid", "patroller_id", "segment_id", "date", "started_at", "ended_at", "checks", "actions",
-            "notes", "track", "coverage", "fingerprint", "flags", "created_at", "updated_at",
+            "notes", "track", "coverage", "fingerprint", "flags", "created_at", "updated_at", "local_checks",
         ]  # fmt: skip
         photos, reports = [], []
         log_id = 0
@@ -166,14 +166,15 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
                         photos.append((log_id, rng.random() < 0.3))
                     out.add(log_id, uuid.UUID(int=rng.getrandbits(128), version=4), p, s, on, started_at.isoformat(),
                             ended_at.isoformat(), checks, actions, "", "[]", round(0.5 + rng.random() / 2, 3),
-                            "0" * 64, flags, ended_at.isoformat(), ended_at.isoformat())  # fmt: skip
+                            "0" * 64, flags, ended_at.isoformat(), ended_at.isoformat(), "{}")  # fmt: skip
         counts["logs"] = log_id
         photo_columns = ["id", "log_id", "client_uuid", "file", "thumbnail", "sha256", "phash", "width", "height",
-                         "check_code", "flags", "created_at"]  # fmt: skip
+                         "check_code", "flags", "created_at", "taken_at_source", "location_source"]  # fmt: skip
         with Copier(cursor, "patrol_photo", photo_columns) as out:
             for n, (log, flagged) in enumerate(photos, start=1):
+                flags = '["no_exif"]' if flagged else "[]"
                 out.add(n, log, uuid.UUID(int=rng.getrandbits(128), version=4), f"b/{n}.jpg", f"b/{n}.jpg",
-                        f"{n:064x}", f"{n:016x}", 4000, 3000, "", '["no_exif"]' if flagged else "[]", now)  # fmt: skip
+                        f"{n:064x}", f"{n:016x}", 4000, 3000, "", flags, now, "", "")  # fmt: skip
         counts["photos"] = len(photos)
         report_columns = ["id", "log_id", "township_id", "segment_id", "category", "status", "deadline", "assignee",
                           "resolution_note", "created_at", "updated_at"]  # fmt: skip
@@ -204,9 +205,10 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
         counts["assessments"] = n
         with Copier(cursor, "assessments_dismissalflag", ["id", "patroller_id", "rule", "trigger_month", "months",
                                                           "status", "township_id", "county_id", "raised_at",
-                                                          "withdrawn_reason"]) as out:  # fmt: skip
+                                                          "withdrawn_reason", "rules",
+                                                          "unsupported_reason"]) as out:  # fmt: skip
             for k, (p, t, _s) in enumerate(county_posts[::250], start=1):
-                out.add(k, p, "consecutive_2", months[-1], "[]", "open", t, 1, now, "")
+                out.add(k, p, "consecutive_2", months[-1], "[]", "open", t, 1, now, "", '["consecutive_2"]', "")
         with Copier(cursor, "staffing_rosterchange", ["id", "township_id", "kind", "patroller_id", "date",
                                                       "created_at"]) as out:  # fmt: skip
             for k, (_c, t, _s) in enumerate(post[::40], start=1):
