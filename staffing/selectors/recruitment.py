@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_filter
+from config.env import applicant_weights_problem
 from rivers.models import Segment
 from staffing import rules
 from staffing.models import Applicant, AuditEntry, Patroller, Vacancy
@@ -22,7 +23,7 @@ def recruitment_weights() -> tuple[int, int]:
     weights = settings.RIVER.get("APPLICANT_WEIGHTS", {})
     exam = weights.get("exam", rules.DEFAULT_APPLICANT_WEIGHTS[0])
     interview = weights.get("interview", rules.DEFAULT_APPLICANT_WEIGHTS[1])
-    problem = rules.applicant_weights_problem(exam, interview)
+    problem = applicant_weights_problem(exam, interview)
     if problem:
         raise ImproperlyConfigured(f'RIVER["APPLICANT_WEIGHTS"]: {problem}')
     return exam, interview
