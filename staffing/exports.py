@@ -178,8 +178,8 @@ def _colour(cell, status: rules.Status) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The patroller roster (issue 3, written by "rosterpages"): the roster list as an office filtered it, and the
-# workbook of a filing 备案 that the township sends to the upper river-chief office.
+# The patroller roster: the roster list as an office filtered it, and the workbook of a filing 备案 that the
+# township sends to the upper river-chief office.
 # Personal data: the list export carries what the viewer may see (the page's masked values); the filing goes
 # upward, to an office that does not manage the people, so its ID numbers and phones are always masked.
 # ---------------------------------------------------------------------------------------------------------
