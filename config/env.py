@@ -50,6 +50,17 @@ def env_decimal(name: str, default: str) -> Decimal:
         raise ImproperlyConfigured(f"{name} must be a decimal number, got {raw!r}") from None
 
 
+def applicant_weights_problem(exam_weight: object, interview_weight: object) -> str | None:
+    """Why (exam, interview) weights of an applicant's total are unusable, or None: whole percentages from 0 to 100
+    adding up to 100 (setting RIVER["APPLICANT_WEIGHTS"]; staffing.rules.applicant_total refuses them too)."""
+    weights = (exam_weight, interview_weight)
+    if not all(isinstance(w, int) and not isinstance(w, bool) and 0 <= w <= 100 for w in weights):
+        return "the exam and interview weights are whole percentages from 0 to 100"
+    if exam_weight + interview_weight != 100:
+        return f"the exam and interview weights must add up to 100, not {exam_weight + interview_weight}"
+    return None
+
+
 def river_settings_problems(river: dict) -> list[str]:
     """What is wrong with the assessment settings of RIVER taken together (each value may be fine on its own):
 
@@ -58,7 +69,9 @@ def river_settings_problems(river: dict) -> list[str]:
     - GRADE_BANDS: excellent > good > pass > 0, excellent at most 100 (each grade reachable, in order);
     - PASS_MARK equal to the lower bound of the 合格 band (otherwise a month graded 合格 could fail, or one graded
       不合格 pass, and a dismissal would rest on a result the sheet calls passing);
-    - SUGGESTION_REASON_GAP and LOG_LATE_DAYS not negative; SPOT_CHECK_SHARE above 0 and at most 1.
+    - SUGGESTION_REASON_GAP and LOG_LATE_DAYS not negative; SPOT_CHECK_SHARE above 0 and at most 1;
+    - APPLICANT_WEIGHTS: whole percentages adding up to 100 (`applicant_weights_problem`); EXCELLENT_MIN_MONTHS a
+      whole number from 1 to 12 (months of the year before a renewal).
     """
     problems = []
     weights = river.get("ASSESSMENT_WEIGHTS", {})
@@ -90,6 +103,16 @@ def river_settings_problems(river: dict) -> list[str]:
     share = river.get("SPOT_CHECK_SHARE")
     if share is not None and not 0 < share <= 1:
         problems.append(f"RIVER_SPOT_CHECK_SHARE must be above 0 and at most 1, got {share}")
+    if "APPLICANT_WEIGHTS" in river:
+        weights = river["APPLICANT_WEIGHTS"]
+        problem = applicant_weights_problem(weights.get("exam"), weights.get("interview"))
+        if problem:
+            problems.append(
+                f"RIVER['APPLICANT_WEIGHTS'] (RIVER_APPLICANT_WEIGHT_EXAM, RIVER_APPLICANT_WEIGHT_INTERVIEW): {problem}"
+            )
+    months = river.get("EXCELLENT_MIN_MONTHS")
+    if months is not None and not (isinstance(months, int) and 1 <= months <= 12):
+        problems.append(f"RIVER_EXCELLENT_MIN_MONTHS must be a whole number from 1 to 12, got {months}")
     return problems
 
 

@@ -17,7 +17,7 @@ from assessments.rules import month_label
 from patrol import problems
 from patrol.models import PatrolLog
 from staffing.models import Assignment, Patroller, RosterChange
-from staffing.selectors import _in_force_on
+from staffing.selectors import assignment_in_force_q
 
 
 @dataclass
@@ -31,7 +31,7 @@ class WorkItem:
 
 def _missing_logs_today(user, today: date) -> int:
     """Patrollers in scope under contract on a segment today without a log today (the review's "未提交日志")."""
-    on_duty = Assignment.objects.filter(_in_force_on(today), patroller=OuterRef("pk"))
+    on_duty = Assignment.objects.filter(assignment_in_force_q(today), patroller=OuterRef("pk"))
     logged = PatrolLog.objects.filter(patroller=OuterRef("pk"), date=today)
     patrollers = scope_filter(Patroller.objects.all(), user, county="township__county_id", township="township_id")
     return patrollers.filter(Exists(on_duty)).exclude(Exists(logged)).count()

@@ -79,7 +79,7 @@ def duty_on(*, user, on: date) -> Assignment | None:
     the log is fine. The same rule as `staffing.selectors.assignment_on` (which it reuses); None when there is
     no such assignment (the caller then reads the patroller alone)."""
     return (
-        Assignment.objects.filter(staffing_selectors._in_force_on(on), patroller__user=user)
+        Assignment.objects.filter(staffing_selectors.assignment_in_force_q(on), patroller__user=user)
         .select_related("patroller", "segment")
         .order_by("-start")
         .first()

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class StaffingConfig(AppConfig):
     name = "staffing"
     verbose_name = _("巡察员配备")
-
-    def ready(self) -> None:
-        from staffing import checks  # noqa: F401  (registers the settings checks)

@@ -1,4 +1,4 @@
-"""The demo roster: patrollers, contracts and assignments on the demo register (issue 3), called by seed_demo.
+"""The demo roster: patrollers, contracts and assignments on the demo register, called by seed_demo.
 
 Every staffing status of SPEC §3 appears in the demo city: most segments meet their standard, some are below it
 (allowed local adjustment), some below the binding floor, and lakes/reservoirs with no number set stay

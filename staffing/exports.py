@@ -178,8 +178,8 @@ def _colour(cell, status: rules.Status) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The patroller roster (issue 3, written by "rosterpages"): the roster list as an office filtered it, and the
-# workbook of a filing 备案 that the township sends to the upper river-chief office.
+# The patroller roster: the roster list as an office filtered it, and the workbook of a filing 备案 that the
+# township sends to the upper river-chief office.
 # Personal data: the list export carries what the viewer may see (the page's masked values); the filing goes
 # upward, to an office that does not manage the people, so its ID numbers and phones are always masked.
 # ---------------------------------------------------------------------------------------------------------
@@ -202,6 +202,23 @@ def _yes(value: bool) -> str:
     return _("是") if value else ""
 
 
+def _person_columns() -> list[tuple[str, int]]:
+    """The columns both roster workbooks give a person (the values: `_person_cells`)."""
+    return [
+        (_("姓名"), 10),
+        (_("性别"), 6),
+        (_("年龄(周岁)"), 10),
+        (_("身份证号"), 21),
+        (_("手机号码"), 14),
+        (_("常住村(社区)"), 14),
+    ]
+
+
+def _person_cells(person, *, age: int | None, id_number: str, phone: str) -> list:
+    """A person's values under `_person_columns`, with age, ID number and phone as this workbook shows them."""
+    return [person.name, str(person.get_sex_display()), age, id_number, phone, person.residence_village.name]
+
+
 def roster_list_workbook(*, rows: list, on) -> Workbook:
     """`rows` are the roster page's rows (`views.patrollers.RosterRow`): ID number and phone already as the viewer
     may see."""
@@ -209,12 +226,7 @@ def roster_list_workbook(*, rows: list, on) -> Workbook:
     sheet = book.active
     sheet.title = _("花名册")
     columns = [
-        (_("姓名"), 10),
-        (_("性别"), 6),
-        (_("年龄(周岁)"), 10),
-        (_("身份证号"), 21),
-        (_("手机号码"), 14),
-        (_("常住村(社区)"), 14),
+        *_person_columns(),
         (_("乡镇(街道)"), 16),
         (_("县(市、区)"), 14),
         (_("河段"), 24),
@@ -230,12 +242,7 @@ def roster_list_workbook(*, rows: list, on) -> Workbook:
         xlsx.append(
             sheet,
             [
-                person.name,
-                str(person.get_sex_display()),
-                row.age,
-                row.id_number,
-                row.phone,
-                person.residence_village.name,
+                *_person_cells(person, age=row.age, id_number=row.id_number, phone=row.phone),
                 person.township.name,
                 person.township.county.name,
                 segment.name if segment else "",
@@ -262,12 +269,7 @@ def roster_filing_workbook(*, filing) -> Workbook:
     sheet.title = _("花名册")
     columns = [
         (_("序号"), 6),
-        (_("姓名"), 10),
-        (_("性别"), 6),
-        (_("年龄(周岁)"), 10),
-        (_("身份证号"), 21),
-        (_("手机号码"), 14),
-        (_("常住村(社区)"), 14),
+        *_person_columns(),
         (_("河段"), 24),
         (_("河湖库"), 14),
         (_("合同开始日期"), 13),
@@ -287,12 +289,12 @@ def roster_filing_workbook(*, filing) -> Workbook:
             sheet,
             [
                 number,
-                person.name,
-                str(person.get_sex_display()),
-                rules.age_on(person.birth_date, filed_on),
-                rules.mask_id_number(person.id_number),
-                rules.mask_phone(person.phone),
-                person.residence_village.name,
+                *_person_cells(
+                    person,
+                    age=rules.age_on(person.birth_date, filed_on),
+                    id_number=rules.mask_id_number(person.id_number),
+                    phone=rules.mask_phone(person.phone),
+                ),
                 assignment.segment.name,
                 assignment.segment.water_body.name,
                 contract.start,

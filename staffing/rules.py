@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from config.env import applicant_weights_problem
+
 
 class Status(StrEnum):
     BELOW_FLOOR = "below_floor"  # a violation of the binding floor
@@ -309,16 +311,6 @@ def is_renewal(*, previous_end: date, start: date) -> bool:
 
 
 DEFAULT_APPLICANT_WEIGHTS = (50, 50)  # exam, interview: percent of the total (setting RIVER["APPLICANT_WEIGHTS"])
-
-
-def applicant_weights_problem(exam_weight: object, interview_weight: object) -> str | None:
-    """Why (exam, interview) weights are unusable, or None: whole percentages from 0 to 100 adding up to 100."""
-    weights = (exam_weight, interview_weight)
-    if not all(isinstance(w, int) and not isinstance(w, bool) and 0 <= w <= 100 for w in weights):
-        return "the exam and interview weights are whole percentages from 0 to 100"
-    if exam_weight + interview_weight != 100:
-        return f"the exam and interview weights must add up to 100, not {exam_weight + interview_weight}"
-    return None
 
 
 def applicant_total(

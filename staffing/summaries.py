@@ -102,9 +102,9 @@ def duty_masks(
 ) -> dict[tuple, int]:
     """{group values: mask of the days of `month` with an assignment in force} (bit d-1 = day d), in one query.
 
-    "In force" is staffing's own rule (`selectors._in_force_on`: an assignment covering the day under a contract
-    in force that day), evaluated for each day of the month as a filtered count. `group` names assignment columns
-    to group by (e.g. patroller and the segment's township); `filters` narrow the assignments.
+    "In force" is staffing's own rule (`selectors.assignment_in_force_q`: an assignment covering the day under a
+    contract in force that day), evaluated for each day of the month as a filtered count. `group` names assignment
+    columns to group by (e.g. patroller and the segment's township); `filters` narrow the assignments.
     """
     first, last = month, month_end(month)
     assignments = Assignment.objects.filter(start__lte=last).filter(Q(end__isnull=True) | Q(end__gte=first))
@@ -113,7 +113,10 @@ def duty_masks(
     if filters:
         assignments = assignments.filter(**filters)
     days = (last - first).days + 1
-    counts = {f"d{day}": Count("pk", filter=selectors._in_force_on(first + timedelta(days=day))) for day in range(days)}
+    counts = {
+        f"d{day}": Count("pk", filter=selectors.assignment_in_force_q(first + timedelta(days=day)))
+        for day in range(days)
+    }
     rows = assignments.order_by().values(*group).annotate(**counts).values_list(*group, *counts)
     masks: dict[tuple, int] = {}
     for row in rows:

@@ -6,7 +6,7 @@ from staffing import views
 urlpatterns = [
     path("report/", views.staffing_report, name="staffing-report"),
     path("report.xlsx", views.staffing_report_xlsx, name="staffing-report-xlsx"),
-    # The roster pages (issue 3).
+    # The roster pages.
     path("patrollers/", views.roster_list, name="staffing-roster"),
     path("patrollers.xlsx", views.roster_xlsx, name="staffing-roster-xlsx"),
     path("patrollers/new/", views.patroller_create, name="staffing-patroller-new"),

@@ -16,7 +16,7 @@ WIRING = {"config.settings", "config.settings_test", "config.urls", "config.wsgi
 TOP = max(LAYERS.values()) + 1
 # The one upward import, named at the import: a renewal's age limit (第四条(二), 55 instead of 50 周岁) depends on
 # the incumbent's assessed months. assessments.outcomes reads assessment rows only, so it does not loop back.
-ALLOWED_UPWARD = {("staffing.selectors", "assessments.outcomes")}
+ALLOWED_UPWARD = {("staffing.selectors.hiring", "assessments.outcomes")}
 
 
 def module_name(path: Path) -> str:

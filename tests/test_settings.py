@@ -42,6 +42,9 @@ def test_the_projects_own_settings_agree():
         ({"LOG_LATE_DAYS": -1}, "RIVER_LOG_LATE_DAYS must not be negative"),
         ({"SPOT_CHECK_SHARE": Decimal("0")}, "RIVER_SPOT_CHECK_SHARE"),
         ({"SPOT_CHECK_SHARE": Decimal("1.5")}, "RIVER_SPOT_CHECK_SHARE"),
+        ({"APPLICANT_WEIGHTS": {"exam": 60, "interview": 60}}, "weights must add up to 100, not 120"),
+        ({"EXCELLENT_MIN_MONTHS": 0}, "RIVER_EXCELLENT_MIN_MONTHS must be a whole number from 1 to 12"),
+        ({"EXCELLENT_MIN_MONTHS": 13}, "RIVER_EXCELLENT_MIN_MONTHS must be a whole number from 1 to 12"),
     ],
 )
 def test_each_disagreement_is_named(change, named):

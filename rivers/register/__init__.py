@@ -1,5 +1,5 @@
 """The water-body register spreadsheet (SPEC §2): its column layout, reading .xlsx/.csv files into typed rows,
-and writing the register back into a workbook. No database access here: rivers/services.py validates the rows
+and writing the register back into a workbook. No database access here: rivers.services validates the rows
 against the models and writes them (docs/register.md describes the layout for the offices).
 
 Three sheets (one .xlsx with three worksheets, or one .csv file per sheet):

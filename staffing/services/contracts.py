@@ -55,6 +55,31 @@ def _roster_change(*, kind: str, patroller: Patroller, on: date, by, contract: C
     return change
 
 
+def save_with_assignment(contract: Contract, *, others: list[Contract], today: date) -> None:
+    """Save a new contract (ended already when its end is past) with its segment assignment, and refresh the
+    roster months it covers. `others`: the person's other contracts, locked.
+
+    Contracts never overlap, so the new one is either after every other one (it becomes the current assignment and
+    decides the person's status) or an older record entered late (a closed assignment in the history)."""
+    patroller, segment, start, end = contract.patroller, contract.segment, contract.start, contract.end
+    contract.status = Contract.Status.ENDED if end < today else Contract.Status.ACTIVE
+    save(contract)
+    if all(c.start < start for c in others):
+        for active in patroller.assignments.filter(end__isnull=True).select_related("contract"):
+            active.end = max(active.start, min(active.contract.last_day, start - timedelta(days=1)))
+            save(active)
+        save(
+            Assignment(
+                patroller=patroller, segment=segment, contract=contract, start=start, end=None if end >= today else end
+            )
+        )
+        patroller.status = Patroller.Status.ACTIVE if end >= today else Patroller.Status.EXPIRED
+        save(patroller)
+    else:
+        save(Assignment(patroller=patroller, segment=segment, contract=contract, start=start, end=end))
+    roster_months_refresh(patroller_id=patroller.pk, first=start, last=end)
+
+
 @transaction.atomic
 def contract_create(
     *,
@@ -119,35 +144,11 @@ def contract_create(
         start=start,
         end=end,
         previous=previous,
-        status=Contract.Status.ENDED if end < today else Contract.Status.ACTIVE,
         origin=origin,
         vacancy=vacancy,
         created_by=actor(by),
     )
-    save(contract)
-
-    # Contracts never overlap, so the new one is either after every other one (it becomes the current
-    # assignment) or an older record entered late (a closed assignment in the history).
-    latest = all(c.start < start for c in others)
-    if latest:
-        for active in patroller.assignments.filter(end__isnull=True).select_related("contract"):
-            active.end = max(active.start, min(active.contract.last_day, start - timedelta(days=1)))
-            save(active)
-        save(
-            Assignment(
-                patroller=patroller,
-                segment=segment,
-                contract=contract,
-                start=start,
-                end=None if end >= today else end,
-            )
-        )
-        patroller.status = Patroller.Status.ACTIVE if end >= today else Patroller.Status.EXPIRED
-        save(patroller)
-    else:
-        save(Assignment(patroller=patroller, segment=segment, contract=contract, start=start, end=end))
-
-    roster_months_refresh(patroller_id=patroller.pk, first=start, last=end)
+    save_with_assignment(contract, others=others, today=today)
     kind = RosterChange.Kind.RENEWAL if previous else RosterChange.Kind.HIRE
     _roster_change(kind=kind, patroller=patroller, on=start, by=by, contract=contract)
     audit(entity="contract", entity_id=contract.pk, action=kind, by=by, new=_contract_snapshot(contract))

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from rivers.models import Segment
 from staffing import rules
-from staffing.models import Assignment, Contract, Patroller, RosterChange, Vacancy
+from staffing.models import Contract, RosterChange, Vacancy
 from staffing.services.common import NON_FIELD, actor, audit, lock, require_township_office, save
-from staffing.services.contracts import _contract_snapshot, _roster_change
-from staffing.summaries import roster_months_refresh
+from staffing.services.contracts import _contract_snapshot, _roster_change, save_with_assignment
 
 
 @dataclass
@@ -103,27 +102,10 @@ def contract_reinstate(
         segment=segment,
         start=start,
         end=end,
-        status=Contract.Status.ENDED if end < today else Contract.Status.ACTIVE,
         origin=Contract.Origin.REINSTATEMENT,
         created_by=actor(by),
     )
-    save(new)
-    latest = all(c.start < start for c in others)
-    if latest:
-        for active in patroller.assignments.filter(end__isnull=True).select_related("contract"):
-            active.end = max(active.start, min(active.contract.last_day, start - timedelta(days=1)))
-            save(active)
-        save(
-            Assignment(
-                patroller=patroller, segment=segment, contract=new, start=start, end=None if end >= today else end
-            )
-        )
-        patroller.status = Patroller.Status.ACTIVE if end >= today else Patroller.Status.EXPIRED
-        save(patroller)
-    else:
-        save(Assignment(patroller=patroller, segment=segment, contract=new, start=start, end=end))
-
-    roster_months_refresh(patroller_id=patroller.pk, first=start, last=end)
+    save_with_assignment(new, others=others, today=today)
     if closing is not None:
         before = {"status": closing.status, "filled_by": None, "filled_on": None}
         closing.status = Vacancy.Status.FILLED

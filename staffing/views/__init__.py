@@ -1,4 +1,4 @@
-"""Pages for the offices: the staffing report (SPEC §3) and its .xlsx download, and the roster pages (issue 3).
+"""Pages for the offices: the staffing report (SPEC §3) and its .xlsx download, and the roster pages.
 
 - `report`: 巡察员配备情况, the staffing report of a place inside the caller's scope, and its .xlsx.
 - `patrollers`: the roster list and .xlsx, a patroller's page, contracts and renewals, resignation, new candidates.

@@ -94,7 +94,7 @@ def test_segment_list_takes_the_same_queries_for_n_and_3n_segments(who, api, cas
 def test_staffing_report_takes_the_same_queries_for_n_and_3n_segments(who, query, api, cast, places):
     client = api.as_user(cast[who])
     url = "/api/v1/staffing/" + query.format(township=places["township"].pk)
-    # AUTH_QUERIES, then (staffing/selectors.py owns the report and may add the roster's queries):
+    # AUTH_QUERIES, then (staffing.selectors.report owns the report and may add the roster's queries):
     #   - the named township, when ?township= is given: checked against the scope, then loaded
     #   - the segments in scope with water body, township and county, and their village counts as a subquery
     #   - the actual patrollers of all those segments at once (none until the roster exists)

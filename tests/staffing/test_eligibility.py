@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from staffing import rules, selectors
+from staffing.selectors import hiring
 from tests.factories import aged, candidate, hire, id_number
 
 START = date(2026, 3, 10)
@@ -161,7 +162,7 @@ def test_an_incumbent_without_assessed_months_is_not_excellent(cast, places, seg
 def test_a_renewing_excellent_incumbent_aged_51_is_eligible_but_a_newcomer_of_the_same_age_is_not(
     cast, places, segments, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "is_excellent_incumbent", lambda patroller, on: True)
+    monkeypatch.setattr(hiring, "is_excellent_incumbent", lambda patroller, on: True)
     office = cast["township_office"]
     incumbent = candidate(office, places["village"], born=date(1972, 6, 1))
     hire(incumbent, segments["home"], office, date(2022, 6, 1), date(2023, 5, 31))  # 50 on that start
