@@ -26,6 +26,7 @@ The database named in --database-url is DROPPED and created again: point it at a
 """
 
 import argparse
+import json
 import math
 import os
 import platform
@@ -41,7 +42,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Copier, copy_patrollers, copy_places, fresh_django, log_copier, machine, photo_copier, user_copier
+import common
+from common import Copier, all_fine, copy_patrollers, copy_places, log_copier, photo_copier, user_copier
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/river_bench"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -76,12 +78,10 @@ def township_sizes(patrollers: int, townships: int, large: int, rng: random.Rand
 
 
 def _checks(problem: str | None) -> str:
-    from patrol import rules as patrol_rules
-
-    values = {code: values[0] for code, (_label, values) in patrol_rules.CHECKS.items()}  # normal/clean/intact
+    values = all_fine()
     if problem is not None:
         values[problem] = {"surface_cleanliness": "dirty", "signboard": "damaged"}.get(problem, "problem")
-    return "{" + ", ".join(f'"{k}": "{v}"' for k, v in values.items()) + "}"
+    return json.dumps(values)
 
 
 def generate(*, patrollers: int, logs: int, townships: int, large: int, month: date) -> dict:
@@ -413,7 +413,7 @@ def main() -> int:
         parser.error("the benchmark runs on PostgreSQL: --database-url postgres://…")
     townships = args.townships or max(3, args.patrollers // 20)
 
-    with fresh_django(args.database_url, keep=args.keep):
+    with common.fresh_django(args.database_url, keep=args.keep):
         from django.utils import timezone
 
         from assessments import rules
@@ -432,7 +432,7 @@ def main() -> int:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
 
-    info, counts = machine(), data["counts"]
+    info, counts = common.machine(), data["counts"]
     ratio = prepares["seconds"] / aggregate if aggregate else float("inf")
     first, again = bulk["first"], bulk["again"]
     bulk_ratio = first["seconds"] / aggregate if aggregate else float("inf")

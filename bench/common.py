@@ -278,3 +278,10 @@ def user_copier(cursor) -> Copier:
 
     columns = ["id", "username", "role", "display_name", "county_id", "township_id"]
     return Copier(cursor, User, columns, password=UNUSABLE_PASSWORD_PREFIX)
+
+
+def all_fine() -> dict[str, str]:
+    """A patrol log's checks (patrol.rules.CHECKS), each at its first value: normal, clean, intact."""
+    from patrol import rules
+
+    return {code: values[0] for code, (_label, values) in rules.CHECKS.items()}

@@ -22,6 +22,7 @@ The database named in --database-url is DROPPED and created again: point it at a
 """
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -37,7 +38,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Copier, copy_patrollers, copy_places, fresh_django, log_copier, machine, photo_copier, user_copier
+import common
+from common import Copier, all_fine, copy_patrollers, copy_places, log_copier, photo_copier, user_copier
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/river_overview_bench"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -75,7 +77,7 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
     contract_start = first_day - timedelta(days=10)
     contract_end = date(contract_start.year + 1, contract_start.month, contract_start.day) - timedelta(days=1)
     check_codes = list(patrol_rules.CHECKS)
-    clean = "{" + ", ".join(f'"{c}": "{v[0]}"' for c, (_l, v) in patrol_rules.CHECKS.items()) + "}"
+    clean = json.dumps(all_fine())
     counts = {}
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
@@ -242,13 +244,13 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    info = machine()
+    info = common.machine()
     print(f"machine: {info}")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     static_root = tempfile.mkdtemp(prefix="overview-bench-static-")
     os.environ["STATIC_ROOT"] = static_root  # production storage (hashed names): collected for the run
     try:
-        with fresh_django(args.database_url, keep=args.keep):
+        with common.fresh_django(args.database_url, keep=args.keep):
             from django.core.management import call_command
 
             call_command("collectstatic", "--noinput", verbosity=0)
