@@ -26,11 +26,11 @@ The database named in --database-url is DROPPED and created again: point it at a
 """
 
 import argparse
+import json
 import math
 import os
 import platform
 import random
-import subprocess
 import sys
 import time
 import uuid
@@ -38,78 +38,20 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+from common import Copier, all_fine, copy_patrollers, copy_places, log_copier, photo_copier, user_copier
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/river_bench"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED = 20181010  # the day the measures were issued (郑政文〔2018〕171号)
-CHUNK = 50_000  # COPY lines per write
 
 # Shares of a log's kind: most walks are clean; the rest carry what the suggestions count.
 PROBLEM, ESCALATE, EVIDENCE_MISSING, NO_TRACK, LOW_COVERAGE, LATE, PHOTO_FLAG = 0.04, 0.35, 0.4, 0.05, 0.04, 0.2, 0.1
 REPORTS = 0.005  # supervision reports per patroller in the month
-
-
-# --- environment ---------------------------------------------------------------------------------------------
-
-
-def machine() -> dict[str, str]:
-    cpu, memory = platform.processor() or "?", "?"
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-        kib = next(
-            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-        )
-        memory = f"{int(kib) / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
-    return {"nproc": str(os.cpu_count()), "cpu": cpu, "memory": memory, "os": platform.platform()}
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"--database-url must name a plain database (letters, digits, _), not {name!r}")
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-
-
-def setup_django(url: str) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=url,
-        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-" + uuid.uuid4().hex * 2,
-        DEBUG="0",
-        SECURE_HTTPS="0",
-        LOG_LEVEL="WARNING",
-    )
-    subprocess.run(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
-        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"], cwd=ROOT, check=True, env=os.environ
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 # --- the province --------------------------------------------------------------------------------------------
@@ -135,51 +77,22 @@ def township_sizes(patrollers: int, townships: int, large: int, rng: random.Rand
     return [small, *sizes, large]
 
 
-class Copier:
-    """COPY … FROM STDIN in the text format, written in chunks."""
-
-    def __init__(self, cursor, table: str, columns: list[str]) -> None:
-        self.cursor, self.table, self.columns = cursor, table, columns
-        self.lines: list[str] = []
-        self.rows = 0
-
-    def __enter__(self) -> "Copier":
-        self.copy = self.cursor.copy(f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN")
-        self.stream = self.copy.__enter__()
-        return self
-
-    def add(self, *values) -> None:
-        self.lines.append("\t".join(r"\N" if v is None else str(v) for v in values))
-        self.rows += 1
-        if len(self.lines) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.lines:
-            self.stream.write(("\n".join(self.lines) + "\n").encode())
-            self.lines = []
-
-    def __exit__(self, *exc) -> None:
-        self.flush()
-        self.copy.__exit__(*exc)
-
-
 def _checks(problem: str | None) -> str:
-    from patrol import rules as patrol_rules
-
-    values = {code: values[0] for code, (_label, values) in patrol_rules.CHECKS.items()}  # normal/clean/intact
+    values = all_fine()
     if problem is not None:
         values[problem] = {"surface_cleanliness": "dirty", "signboard": "damaged"}.get(problem, "problem")
-    return "{" + ", ".join(f'"{k}": "{v}"' for k, v in values.items()) + "}"
+    return json.dumps(values)
 
 
 def generate(*, patrollers: int, logs: int, townships: int, large: int, month: date) -> dict:
     """The province, written with COPY; answers the counts and the seconds it took."""
     from django.db import connection
-    from psycopg import sql
 
+    from accounts.models import Role
     from assessments import rules
+    from assessments.models import SupervisionReport
     from patrol import rules as patrol_rules
+    from rivers.models import Segment
 
     started = time.perf_counter()
     rng = random.Random(SEED)
@@ -195,81 +108,31 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
 
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg cursor underneath, for COPY
-        with Copier(cursor, "rivers_county", ["id", "code", "name", "kind"]) as out:
-            for c in range(1, counties + 1):
-                out.add(c, f"B{c:05d}", f"基准县{c}", "county")
-        with Copier(cursor, "rivers_township", ["id", "county_id", "code", "name", "office_phone"]) as t_out:
-            for t in range(1, len(sizes) + 1):
-                t_out.add(t, (t - 1) % counties + 1, f"T{t:06d}", f"基准乡镇{t}", "")
-        with Copier(cursor, "rivers_village", ["id", "township_id", "code", "name"]) as out:
-            for t in range(1, len(sizes) + 1):
-                out.add(t, t, f"V{t:06d}", f"基准村{t}")
-        with Copier(
-            cursor, "rivers_waterbody", ["id", "code", "name", "kind", "size_class", "basin", "length_km", "is_demo"]
-        ) as out:
-            out.add(1, "BR001", "基准河", "river", "", "huai_river", "5000.00", "f")
-        users = [
-            "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-            "is_active", "date_joined", "role", "display_name", "county_id", "township_id",
-        ]  # fmt: skip
-        with Copier(cursor, "accounts_user", users) as out:
-            for t in range(1, len(sizes) + 1):
-                county = (t - 1) % counties + 1
-                out.add(
-                    t, "!", "f", f"office{t}", "", "", "", "f", "t", now, "township_office", f"乡镇{t}河长办", county, t
-                )
+        township_county = [(t - 1) % counties + 1 for t in range(1, len(sizes) + 1)]
+        copy_places(cursor, township_county)
+        with user_copier(cursor) as out:
+            for t, county in enumerate(township_county, start=1):
+                out.add(t, f"office{t}", Role.TOWNSHIP_OFFICE, f"乡镇{t}河长办", county, t)
 
         segment_of: list[tuple[int, int]] = []  # per patroller: (township, segment)
-        segment_columns = [
-            "id", "code", "name", "water_body_id", "township_id", "length_km", "basis", "river_chiefs", "is_demo",
-        ]  # fmt: skip
-        with Copier(cursor, "rivers_segment", segment_columns) as out:
+        with Copier(cursor, Segment, ["id", "code", "name", "township_id"], water_body_id=1, length_km="5.00") as out:
             segment_id = 0
             for t, size in enumerate(sizes, start=1):
                 ids = []
                 for _ in range(max(1, math.ceil(size / 5))):
                     segment_id += 1
                     ids.append(segment_id)
-                    out.add(segment_id, f"S{segment_id:07d}", f"基准河段{segment_id}", 1, t, "5.00", "length", "", "f")
+                    out.add(segment_id, f"S{segment_id:07d}", f"基准河段{segment_id}", t)
                 segment_of.extend((t, ids[i % len(ids)]) for i in range(size))
         counts["segments"] = segment_id
+        copy_patrollers(cursor, [(township_county[t - 1], t, s) for t, s in segment_of], contract_start, contract_end)
 
-        patroller_columns = [
-            "id", "name", "id_number", "birth_date", "sex", "phone", "residence_village_id", "criminal_record",
-            "healthy", "poverty_relief", "hiring_level", "hiring_county_id", "hiring_township_id", "township_id",
-            "status", "is_demo", "created_at", "updated_at",
-        ]  # fmt: skip
-        with Copier(cursor, "staffing_patroller", patroller_columns) as out:
-            for p, (t, _segment) in enumerate(segment_of, start=1):
-                county = (t - 1) % counties + 1
-                out.add(
-                    p, f"巡察员{p}", f"41{p:016d}", "1980-06-15", "male", f"138{p:08d}", t, "f", "t", "f",
-                    "township", county, t, t, "active", "f", now, now,
-                )  # fmt: skip
-        contract_columns = ["id", "patroller_id", "segment_id", "start", '"end"', "status", "termination_reason"]
-        with Copier(cursor, "staffing_contract", [*contract_columns, "created_at", "updated_at", "origin"]) as out:
-            for p, (_t, segment) in enumerate(segment_of, start=1):
-                out.add(p, p, segment, contract_start, contract_end, "active", "", now, now, "existing_record")
-        with Copier(
-            cursor, "staffing_assignment", ["id", "patroller_id", "segment_id", "contract_id", "start", "created_at"]
-        ) as out:
-            for p, (_t, segment) in enumerate(segment_of, start=1):
-                out.add(p, p, segment, p, contract_start, now)
-
-        log_columns = [
-            "id", "client_uuid", "patroller_id", "segment_id", "date", "started_at", "ended_at", "checks", "actions",
-            "notes", "track", "coverage", "fingerprint", "flags", "created_at", "updated_at", "local_checks",
-        ]  # fmt: skip
-        photo_columns = [
-            "id", "log_id", "client_uuid", "file", "thumbnail", "sha256", "phash", "width", "height", "check_code",
-            "flags", "created_at", "taken_at_source", "location_source",
-        ]  # fmt: skip
         clean = _checks(None)
         problems = {code: _checks(code) for code in check_codes}
         per, extra = divmod(logs, len(segment_of))
         photos: list[tuple] = []
         log_id = 0
-        with Copier(cursor, "patrol_patrollog", log_columns) as out:
+        with log_copier(cursor) as out:
             for p, (_t, segment) in enumerate(segment_of, start=1):
                 wanted = min(days, per + (1 if p <= extra else 0))
                 for day in sorted(rng.sample(range(days), wanted)):
@@ -308,48 +171,34 @@ def generate(*, patrollers: int, logs: int, townships: int, large: int, month: d
                         ended_at.isoformat(),
                         checks,
                         "[" + ", ".join(f'"{a}"' for a in actions) + "]",
-                        "",
-                        "[]",
                         None if "no_track" in flags else round(0.4 + 0.6 * rng.random(), 3),
-                        "0" * 64,
                         "[" + ", ".join(f'"{f}"' for f in flag_order) + "]",
                         created_at.isoformat(),
                         created_at.isoformat(),
-                        "{}",
                     )
         counts["logs"] = log_id
-        with Copier(cursor, "patrol_photo", photo_columns) as out:
+        with photo_copier(cursor) as out:
             for n, (log, problem, created_at, flagged) in enumerate(photos, start=1):
                 name = f"bench/{n}.jpg"
                 flags_text = '["no_exif"]' if flagged else "[]"
                 out.add(
                     n, log, uuid.UUID(int=rng.getrandbits(128), version=4), name, name, f"{n:064x}", f"{n:016x}",
-                    4000, 3000, problem, flags_text, created_at.isoformat(), "", "",
+                    problem, flags_text, created_at.isoformat(),
                 )  # fmt: skip
         counts["photos"] = len(photos)
 
-        report_columns = [
-            "id", "patroller_id", "reporter_id", "observed_on", "text", "status", "township_id", "county_id",
-            "decided_at", "decision_note", "created_at", "updated_at", "photo",
-        ]  # fmt: skip
-        with Copier(cursor, "assessments_supervisionreport", report_columns) as out:
+        report_columns = ["id", "patroller_id", "reporter_id", "observed_on", "status", "township_id", "county_id",
+                          "decided_at"]  # fmt: skip
+        with Copier(cursor, SupervisionReport, report_columns, text="未见巡河") as out:
             reported = rng.sample(range(1, len(segment_of) + 1), int(len(segment_of) * REPORTS))
             for n, p in enumerate(reported, start=1):
                 t = segment_of[p - 1][0]
                 status = rng.choice(["pending", "confirmed", "rejected"])
                 decided = None if status == "pending" else now
                 on = month + timedelta(days=rng.randrange(days))
-                county = (t - 1) % counties + 1
-                out.add(n, p, t, on, "未见巡河", status, t, county, decided, "", now, now, "")
+                out.add(n, p, t, on, status, t, township_county[t - 1], decided)
             counts["reports"] = len(reported)
 
-        for table in (
-            "rivers_county", "rivers_township", "rivers_village", "rivers_waterbody", "rivers_segment",
-            "accounts_user", "staffing_patroller", "staffing_contract", "staffing_assignment", "patrol_patrollog",
-            "patrol_photo", "assessments_supervisionreport",
-        ):  # fmt: skip
-            setval = "SELECT setval(pg_get_serial_sequence({}, 'id'), (SELECT coalesce(max(id), 1) FROM {}))"
-            cursor.execute(sql.SQL(setval).format(sql.Literal(table), sql.Identifier(table)))
         cursor.execute("ANALYZE")
     counts.update(townships=len(sizes), counties=counties, patrollers=len(segment_of))
     return {"counts": counts, "sizes": sizes, "seconds": time.perf_counter() - started}
@@ -564,9 +413,7 @@ def main() -> int:
         parser.error("the benchmark runs on PostgreSQL: --database-url postgres://…")
     townships = args.townships or max(3, args.patrollers // 20)
 
-    recreate_database(args.database_url)
-    try:
-        setup_django(args.database_url)
+    with common.fresh_django(args.database_url, keep=args.keep):
         from django.utils import timezone
 
         from assessments import rules
@@ -584,14 +431,8 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
-    finally:
-        from django.db import connections
 
-        connections.close_all()
-        if not args.keep:
-            drop_database(args.database_url)
-
-    info, counts = machine(), data["counts"]
+    info, counts = common.machine(), data["counts"]
     ratio = prepares["seconds"] / aggregate if aggregate else float("inf")
     first, again = bulk["first"], bulk["again"]
     bulk_ratio = first["seconds"] / aggregate if aggregate else float("inf")
@@ -605,7 +446,7 @@ def main() -> int:
         return "met" if value <= 2 else "MISSED"
 
     print("河湖(库)巡察员管理系统 — assessment benchmark")
-    print(f"machine:  {info['nproc']} CPUs, {info['cpu']}, {info['memory']} RAM; {info['os']}")
+    print(f"machine:  {info}")
     print(f"software: Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL {server}")
     print(
         f"data:     {counts['patrollers']:,} patrollers in {counts['townships']:,} townships of {counts['counties']:,} "
@@ -650,7 +491,7 @@ def main() -> int:
         f"{again['seconds']:.2f} s = {again_ratio:.2f}× the aggregate; {again['statements']} SQL statements"
     )
     print()
-    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f} on {info['nproc']} CPUs (other work skews time)")
+    print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f} on {info.nproc} CPUs (other work skews time)")
     return 0
 
 

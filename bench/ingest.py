@@ -44,7 +44,10 @@ from datetime import time as clock
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, all_fine, machine
+
 HOST = "127.0.0.1"
 MAX_REQUESTS_PER_ROUND = 100_000  # a bound besides the clock
 BARE = "/api/v1/_bench/ok/"  # the baseline: config/bench.py, served with BENCH_ENDPOINTS=1
@@ -63,35 +66,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def machine() -> dict[str, str]:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
+def software() -> str:
     import django
     import PIL
 
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "memory": memory,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "pillow": PIL.__version__,
-        "os": platform.platform(),
-    }
+    return f"Python {platform.python_version()}, Django {django.get_version()}, Pillow {PIL.__version__}"
 
 
 class Database:
@@ -197,21 +176,23 @@ def seed(env: dict[str, str]) -> tuple[str, int, int]:
     return token, segment.pk, log.pk
 
 
-def log_data(segment_id: int, client_uuid: str | None = None) -> dict:
-    """Yesterday's 30-minute walk along the whole segment: a point every 30 s (61 points), all checks fine."""
+def log_data(segment_id: int, client_uuid: str | None = None, *, at: clock = clock(8, 0), step: int = 30) -> dict:
+    """Yesterday's 30-minute walk along the whole segment from `at`: a point every `step` seconds (61 points; 1,801
+    at one a second), all checks fine."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo("Asia/Shanghai")
     day = datetime.now(zone).date() - timedelta(days=1)
-    begin = datetime.combine(day, clock(8, 0), tzinfo=zone)
+    begin = datetime.combine(day, at, tzinfo=zone)
+    steps = 30 * 60 // step
     track = [
         {
-            "t": (begin + timedelta(seconds=30 * i)).isoformat(),
+            "t": (begin + timedelta(seconds=step * i)).isoformat(),
             "lat": LAT,
-            "lng": round(WEST + (EAST - WEST) * i / 60, 7),
+            "lng": round(WEST + (EAST - WEST) * i / steps, 7),
             "acc": 8.0,
         }
-        for i in range(61)
+        for i in range(steps + 1)
     ]
     body = {
         "client_uuid": client_uuid or str(uuid.uuid4()),
@@ -219,15 +200,7 @@ def log_data(segment_id: int, client_uuid: str | None = None) -> dict:
         "started_at": begin.isoformat(),
         "ended_at": (begin + timedelta(minutes=30)).isoformat(),
         "segment": segment_id,
-        "checks": {
-            "sewage_outfall": "normal",
-            "dumping": "normal",
-            "reclamation": "normal",
-            "illegal_building": "normal",
-            "illegal_fishing": "normal",
-            "surface_cleanliness": "clean",
-            "signboard": "intact",
-        },
+        "checks": all_fine(),
         "actions": ["cleaned"],
         "notes": "沿河巡查一遍，未见异常。",
         "track": track,
@@ -639,8 +612,8 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     print("河湖(库)巡察员管理系统 — ingest benchmark")
-    print(f"machine:  {info['nproc']} CPUs, {info['cpu']}, {info['memory']} RAM; {info['os']}")
-    print(f"software: Python {info['python']}, Django {info['django']}, Pillow {info['pillow']}")
+    print(f"machine:  {info}")
+    print(f"software: {software()}")
     print(
         f"stack:    gunicorn {args.workers} sync workers on {HOST}, {database.vendor}, {args.clients} client threads, "
         f"{args.rounds} × {args.seconds / args.rounds:g} s per endpoint (alternating)"

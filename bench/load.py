@@ -33,15 +33,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from datetime import time as clock
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import EAST, HOST, LAT, LINE, WEST, Database, Server, django_env, machine, seed, twelve_megapixels
+from common import ROOT, machine
+from ingest import HOST, LINE, Database, Server, django_env, log_data, seed, software, twelve_megapixels
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "load_locustfile.py"
 MIXES = {
     "logs": ["PhoneLogs"],
@@ -60,42 +60,9 @@ SERVER_CORES, TARGET_UTILISATION = 2, 0.6  # a 2-core server run at 60 % CPU, ro
 
 
 def log_body_1hz() -> str:
-    """Yesterday's 30-minute walk along the segment, a GPS point every second (1,801 points), as JSON with a
-    placeholder client_uuid and segment (the locust users fill them in)."""
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo("Asia/Shanghai")
-    day = datetime.now(zone).date() - timedelta(days=1)
-    begin = datetime.combine(day, clock(18, 0), tzinfo=zone)
-    seconds = 30 * 60
-    track = [
-        {
-            "t": (begin + timedelta(seconds=i)).isoformat(),
-            "lat": LAT,
-            "lng": round(WEST + (EAST - WEST) * i / seconds, 7),
-            "acc": 6.0,
-        }
-        for i in range(seconds + 1)
-    ]
-    body = {
-        "client_uuid": "00000000-0000-0000-0000-000000000000",
-        "date": day.isoformat(),
-        "started_at": begin.isoformat(),
-        "ended_at": (begin + timedelta(seconds=seconds)).isoformat(),
-        "segment": 0,
-        "checks": {
-            "sewage_outfall": "normal",
-            "dumping": "normal",
-            "reclamation": "normal",
-            "illegal_building": "normal",
-            "illegal_fishing": "normal",
-            "surface_cleanliness": "clean",
-            "signboard": "intact",
-        },
-        "actions": ["cleaned"],
-        "notes": "沿河巡查一遍，未见异常。",
-        "track": track,
-    }
+    """Yesterday's 30-minute walk along the segment from 18:00, a GPS point every second (1,801 points), as JSON with
+    a placeholder client_uuid and segment (the locust users fill them in)."""
+    body = log_data(0, client_uuid="00000000-0000-0000-0000-000000000000", at=clock(18, 0), step=1)
     return json.dumps(body, ensure_ascii=False)
 
 
@@ -136,7 +103,6 @@ def seed_township(env: dict[str, str], patrollers: int) -> tuple[list[dict], str
 
     from django.test import Client
     from django.utils import timezone
-    from ingest import log_data
     from knox.models import AuthToken
 
     from accounts.models import Role, User
@@ -362,8 +328,8 @@ def storage_note() -> str:
 
 def report(results: list[dict], *, info: dict, database, args, sizes: dict) -> None:
     print("河湖(库)巡察员管理系统 — load benchmark (locust)")
-    print(f"machine:  {info['nproc']} CPUs, {info['cpu']}, {info['memory']} RAM; {info['os']}")
-    print(f"software: Python {info['python']}, Django {info['django']}, Pillow {info['pillow']}")
+    print(f"machine:  {info}")
+    print(f"software: {software()}")
     print(
         f"stack:    gunicorn {args.workers} sync workers per server on {HOST}, {database.vendor}, {storage_note()}; "
         f"locust {args.users} users back to back, {args.seconds} s per run"

@@ -17,7 +17,6 @@ Argon2) — and the hash stored afterwards is shown to be Argon2. Medians of `--
 """
 
 import argparse
-import contextlib
 import os
 import platform
 import statistics
@@ -26,19 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, machine
+
 PASSWORD = "correct horse battery"  # noqa: S105 - the benchmark's throwaway user
-
-
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    return f"{os.cpu_count()} CPUs, {cpu}; Python {platform.python_version()}; {platform.platform()}"
 
 
 def timed(action, rounds: int) -> list[float]:
@@ -116,7 +107,7 @@ def main() -> int:
         response = Client().post("/accounts/login/", {"username": user.username, "password": PASSWORD})
         assert response.status_code == 302, response.status_code
 
-    print(f"machine:  {machine()}")
+    print(f"machine:  {machine()}; Python {platform.python_version()}")
     print(f"rounds:   {args.rounds} (median, after one warm-up)\n")
     for label, hashers in (
         ("before: Django's default hashers (PBKDF2 first)", django_default),

@@ -22,6 +22,7 @@ The database named in --database-url is DROPPED and created again: point it at a
 """
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -37,7 +38,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from assess import Copier, drop_database, machine, recreate_database, setup_django
+import common
+from common import Copier, all_fine, copy_patrollers, copy_places, log_copier, photo_copier, user_copier
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/river_overview_bench"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -59,10 +61,14 @@ def _line(segment_id: int) -> str:
 
 def generate(*, patrollers: int, counties: int, townships: int, months: list[date]) -> dict:
     from django.db import connection
-    from psycopg import sql
 
+    from accounts.models import Role
+    from assessments.models import Assessment, DismissalFlag
     from patrol import rules as patrol_rules
+    from patrol.models import ProblemReport
+    from rivers.models import Segment
     from staffing import summaries
+    from staffing.models import RosterChange
 
     started = time.perf_counter()
     rng = random.Random(SEED)
@@ -71,36 +77,20 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
     contract_start = first_day - timedelta(days=10)
     contract_end = date(contract_start.year + 1, contract_start.month, contract_start.day) - timedelta(days=1)
     check_codes = list(patrol_rules.CHECKS)
-    clean = "{" + ", ".join(f'"{c}": "{v[0]}"' for c, (_l, v) in patrol_rules.CHECKS.items()) + "}"
+    clean = json.dumps(all_fine())
     counts = {}
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
-        with Copier(cursor, "rivers_county", ["id", "code", "name", "kind"]) as out:
-            for c in range(1, counties + 1):
-                out.add(c, f"B{c:04d}", f"基准县{c}", "county")
-        with Copier(cursor, "rivers_township", ["id", "county_id", "code", "name", "office_phone"]) as out:
-            for t in range(1, counties * townships + 1):
-                out.add(t, (t - 1) // townships + 1, f"T{t:06d}", f"基准乡镇{t}", "")
-        with Copier(cursor, "rivers_village", ["id", "township_id", "code", "name"]) as out:
-            for t in range(1, counties * townships + 1):
-                out.add(t, t, f"V{t:06d}", f"基准村{t}")
-        with Copier(
-            cursor, "rivers_waterbody", ["id", "code", "name", "kind", "size_class", "basin", "length_km", "is_demo"]
-        ) as out:
-            out.add(1, "BR001", "基准河", "river", "", "huai_river", "9000.00", "f")
-        users = [
-            "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-            "is_active", "date_joined", "role", "display_name", "county_id", "township_id",
-        ]  # fmt: skip
-        with Copier(cursor, "accounts_user", users) as out:
-            out.add(1, "!", "f", "city", "", "", "", "f", "t", now, "city_office", "市河长办", None, None)
-            out.add(2, "!", "f", "county1", "", "", "", "f", "t", now, "county_office", "县河长办", 1, None)
+        copy_places(cursor, [(t - 1) // townships + 1 for t in range(1, counties * townships + 1)])
+        with user_copier(cursor) as out:
+            out.add(1, "city", Role.CITY_OFFICE, "市河长办", None, None)
+            out.add(2, "county1", Role.COUNTY_OFFICE, "县河长办", 1, None)
 
-        seg_columns = ["id", "code", "name", "water_body_id", "township_id", "length_km", "basis", "geometry",
-                       "river_chiefs", "is_demo"]  # fmt: skip
         post: list[tuple[int, int, int]] = []  # per patroller: (county, township, segment)
         segment_id = 0
-        with Copier(cursor, "rivers_segment", seg_columns) as out:
+        with Copier(
+            cursor, Segment, ["id", "code", "name", "township_id", "length_km", "geometry"], water_body_id=1
+        ) as out:
             for c in range(1, counties + 1):
                 per_township = patrollers // townships
                 for t_index in range(townships):
@@ -112,39 +102,17 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
                             # 2.5–8 km: floors of 2–4 against 3 patrollers; some segments fall below the floor.
                             length = f"{rng.choice([2.5, 4.0, 5.0, 6.5, 8.0]):.2f}"
                             geometry = _line(segment_id) if c == 1 else None
-                            out.add(segment_id, f"S{segment_id:07d}", f"基准河段{segment_id}", 1, t, length,
-                                    "length", geometry, "", "f")  # fmt: skip
+                            out.add(segment_id, f"S{segment_id:07d}", f"基准河段{segment_id}", t, length, geometry)
                         post.append((c, t, segment_id))
         counts["segments"] = segment_id
-        patroller_columns = [
-            "id", "name", "id_number", "birth_date", "sex", "phone", "residence_village_id", "criminal_record",
-            "healthy", "poverty_relief", "hiring_level", "hiring_county_id", "hiring_township_id", "township_id",
-            "status", "is_demo", "created_at", "updated_at",
-        ]  # fmt: skip
-        with Copier(cursor, "staffing_patroller", patroller_columns) as out:
-            for p, (c, t, _s) in enumerate(post, start=1):
-                out.add(p, f"巡察员{p}", f"41{p:016d}", "1980-06-15", "male", f"138{p:08d}", t, "f", "t", "f",
-                        "township", c, t, t, "active", "f", now, now)  # fmt: skip
-        contract_columns = ["id", "patroller_id", "segment_id", "start", '"end"', "status", "termination_reason",
-                            "created_at", "updated_at", "origin"]  # fmt: skip
-        with Copier(cursor, "staffing_contract", contract_columns) as out:
-            for p, (_c, _t, s) in enumerate(post, start=1):
-                out.add(p, p, s, contract_start, contract_end, "active", "", now, now, "existing_record")
-        with Copier(cursor, "staffing_assignment", ["id", "patroller_id", "segment_id", "contract_id", "start",
-                                                    "created_at"]) as out:  # fmt: skip
-            for p, (_c, _t, s) in enumerate(post, start=1):
-                out.add(p, p, s, p, contract_start, now)
+        copy_patrollers(cursor, post, contract_start, contract_end)
 
         # The first county's year: logs, photos, problem reports; its patrollers' final assessments.
         county_posts = [(p, t, s) for p, (c, t, s) in enumerate(post, start=1) if c == 1]
-        log_columns = [
-            "id", "client_uuid", "patroller_id", "segment_id", "date", "started_at", "ended_at", "checks", "actions",
-            "notes", "track", "coverage", "fingerprint", "flags", "created_at", "updated_at", "local_checks",
-        ]  # fmt: skip
         photos, reports = [], []
         log_id = 0
         days = (last_day - first_day).days + 1
-        with Copier(cursor, "patrol_patrollog", log_columns) as out:
+        with log_copier(cursor) as out:
             for day_index in range(days):
                 on = first_day + timedelta(days=day_index)
                 for p, t, s in county_posts:
@@ -165,63 +133,50 @@ def generate(*, patrollers: int, counties: int, townships: int, months: list[dat
                     if rng.random() < PHOTO:
                         photos.append((log_id, rng.random() < 0.3))
                     out.add(log_id, uuid.UUID(int=rng.getrandbits(128), version=4), p, s, on, started_at.isoformat(),
-                            ended_at.isoformat(), checks, actions, "", "[]", round(0.5 + rng.random() / 2, 3),
-                            "0" * 64, flags, ended_at.isoformat(), ended_at.isoformat(), "{}")  # fmt: skip
+                            ended_at.isoformat(), checks, actions, round(0.5 + rng.random() / 2, 3), flags,
+                            ended_at.isoformat(), ended_at.isoformat())  # fmt: skip
         counts["logs"] = log_id
-        photo_columns = ["id", "log_id", "client_uuid", "file", "thumbnail", "sha256", "phash", "width", "height",
-                         "check_code", "flags", "created_at", "taken_at_source", "location_source"]  # fmt: skip
-        with Copier(cursor, "patrol_photo", photo_columns) as out:
+        with photo_copier(cursor) as out:
             for n, (log, flagged) in enumerate(photos, start=1):
                 flags = '["no_exif"]' if flagged else "[]"
                 out.add(n, log, uuid.UUID(int=rng.getrandbits(128), version=4), f"b/{n}.jpg", f"b/{n}.jpg",
-                        f"{n:064x}", f"{n:016x}", 4000, 3000, "", flags, now, "", "")  # fmt: skip
+                        f"{n:064x}", f"{n:016x}", "", flags, now)  # fmt: skip
         counts["photos"] = len(photos)
-        report_columns = ["id", "log_id", "township_id", "segment_id", "category", "status", "deadline", "assignee",
-                          "resolution_note", "created_at", "updated_at"]  # fmt: skip
+        report_columns = ["id", "log_id", "township_id", "segment_id", "category", "status", "deadline", "assignee"]
         recent = last_day - timedelta(days=45)
-        with Copier(cursor, "patrol_problemreport", report_columns) as out:
+        with Copier(cursor, ProblemReport, report_columns) as out:
             for n, (log, t, s, code, on) in enumerate(reports, start=1):
                 status = "closed" if on < recent and rng.random() < 0.95 else rng.choice(["reported", "assigned"])
                 deadline = on + timedelta(days=7) if status == "assigned" else None
-                out.add(n, log, t, s, code, status, deadline, "保洁队" if deadline else "", "", now, now)
+                out.add(n, log, t, s, code, status, deadline, "保洁队" if deadline else "")
         counts["problem reports"] = len(reports)
 
-        assessment_columns = [
-            "id", "patroller_id", "month", "level", "township_id", "county_id", "appearance", "daily_work",
-            "records", "total", "grade", "passed", "suggested_appearance", "suggested_daily_work",
-            "suggested_records", "explanation", "facts", "reasons", "edited", "status", "finalized_at",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+        assessment_columns = ["id", "patroller_id", "month", "township_id", "daily_work", "total", "grade", "passed",
+                              "suggested_daily_work"]  # fmt: skip
+        final = {
+            "level": Assessment.Level.TOWNSHIP, "county_id": 1, "appearance": 25, "records": 25,
+            "suggested_appearance": 25, "suggested_records": 25, "edited": True, "status": Assessment.Status.FINAL,
+            "finalized_at": now,
+        }  # fmt: skip
         n = 0
-        with Copier(cursor, "assessments_assessment", assessment_columns) as out:
+        with Copier(cursor, Assessment, assessment_columns, **final) as out:
             for month in months:  # every month of the year is over
                 for p, t, _s in county_posts:
                     n += 1
                     daily = rng.randint(15, 40)
                     total = 25 + daily + 25
                     grade = "excellent" if total >= 90 else "good" if total >= 75 else "pass" if total >= 60 else "fail"
-                    out.add(n, p, month, "township", t, 1, 25, daily, 25, total, grade, "t" if total >= 60 else "f",
-                            25, daily, 25, "{}", "{}", "{}", "t", "final", now, now, now)  # fmt: skip
+                    out.add(n, p, month, t, daily, total, grade, "t" if total >= 60 else "f", daily)
         counts["assessments"] = n
-        with Copier(cursor, "assessments_dismissalflag", ["id", "patroller_id", "rule", "trigger_month", "months",
-                                                          "status", "township_id", "county_id", "raised_at",
-                                                          "withdrawn_reason", "rules",
-                                                          "unsupported_reason"]) as out:  # fmt: skip
+        flag = {"rule": "consecutive_2", "rules": ["consecutive_2"], "trigger_month": months[-1], "county_id": 1}
+        with Copier(cursor, DismissalFlag, ["id", "patroller_id", "township_id"], **flag) as out:
             for k, (p, t, _s) in enumerate(county_posts[::250], start=1):
-                out.add(k, p, "consecutive_2", months[-1], "[]", "open", t, 1, now, "", '["consecutive_2"]', "")
-        with Copier(cursor, "staffing_rosterchange", ["id", "township_id", "kind", "patroller_id", "date",
-                                                      "created_at"]) as out:  # fmt: skip
+                out.add(k, p, t)
+        hire = {"kind": RosterChange.Kind.HIRE, "date": contract_start}
+        with Copier(cursor, RosterChange, ["id", "township_id", "patroller_id"], **hire) as out:
             for k, (_c, t, _s) in enumerate(post[::40], start=1):
-                out.add(k, t, "hire", k * 40 - 39, contract_start, now)
+                out.add(k, t, k * 40 - 39)
 
-        for table in (
-            "rivers_county", "rivers_township", "rivers_village", "rivers_waterbody", "rivers_segment",
-            "accounts_user", "staffing_patroller", "staffing_contract", "staffing_assignment", "patrol_patrollog",
-            "patrol_photo", "patrol_problemreport", "assessments_assessment", "assessments_dismissalflag",
-            "staffing_rosterchange",
-        ):  # fmt: skip
-            setval = "SELECT setval(pg_get_serial_sequence({}, 'id'), (SELECT coalesce(max(id), 1) FROM {}))"
-            cursor.execute(sql.SQL(setval).format(sql.Literal(table), sql.Identifier(table)))
         cursor.execute("ANALYZE")
     counts["patrollers"] = len(post)
     return {"counts": counts, "seconds": time.perf_counter() - started}
@@ -289,124 +244,123 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    info = machine()
-    print(f"machine: {info['nproc']} CPUs, {info['cpu']}, {info['memory']}, {info['os']}")
-    recreate_database(args.database_url)
+    info = common.machine()
+    print(f"machine: {info}")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     static_root = tempfile.mkdtemp(prefix="overview-bench-static-")
     os.environ["STATIC_ROOT"] = static_root  # production storage (hashed names): collected for the run
     try:
-        setup_django(args.database_url)
-        from django.core.management import call_command
+        with common.fresh_django(args.database_url, keep=args.keep):
+            from django.core.management import call_command
 
-        call_command("collectstatic", "--noinput", verbosity=0)
-        from django.db import connection
-        from django.test import Client
-        from django.utils import timezone
+            call_command("collectstatic", "--noinput", verbosity=0)
+            from django.db import connection
+            from django.test import Client
+            from django.utils import timezone
 
-        from accounts.models import User
-        from overview.selectors import default_month
-        from overview.summaries import summaries_rebuild
-        from patrol.summaries import logs_month_refresh
-        from staffing import summaries
+            from accounts.models import User
+            from overview.selectors import default_month
+            from overview.summaries import summaries_rebuild
+            from patrol.summaries import logs_month_refresh
+            from staffing import summaries
 
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            print(f"PostgreSQL {cursor.fetchone()[0]}; Python {sys.version.split()[0]}")
-        today = timezone.localdate()
-        month = default_month(today)
-        months = summaries.months_between(summaries.month_start(month - timedelta(days=330)), month)
-        months = months[-max(1, min(args.log_months, len(months))) :]
-        data = generate(patrollers=args.patrollers, counties=args.counties, townships=args.townships, months=months)
-        counts = data["counts"]
-        print(
-            f"data: {args.counties} counties × {args.townships} townships, {counts['patrollers']:,} patrollers, "
-            f"{counts['segments']:,} segments; county 1: {counts['logs']:,} logs over {months[0]:%Y-%m}…{month:%Y-%m}, "
-            f"{counts['photos']:,} photos, {counts['problem reports']:,} problem reports, "
-            f"{counts['assessments']:,} final assessments — COPY {data['seconds']:.1f} s"
-        )
-        begun = time.perf_counter()
-        rows, sums = summaries_rebuild(months=months)
-        print(
-            f"monthly figures rebuilt from the facts: {rows:,} patroller-months, {sums:,} township-months in "
-            f"{time.perf_counter() - begun:.1f} s ({len(months)} months)"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-        baseline = plain_aggregate(month, 1)
-        print(
-            f"\nbaseline: one plain SQL aggregate of the county's {month:%Y-%m} logs per township "
-            f"({baseline['rows']} rows): {baseline['seconds'] * 1000:.1f} ms (best of 3)"
-        )
-
-        from knox.models import AuthToken
-
-        def api_client(user) -> Client:
-            _instance, token = AuthToken.objects.create(user=user)
-            return Client(HTTP_AUTHORIZATION=f"Token {token}")
-
-        def page_client(user) -> Client:
-            client = Client()
-            client.force_login(user)
-            return client
-
-        county_user, city_user = User.objects.get(username="county1"), User.objects.get(username="city")
-        query = f"month={month:%Y-%m}"
-        cases = [
-            ("county overview API", api_client(county_user), f"/api/v1/overview/?{query}&county=1"),
-            ("county overview page", page_client(county_user), f"/overview/?{query}&county=1"),
-            ("city overview API", api_client(city_user), f"/api/v1/overview/?{query}"),
-            ("city overview page", page_client(city_user), f"/overview/?{query}"),
-            ("county segment map (information)", api_client(county_user), f"/api/v1/overview/segments/?{query}"),
-            ("township overview API (information)", api_client(county_user), f"/api/v1/overview/?{query}&township=1"),
-        ]
-        print(f"\nin-process requests (Django test client, {args.requests} timed after 3 warm-ups):")
-        for label, client, url in cases:
-            result = measure(client, url, args.requests)
-            goal = ""
-            if "information" not in label:
-                goal = f"   goal p95 ≤ 300 ms: {'met' if result['p95'] <= 0.3 else 'MISSED'}"
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW server_version")
+                print(f"PostgreSQL {cursor.fetchone()[0]}; Python {sys.version.split()[0]}")
+            today = timezone.localdate()
+            month = default_month(today)
+            months = summaries.months_between(summaries.month_start(month - timedelta(days=330)), month)
+            months = months[-max(1, min(args.log_months, len(months))) :]
+            data = generate(patrollers=args.patrollers, counties=args.counties, townships=args.townships, months=months)
+            counts = data["counts"]
             print(
-                f"  {label:38s} p50 {result['p50'] * 1000:7.1f} ms   p95 {result['p95'] * 1000:7.1f} ms   "
-                f"({result['p95'] / baseline['seconds']:.2f}× the aggregate; {result['queries']} SQL statements, "
-                f"{result['bytes']:,} bytes){goal}"
+                f"data: {args.counties} counties × {args.townships} townships, {counts['patrollers']:,} patrollers, "
+                f"{counts['segments']:,} segments; county 1: {counts['logs']:,} logs over "
+                f"{months[0]:%Y-%m}…{month:%Y-%m}, "
+                f"{counts['photos']:,} photos, {counts['problem reports']:,} problem reports, "
+                f"{counts['assessments']:,} final assessments — COPY {data['seconds']:.1f} s"
+            )
+            begun = time.perf_counter()
+            rows, sums = summaries_rebuild(months=months)
+            print(
+                f"monthly figures rebuilt from the facts: {rows:,} patroller-months, {sums:,} township-months in "
+                f"{time.perf_counter() - begun:.1f} s ({len(months)} months)"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+            baseline = plain_aggregate(month, 1)
+            print(
+                f"\nbaseline: one plain SQL aggregate of the county's {month:%Y-%m} logs per township "
+                f"({baseline['rows']} rows): {baseline['seconds'] * 1000:.1f} ms (best of 3)"
             )
 
-        from staffing.selectors import staffing_figures, staffing_report
+            from knox.models import AuthToken
 
-        begun = time.perf_counter()
-        staffing_report(user=city_user, on=summaries.month_end(month))
-        report_seconds = time.perf_counter() - begun
-        begun = time.perf_counter()
-        staffing_figures(on=summaries.month_end(month))
-        print(
-            f"  staffing of the whole city ({counts['segments']:,} segments), once each: the staffing report (a line "
-            f"per segment) {report_seconds * 1000:.0f} ms; the overview's sums (staffing_figures) "
-            f"{(time.perf_counter() - begun) * 1000:.0f} ms"
-        )
+            def api_client(user) -> Client:
+                _instance, token = AuthToken.objects.create(user=user)
+                return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
-        patroller_id = 1
-        timings = []
-        for _ in range(20):
+            def page_client(user) -> Client:
+                client = Client()
+                client.force_login(user)
+                return client
+
+            county_user, city_user = User.objects.get(username="county1"), User.objects.get(username="city")
+            query = f"month={month:%Y-%m}"
+            cases = [
+                ("county overview API", api_client(county_user), f"/api/v1/overview/?{query}&county=1"),
+                ("county overview page", page_client(county_user), f"/overview/?{query}&county=1"),
+                ("city overview API", api_client(city_user), f"/api/v1/overview/?{query}"),
+                ("city overview page", page_client(city_user), f"/overview/?{query}"),
+                ("county segment map (information)", api_client(county_user), f"/api/v1/overview/segments/?{query}"),
+                (
+                    "township overview API (information)",
+                    api_client(county_user),
+                    f"/api/v1/overview/?{query}&township=1",
+                ),
+            ]
+            print(f"\nin-process requests (Django test client, {args.requests} timed after 3 warm-ups):")
+            for label, client, url in cases:
+                result = measure(client, url, args.requests)
+                goal = ""
+                if "information" not in label:
+                    goal = f"   goal p95 ≤ 300 ms: {'met' if result['p95'] <= 0.3 else 'MISSED'}"
+                print(
+                    f"  {label:38s} p50 {result['p50'] * 1000:7.1f} ms   p95 {result['p95'] * 1000:7.1f} ms   "
+                    f"({result['p95'] / baseline['seconds']:.2f}× the aggregate; {result['queries']} SQL statements, "
+                    f"{result['bytes']:,} bytes){goal}"
+                )
+
+            from staffing.selectors import staffing_figures, staffing_report
+
             begun = time.perf_counter()
-            from django.db import transaction
+            staffing_report(user=city_user, on=summaries.month_end(month))
+            report_seconds = time.perf_counter() - begun
+            begun = time.perf_counter()
+            staffing_figures(on=summaries.month_end(month))
+            print(
+                f"  staffing of the whole city ({counts['segments']:,} segments), once each: the staffing report "
+                f"(a line per segment) {report_seconds * 1000:.0f} ms; the overview's sums (staffing_figures) "
+                f"{(time.perf_counter() - begun) * 1000:.0f} ms"
+            )
 
-            with transaction.atomic():
-                logs_month_refresh(patroller_id=patroller_id, day=month)
-            timings.append(time.perf_counter() - begun)
-        print(
-            f"\nwrite path: refreshing one patroller's month of logs (what a submission adds, in its transaction): "
-            f"median {statistics.median(timings) * 1000:.1f} ms"
-        )
-        print(f"\n1-minute load average at the end: {os.getloadavg()[0]:.2f} on {info['nproc']} CPUs")
+            patroller_id = 1
+            timings = []
+            for _ in range(20):
+                begun = time.perf_counter()
+                from django.db import transaction
+
+                with transaction.atomic():
+                    logs_month_refresh(patroller_id=patroller_id, day=month)
+                timings.append(time.perf_counter() - begun)
+            print(
+                f"\nwrite path: refreshing one patroller's month of logs (what a submission adds, in its transaction): "
+                f"median {statistics.median(timings) * 1000:.1f} ms"
+            )
+            print(f"\n1-minute load average at the end: {os.getloadavg()[0]:.2f} on {info.nproc} CPUs")
     finally:
-        from django.db import connections
-
-        connections.close_all()
         shutil.rmtree(static_root, ignore_errors=True)
-        if not args.keep:
-            drop_database(args.database_url)
     return 0
 
 

@@ -64,17 +64,20 @@ register_converter(IdConverter, "id")
 
 
 class IdField(forms.IntegerField):
-    """A form field naming an object by id: non-ASCII digits are the field's error like any other non-number."""
+    """A form field naming an object by id (`parse_id`): anything else, non-ASCII digits too, is the field's error."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("min_value", 1)  # for the number input's min and max; `parse_id` checks the range
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        if value not in self.empty_values and not str(value).strip().isascii():
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        parsed = parse_id(str(value).strip())
+        if parsed is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        return parsed
 
 
 def id_field(label, **kwargs) -> IdField:
