@@ -131,7 +131,7 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(_("宽度"), default=0)
     height = models.PositiveIntegerField(_("高度"), default=0)
     # The API field `check` (a model field cannot be named so: Model.check() is Django's system check): a fixed
-    # check code (rules.CHECKS) or the code of a local item the log answered (patrol.local_checks.photo_check_problem).
+    # check code (rules.CHECKS) or the code of a local item the log answered (patrol.services.photos.photo_add).
     check_code = models.CharField(_("对应检查项"), max_length=32, blank=True)
     # Photo flag codes (rules.PHOTO_FLAGS).
     flags = models.JSONField(_("核查标记"), default=list, blank=True)

@@ -18,8 +18,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patrol import local_checks, rules, tracks
+from patrol import rules, tracks
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemEvent, ProblemReport
+from patrol.selectors import local_checks
 from patrol.summaries import log_added, logs_month_refresh
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors

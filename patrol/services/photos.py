@@ -40,7 +40,7 @@ from patrol.models import PatrolLog, Photo
 from patrol.photo_checks import photo_flags
 from patrol.photo_evidence import NOTHING_REPORTED, Reported
 from patrol.photos import process_photo
-from patrol.services import IdempotencyConflict, patrol_log_refresh_flags
+from patrol.services.logs import IdempotencyConflict, patrol_log_refresh_flags
 
 logger = logging.getLogger(__name__)
 
