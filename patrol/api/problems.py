@@ -37,7 +37,7 @@ class ProblemPhotoSerializer(serializers.Serializer):
     def get_thumbnail_url(self, photo: Photo) -> str | None:
         url = selectors.thumbnail_url(photo)
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if url and request is not None else url
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class ResolutionUploadSerializer(serializers.Serializer):

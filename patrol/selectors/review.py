@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -272,10 +272,6 @@ def _overdue_first(queue, overdue: Q):
     ).order_by("-is_overdue", "deadline", "-log__date", "-id")
 
 
-def thumbnail_url(photo: Photo) -> str | None:
-    """The protected thumbnail (answers only to users who may see the log); None where the API's photo routes are
-    not installed."""
-    try:
-        return reverse("patrol-photo-thumbnail", kwargs={"pk": photo.pk})
-    except NoReverseMatch:
-        return None
+def thumbnail_url(photo: Photo) -> str:
+    """The protected thumbnail (answers only to users who may see the log)."""
+    return reverse("patrol-photo-thumbnail", kwargs={"pk": photo.pk})

@@ -9,7 +9,6 @@ decided by the pipeline (patrol.photos), never by the name or content type the p
 original before downscaling it (or its clock and GPS at capture). The file's own EXIF wins where it has a value
 (patrol.photo_evidence)."""
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -19,6 +18,7 @@ from config.api import UUIDStringField
 from patrol import rules
 from patrol.models import Photo
 from patrol.photo_evidence import Reported
+from patrol.selectors import thumbnail_url
 
 
 class PhotoUploadSerializer(serializers.Serializer):
@@ -113,9 +113,6 @@ class PhotoSerializer(serializers.ModelSerializer):
     def get_thumbnail_url(self, photo: Photo) -> str | None:
         if not photo.thumbnail:
             return None
-        try:
-            path = reverse("patrol-photo-thumbnail", kwargs={"pk": photo.pk})
-        except NoReverseMatch:  # the photo routes are not installed
-            return None
+        path = thumbnail_url(photo)
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path

@@ -1,4 +1,4 @@
-"""One patrol log in full, for the office judging it (issue 13 item 4): the track drawn over the segment's line,
+"""One patrol log in full, for the office judging it: the track drawn over the segment's line,
 coverage and speed, every check and action, the local items, the whole note, the photos at a readable size with
 their capture time and place and every flag explained, and the problem reports the log raised.
 
