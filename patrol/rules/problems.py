@@ -1,6 +1,6 @@
 """Problem reports 上报 (第七条(二)): the moves the river office may make and who makes them. No ORM.
 
-A log with the `escalated` action creates one report per problem (patrol.services). From there the office of the
+A log with the `escalated` action creates one report per problem (patrol.services.logs). From there the office of the
 report's township — or the county office above it — accepts it, assigns it to someone with a deadline, records
 the fix (a note, optionally photos), closes it, or reopens it when the fix did not hold. Every move is checked
 against `ALLOWED` (patrol.services.problems).

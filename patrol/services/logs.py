@@ -1,4 +1,4 @@
-"""Writes of the patrol app: log submission (idempotent), the log's evidence flags, escalated problems.
+"""Writes of patrol logs: submission (idempotent), the log's evidence flags, the problem reports an escalation files.
 
 Submissions arrive from phones that retry on every timeout, often several at once. A retry is found by one
 indexed read of its `client_uuid` as soon as the body is checked and fingerprinted — before the roster, the
