@@ -107,7 +107,7 @@ class Photo(models.Model):
 
     Capture time and place come from the file's own EXIF when it has them, else from what the phone reported with
     the upload (read from the original before it downscaled it, or its clock and GPS at capture); the `*_source`
-    columns say which (patrol.photo_evidence has the precedence rule)."""
+    columns say which (patrol.rules.photo_evidence has the precedence rule)."""
 
     class Source(models.TextChoices):
         FILE = "file", _("照片文件EXIF")

@@ -1,8 +1,9 @@
 """Pure rules of the daily patrol log (SPEC §5, API.md), no ORM. One module per topic: `checks` (the fixed
 checks and actions and their vocabularies), `local_items` (the local check items of 第八条), `window` (the log's
 day and times), `track` (the GPS track and the content fingerprint for idempotency), `flags` (the log's evidence
-flags); `problems` holds the rules of problem reports and is imported as a module of its own
-(`from patrol.rules import problems`). Callers import the log rules from here."""
+flags). Callers import these from here. `problems` (the rules of problem reports) and `photo_evidence` (a photo's
+capture time and place, from the file or the phone) are imported as modules of their own
+(`from patrol.rules import problems`)."""
 
 from patrol.rules.checks import (
     ACTION_CODES,

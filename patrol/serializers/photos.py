@@ -7,7 +7,7 @@ decided by the pipeline (patrol.photos), never by the name or content type the p
 
 `taken_at`, `latitude`, `longitude`, `accuracy` are optional: the capture time and place the phone read from the
 original before downscaling it (or its clock and GPS at capture). The file's own EXIF wins where it has a value
-(patrol.photo_evidence)."""
+(patrol.rules.photo_evidence)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +17,7 @@ from rest_framework import serializers
 from config.api import UUIDStringField
 from patrol import rules
 from patrol.models import Photo
-from patrol.photo_evidence import Reported
+from patrol.rules.photo_evidence import Reported
 from patrol.selectors import thumbnail_url
 
 
