@@ -37,11 +37,6 @@ class IdempotencyConflict(Exception):
         self.errors = {field: [message]}
 
 
-def _now() -> datetime:
-    """The moment of submission (one seam for tests that pin "today")."""
-    return timezone.now()
-
-
 def _river(key: str) -> Any:
     return settings.RIVER[key]
 
@@ -294,7 +289,7 @@ def patrol_log_submit(
     """
     if patroller is None:
         raise PermissionDenied(_("您的账号没有关联巡察员档案，不能提交巡查日志。"))
-    now = now or _now()
+    now = now or timezone.now()
     by = by if by is not None else patroller.user
     content = _content(patroller=patroller, data=data)
     # A retry is answered before any further work: the track's geometry (up to 20 000 points), and the rules of
