@@ -8,7 +8,7 @@ A backup is one directory `river-backup-<UTC time>/` (or the same as a .tar with
 - `database.sqlite3`: SQLite, a copy made with SQLite's online backup API (consistent while others write);
 - `media/<storage>/<name>`: every file of the default storage and of the photo fields' storage, read through the
   storage API (local disk or an S3-compatible object store alike). The database is dumped first: a photo's file is
-  written before its row commits (patrol.photo_services), so every photo row in the dump has its file; a file
+  written before its row commits (patrol.services.photos), so every photo row in the dump has its file; a file
   without a row (an upload still in flight) is harmless;
 - `manifest.json`: engine and tool versions, the latest migration of each app, the row count of every table,
   and every file with its size and SHA-256, photos with their row, so that a restore can be checked.

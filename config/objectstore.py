@@ -5,7 +5,7 @@ store (MinIO, Ceph, a cloud's OSS, AWS S3) through django-storages. Every file g
 (`FieldFile.save/open`, `Storage.delete`), so nothing else changes between the two.
 
 Objects are written without an ACL header: they get the bucket's own (private) permissions, and no URL of the
-store is ever given out. Photo thumbnails reach users through the app (patrol.api_photos), which checks scope on
+store is ever given out. Photo thumbnails reach users through the app (patrol.api.photos), which checks scope on
 every request; originals are never served. Should a URL ever be asked of the storage (`FieldFile.url`), it is a
 signed one that lives five minutes.
 """

@@ -3,52 +3,29 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
-from accounts.api import LogoutAllView, LogoutView, TokenLoginView
+from accounts.urls import api_urlpatterns as accounts_api_urls
 from assessments.urls import api_urlpatterns as assessments_api_urls
 from overview import views as overview_views
 from overview.urls import api_urlpatterns as overview_api_urls
-from patrol.api_local_checks import LocalCheckViewSet
-from patrol.api_problems import ProblemReportViewSet
 from patrol.urls import api_urlpatterns as patrol_api_urls
 from patrol.urls import mobile_urlpatterns
-from rivers.api import WaterBodyViewSet
+from rivers.urls import api_urlpatterns as rivers_api_urls
 from staffing import views as staffing_views
-from staffing.api import (
-    MeView,
-    PatrollerViewSet,
-    RosterChangeViewSet,
-    RosterFilingViewSet,
-    SegmentViewSet,
-    StaffingReportView,
-    VacancyViewSet,
-)
+from staffing.urls import api_urlpatterns as staffing_api_urls
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-router.register("water-bodies", WaterBodyViewSet, basename="water-body")
-router.register("segments", SegmentViewSet, basename="segment")
-router.register("patrollers", PatrollerViewSet, basename="patroller")
-router.register("vacancies", VacancyViewSet, basename="vacancy")
-router.register("roster-changes", RosterChangeViewSet, basename="roster-change")
-router.register("roster-filings", RosterFilingViewSet, basename="roster-filing")
-router.register("problem-reports", ProblemReportViewSet, basename="problem-report")
-router.register("local-checks", LocalCheckViewSet, basename="local-check")
-
+# Every app lists its API routes in its urls.py (`api_urlpatterns`, viewsets on the app's own router); here they
+# are only put together under /api/v1/, with the schema and its documentation page.
 api_v1 = [
-    path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
-    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
-    path("auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
-    path("me/", MeView.as_view(), name="me"),
-    path("staffing/", StaffingReportView.as_view(), name="staffing"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's script as a file of its own: no inline script (Content-Security-Policy).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    *accounts_api_urls,
+    *rivers_api_urls,
+    *staffing_api_urls,
     *patrol_api_urls,
     *assessments_api_urls,
     *overview_api_urls,
-    *router.urls,
 ]
 if settings.BENCH_ENDPOINTS:  # the benchmarks' baseline (config/bench.py); off unless BENCH_ENDPOINTS=1
     from config.bench import BenchOkView

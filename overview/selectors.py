@@ -27,8 +27,9 @@ from accounts.models import OFFICE_ROLES, Role
 from accounts.scope import require_place_in_scope, sees_everything
 from assessments.models import DismissalFlag
 from assessments.rules import month_text
-from patrol import problems
+from patrol import selectors as patrol_selectors
 from patrol.models import PatrolLog, ProblemReport
+from patrol.rules import problems as problem_rules
 from rivers.models import County, Segment, Township
 from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
@@ -308,10 +309,10 @@ def _problems(*, month: date, through: date, today: date, group: str, **filters)
     not resolved or closed now, and of those the ones past their deadline today. One query."""
     rows = (
         ProblemReport.objects.filter(log__date__gte=month, log__date__lte=through, **filters)
-        .exclude(status__in=problems.DONE)
+        .exclude(status__in=problem_rules.DONE)
         .order_by()
         .values(group)
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=problems.overdue_q(today)))
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=patrol_selectors.overdue_q(today)))
         .values_list(group, "open", "overdue")
     )
     return {key: (n_open, n_overdue) for key, n_open, n_overdue in rows}

@@ -14,7 +14,7 @@ from accounts.models import OFFICE_ROLES, Role
 from accounts.scope import scope_filter
 from assessments.models import Assessment, DismissalFlag
 from assessments.rules import month_label
-from patrol import problems
+from patrol import selectors as patrol_selectors
 from patrol.models import PatrolLog
 from staffing.models import Assignment, Patroller, RosterChange
 from staffing.selectors import assignment_in_force_q
@@ -55,7 +55,7 @@ def office_worklist(*, user, today: date) -> list[WorkItem]:
     """The counts that need action, for an office (or the superuser); an empty list for everyone else."""
     if not (user.is_authenticated and (user.is_superuser or user.role in OFFICE_ROLES)):
         return []
-    overdue = problems.problem_reports_visible_to(user).filter(problems.overdue_q(today)).count()
+    overdue = patrol_selectors.problem_reports_visible_to(user).filter(patrol_selectors.overdue_q(today)).count()
     flags = scope_filter(
         DismissalFlag.objects.filter(status=DismissalFlag.Status.OPEN), user, county="county_id", township="township_id"
     ).count()

@@ -1,7 +1,7 @@
 """The township review as an .xlsx workbook (SPEC §8: every table is exportable): the period's logs with their
 flags, who has not logged, and the open problem reports. No ID numbers or phones: names only."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,16 +10,14 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from config import xlsx
-from patrol import problems
-
-if TYPE_CHECKING:
-    from patrol.views import Review
+from patrol.rules import problems as problem_rules
+from patrol.selectors import Review
 
 FLAG_FILL = PatternFill(fill_type="solid", start_color="FEF3F2", end_color="FEF3F2")  # --bad, light
 PERCENT = "0%"
 
 
-def review_workbook(review: "Review") -> Workbook:
+def review_workbook(review: Review) -> Workbook:
     book = Workbook()
     _logs_sheet(book.active, review)
     _attendance_sheet(book.create_sheet(_("未提交日志")), review)
@@ -27,11 +25,11 @@ def review_workbook(review: "Review") -> Workbook:
     return book
 
 
-def review_xlsx_bytes(review: "Review") -> bytes:
+def review_xlsx_bytes(review: Review) -> bytes:
     return xlsx.workbook_bytes(review_workbook(review))
 
 
-def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
+def _logs_sheet(sheet: Worksheet, review: Review) -> None:
     sheet.title = _("巡查日志")
     columns = [
         (_("日期"), 11),
@@ -80,7 +78,7 @@ def _logs_sheet(sheet: Worksheet, review: "Review") -> None:
             sheet.cell(row=line, column=11).fill = FLAG_FILL
 
 
-def _attendance_sheet(sheet: Worksheet, review: "Review") -> None:
+def _attendance_sheet(sheet: Worksheet, review: Review) -> None:
     columns = [(_("巡察员"), 12), (_("河段"), 22), (_("在岗天数"), 10), (_("已提交天数"), 11), (_("未提交日期"), 60)]
     _header(sheet, columns)
     for row in review.attendance:
@@ -96,7 +94,7 @@ def _attendance_sheet(sheet: Worksheet, review: "Review") -> None:
         )
 
 
-def _problems_sheet(sheet: Worksheet, review: "Review") -> None:
+def _problems_sheet(sheet: Worksheet, review: Review) -> None:
     columns = [
         (_("巡查日期"), 11),
         (_("问题类别"), 14),
@@ -111,7 +109,7 @@ def _problems_sheet(sheet: Worksheet, review: "Review") -> None:
     _header(sheet, columns)
     today = timezone.localdate()
     for report in review.problems:
-        overdue = problems.is_overdue(status=report.status, deadline=report.deadline, today=today)
+        overdue = problem_rules.is_overdue(status=report.status, deadline=report.deadline, today=today)
         line = xlsx.append(
             sheet,
             [

@@ -107,7 +107,7 @@ class Photo(models.Model):
 
     Capture time and place come from the file's own EXIF when it has them, else from what the phone reported with
     the upload (read from the original before it downscaled it, or its clock and GPS at capture); the `*_source`
-    columns say which (patrol.photo_evidence has the precedence rule)."""
+    columns say which (patrol.rules.photo_evidence has the precedence rule)."""
 
     class Source(models.TextChoices):
         FILE = "file", _("照片文件EXIF")
@@ -131,7 +131,7 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(_("宽度"), default=0)
     height = models.PositiveIntegerField(_("高度"), default=0)
     # The API field `check` (a model field cannot be named so: Model.check() is Django's system check): a fixed
-    # check code (rules.CHECKS) or the code of a local item the log answered (patrol.local_checks.photo_check_problem).
+    # check code (rules.CHECKS) or the code of a local item the log answered (patrol.services.photos.photo_add).
     check_code = models.CharField(_("对应检查项"), max_length=32, blank=True)
     # Photo flag codes (rules.PHOTO_FLAGS).
     flags = models.JSONField(_("核查标记"), default=list, blank=True)

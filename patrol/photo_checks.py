@@ -13,7 +13,7 @@
   against the segment: work linear in the geometry's vertices, whatever the log's track.
 - `no_exif`: no capture time known — none in the file and none reported by the phone (a screenshot, an edited or
   forwarded picture). Time and place are the file's EXIF or, where it has none, the phone's report
-  (patrol.photo_evidence has the precedence rule); the checks read whichever was kept.
+  (patrol.rules.photo_evidence has the precedence rule); the checks read whichever was kept.
 """
 
 from datetime import datetime, timedelta

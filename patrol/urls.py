@@ -1,20 +1,28 @@
 """Routes of the patrol app. `api_urlpatterns` is mounted under /api/v1/ by config/urls.py."""
 
 from django.urls import path
+from rest_framework.routers import DefaultRouter
 
 from config import web  # noqa: F401 (registers the <id:…> path converter)
-from patrol import api, api_local_checks, api_photos, views
+from patrol import views
+from patrol.api import local_checks, logs, photos, problems
 from patrol.views import mobile
 
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("problem-reports", problems.ProblemReportViewSet, basename="problem-report")
+router.register("local-checks", local_checks.LocalCheckViewSet, basename="local-check")
+
 api_urlpatterns = [
-    path("patrol-logs/", api.log_list, name="patrol-log-list"),
-    path("patrol-logs/<id:pk>/", api.log_detail, name="patrol-log-detail"),
-    path("patrol-logs/<id:pk>/photos/", api_photos.photo_upload, name="patrol-photo-upload"),
-    path("photos/<id:pk>/thumbnail/", api_photos.photo_thumbnail, name="patrol-photo-thumbnail"),
-    path("photos/<id:pk>/large/", api_photos.photo_large, name="patrol-photo-large"),
-    path("resolution-photos/<id:pk>/thumbnail/", api_photos.resolution_thumbnail, name="patrol-resolution-thumbnail"),
-    path("resolution-photos/<id:pk>/large/", api_photos.resolution_large, name="patrol-resolution-large"),
-    path("checklist/", api_local_checks.checklist, name="checklist"),
+    path("patrol-logs/", logs.log_list, name="patrol-log-list"),
+    path("patrol-logs/<id:pk>/", logs.log_detail, name="patrol-log-detail"),
+    path("patrol-logs/<id:pk>/photos/", photos.photo_upload, name="patrol-photo-upload"),
+    path("photos/<id:pk>/thumbnail/", photos.photo_thumbnail, name="patrol-photo-thumbnail"),
+    path("photos/<id:pk>/large/", photos.photo_large, name="patrol-photo-large"),
+    path("resolution-photos/<id:pk>/thumbnail/", photos.resolution_thumbnail, name="patrol-resolution-thumbnail"),
+    path("resolution-photos/<id:pk>/large/", photos.resolution_large, name="patrol-resolution-large"),
+    path("checklist/", local_checks.checklist, name="checklist"),
+    *router.urls,
 ]
 
 # Pages (the township review, the local check items), mounted under /patrol/ by config/urls.py.

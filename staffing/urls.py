@@ -1,7 +1,20 @@
+"""Routes of the staffing app: the pages, mounted under /staffing/ by config/urls.py, and `api_urlpatterns`,
+mounted under /api/v1/."""
+
 from django.urls import path
+from rest_framework.routers import DefaultRouter
 
 from config import web  # noqa: F401 (registers the <id:…> path converter)
 from staffing import views
+from staffing.api import (
+    MeView,
+    PatrollerViewSet,
+    RosterChangeViewSet,
+    RosterFilingViewSet,
+    SegmentViewSet,
+    StaffingReportView,
+    VacancyViewSet,
+)
 
 urlpatterns = [
     path("report/", views.staffing_report, name="staffing-report"),
@@ -23,4 +36,18 @@ urlpatterns = [
     path("roster/", views.roster_changes, name="staffing-roster-changes"),
     path("roster/file/", views.roster_file, name="staffing-roster-file"),
     path("roster/filings/<id:pk>.xlsx", views.roster_filing_download, name="staffing-roster-filing-xlsx"),
+]
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("segments", SegmentViewSet, basename="segment")
+router.register("patrollers", PatrollerViewSet, basename="patroller")
+router.register("vacancies", VacancyViewSet, basename="vacancy")
+router.register("roster-changes", RosterChangeViewSet, basename="roster-change")
+router.register("roster-filings", RosterFilingViewSet, basename="roster-filing")
+
+api_urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("staffing/", StaffingReportView.as_view(), name="staffing"),
+    *router.urls,
 ]

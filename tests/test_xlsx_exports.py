@@ -26,7 +26,7 @@ from assessments import rules
 from assessments import services as assessments
 from assessments.models import Assessment
 from config.xlsx import FORMULA_STARTS
-from patrol import problems
+from patrol import services as patrol_services
 from patrol.models import ProblemReport
 from rivers.models import County, Segment, Township, Village, WaterBody
 from rivers.services import register_export, register_import
@@ -124,10 +124,10 @@ def world(cast, places, segments, river, api, web) -> World:
     response = api.as_user(cast["patroller"]).post("/api/v1/patrol-logs/", body, format="json")
     assert response.status_code == 201, response.content
     report = ProblemReport.objects.get(log_id=response.json()["id"])
-    problems.problem_report_accept(report=report, by=office)
+    patrol_services.problem_report_accept(report=report, by=office)
     texts["assignee"], texts["resolution"] = text(), text()
-    problems.problem_report_assign(report=report, by=office, deadline=today, assignee=texts["assignee"])
-    problems.problem_report_resolve(report=report, by=office, note=texts["resolution"])
+    patrol_services.problem_report_assign(report=report, by=office, deadline=today, assignee=texts["assignee"])
+    patrol_services.problem_report_resolve(report=report, by=office, note=texts["resolution"])
 
     # Two failing months with reasons (a dismissal flag), the county's spot check, a correction it rejects.
     first = rules.next_month(rules.month_start(start))

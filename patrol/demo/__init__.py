@@ -1,4 +1,4 @@
-"""Demo patrol logs (issue 4): about three months of daily logs up to today, called by `seed_demo` after the roster.
+"""Demo patrol logs: about three months of daily logs up to today, called by `seed_demo` after the roster.
 
 Who: every patroller of the demo county (金水区, where every demo login works) on each day they were under
 contract on an assignment. What shows: most days a walk along the whole segment with a GPS track; some days

@@ -95,7 +95,7 @@ def photo_plans(logs: list[PatrolLog], users: dict[int, User]) -> list[PhotoPlan
 
 def add_photos(plans: list[PhotoPlan]) -> int:
     """Through the real pipeline. `photo_add` opens its own transaction (files and rows stay in step)."""
-    from patrol.photo_services import photo_add
+    from patrol.services import photo_add
 
     existing = set(
         Photo.objects.filter(client_uuid__in=[uuid_for("photo", p.key) for p in plans]).values_list(

@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from patrol import problems
+from patrol import services
 from patrol.demo.common import local, rng_for
 from patrol.models import ProblemEvent, ProblemReport
+from patrol.rules import problems as problem_rules
 
 ASSIGNEES = ("村两委", "镇城管中队", "区水利局河道所", "环卫保洁公司", "属地派出所")
 
@@ -63,7 +64,7 @@ def move_reports(reports: list[ProblemReport], *, today: date) -> int:
     moved = 0
     dealt = {"old": 0, "recent": 0}
     for report in sorted(reports, key=lambda r: (r.log.date, r.pk)):
-        office = next((u for u in offices if problems.may_handle(u, report)), None)
+        office = next((u for u in offices if problem_rules.may_handle(u, report)), None)
         if office is None:
             continue
         age = (today - report.log.date).days
@@ -85,14 +86,14 @@ def move_reports(reports: list[ProblemReport], *, today: date) -> int:
 
 def _act(report: ProblemReport, office: User, action: str, data: dict) -> None:
     if action == "accept":
-        problems.problem_report_accept(report=report, by=office)
+        services.problem_report_accept(report=report, by=office)
     elif action == "assign":
-        problems.problem_report_assign(
+        services.problem_report_assign(
             report=report, by=office, deadline=data["deadline"], assignee=data["assignee"], today=data["today"]
         )
     elif action == "resolve":
-        problems.problem_report_resolve(report=report, by=office, note=data["note"])
+        services.problem_report_resolve(report=report, by=office, note=data["note"])
     elif action == "reopen":
-        problems.problem_report_reopen(report=report, by=office, note=data["note"])
+        services.problem_report_reopen(report=report, by=office, note=data["note"])
     elif action == "close":
-        problems.problem_report_close(report=report, by=office, note=data["note"])
+        services.problem_report_close(report=report, by=office, note=data["note"])

@@ -1,8 +1,7 @@
-"""What the review page and its export share: the filters (the township inside the caller's scope, the day or
-month)."""
+"""What the review page and its export share: the filters, read into the place (the township inside the caller's
+scope, or a whole county) and the period (the day or month) of patrol.selectors.review."""
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -15,6 +14,7 @@ from accounts.models import Role
 from accounts.scope import require_place_in_scope
 from config.web import WHOLE_COUNTY, TownshipOrWholeCountyField, cleaned, id_field
 from patrol import rules
+from patrol.selectors import Period, Place
 from rivers.models import County, Township
 from rivers.selectors import townships_visible_to
 
@@ -37,58 +37,6 @@ class ReviewFilters(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["flag"].choices = [("", _("全部")), *[(code, label) for code, label in rules.FLAG_LABELS.items()]]
-
-
-@dataclass
-class Place:
-    """What the review covers: one township, or every township of a county (`township` None)."""
-
-    county: County
-    township: Township | None = None
-
-    @property
-    def whole_county(self) -> bool:
-        return self.township is None
-
-    @property
-    def label(self) -> str:
-        if self.township is None:
-            return _("%(county)s · 全县") % {"county": self.county.name}
-        return f"{self.county.name} · {self.township.name}"
-
-    @property
-    def name(self) -> str:
-        return self.county.name if self.township is None else self.township.name
-
-    @property
-    def query(self) -> dict[str, int | str]:
-        return {"county": self.county.pk} if self.township is None else {"township": self.township.pk}
-
-    @property
-    def filters(self) -> dict[str, int]:
-        """The filters of the log and problem selectors."""
-        return {"county": self.county.pk} if self.township is None else {"township": self.township.pk}
-
-
-@dataclass
-class Period:
-    first: date
-    last: date
-    month: bool  # a calendar month, else one day
-
-    @property
-    def query(self) -> dict[str, str]:
-        return {"month": self.first.strftime("%Y-%m")} if self.month else {"date": self.first.isoformat()}
-
-    @property
-    def label(self) -> str:
-        if self.month:
-            return _("%(year)d年%(month)d月") % {"year": self.first.year, "month": self.first.month}
-        return _("%(year)d年%(month)d月%(day)d日") % {
-            "year": self.first.year,
-            "month": self.first.month,
-            "day": self.first.day,
-        }
 
 
 def _place_for(user, wanted: int | str | None, county: int | None) -> Place:

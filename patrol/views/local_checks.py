@@ -21,8 +21,9 @@ from accounts.models import Role
 from accounts.permissions import OFFICES
 from accounts.scope import require_place_in_scope
 from config.web import add_service_errors, id_field, roles_required
-from patrol import local_checks, rules
+from patrol import rules, services
 from patrol.models import LocalCheck
+from patrol.selectors import local_checks
 from rivers.selectors import townships_visible_to
 from staffing.forms import DateInput
 
@@ -106,7 +107,7 @@ class RetireForm(forms.Form):
 
 def _row(user, item: LocalCheck, today: date) -> dict:
     status = local_checks.status_of(item, today=today)
-    keeps = local_checks.may_manage(user, item) and status != local_checks.RETIRED
+    keeps = services.may_manage(user, item) and status != local_checks.RETIRED
     first = max(local_checks.tomorrow(today), item.starts_on)
     return {
         "item": item,
@@ -130,7 +131,7 @@ def _page(request: HttpRequest, *, form: LocalCheckForm | None = None, status: i
         user=user, filters={"township": township, "status": values.get("status") or None}, today=today
     )
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    keeps = user.role in local_checks.MANAGING_ROLES
+    keeps = user.role in services.MANAGING_ROLES
     if form is None and keeps:
         form = LocalCheckForm(initial={"starts_on": local_checks.tomorrow(today)})
     query = {key: value for key, value in (("township", township), ("status", values.get("status"))) if value}
@@ -164,13 +165,13 @@ def local_check_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def local_check_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role not in local_checks.MANAGING_ROLES:
+    if user.role not in services.MANAGING_ROLES:
         raise PermissionDenied
     form = LocalCheckForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            item = local_checks.local_check_create(
+            item = services.local_check_create(
                 by=user,
                 code=data["code"].strip(),
                 name=data["name"],
@@ -196,14 +197,14 @@ def local_check_create(request: HttpRequest) -> HttpResponse:
 def local_check_retire(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     item = local_checks.local_check_get(user=user, pk=pk)
-    if not local_checks.may_manage(user, item):
+    if not services.may_manage(user, item):
         raise PermissionDenied
     form = RetireForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return HttpResponseRedirect(reverse("patrol-local-checks"))
     try:
-        local_checks.local_check_retire(item=item, by=user, **form.cleaned_data)
+        services.local_check_retire(item=item, by=user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

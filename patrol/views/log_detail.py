@@ -1,4 +1,4 @@
-"""One patrol log in full, for the office judging it (issue 13 item 4): the track drawn over the segment's line,
+"""One patrol log in full, for the office judging it: the track drawn over the segment's line,
 coverage and speed, every check and action, the local items, the whole note, the photos at a readable size with
 their capture time and place and every flag explained, and the problem reports the log raised.
 
@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import OFFICES
 from config.web import roles_required
-from patrol import local_checks, rules, selectors, track_map
-from patrol.api_problems import thumbnail_url
+from patrol import rules, selectors, track_map
 from patrol.models import ProblemReport
+from patrol.selectors import local_checks
 
 
 def flag_explanations() -> dict[str, str]:
@@ -76,7 +76,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": [
             {
                 "photo": photo,
-                "thumbnail": thumbnail_url(photo),
+                "thumbnail": selectors.thumbnail_url(photo),
                 "large": reverse("patrol-photo-large", kwargs={"pk": photo.pk}),
                 "check": (
                     str(check_labels[photo.check_code])

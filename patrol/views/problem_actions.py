@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import OFFICES
 from config.web import parse_id, roles_required
-from patrol import problems
+from patrol import selectors, services
 from patrol.models import ProblemReport
 from patrol.photos import too_large_message
+from patrol.rules import problems as problem_rules
 
 # The session key of the form that failed, read once by the review page.
 FAILED_FORM = "patrol_problem_form"
@@ -28,10 +29,10 @@ KEPT_FIELDS = ("note", "assignee", "deadline")
 class TransitionForm(forms.Form):
     """The fields of every action; the service decides which are required for which action."""
 
-    note = forms.CharField(required=False, max_length=problems.NOTE_MAX_LENGTH, label=gettext_lazy("说明"))
+    note = forms.CharField(required=False, max_length=problem_rules.NOTE_MAX_LENGTH, label=gettext_lazy("说明"))
     deadline = forms.DateField(required=False, label=gettext_lazy("办理期限"))
     assignee = forms.CharField(
-        required=False, max_length=problems.ASSIGNEE_MAX_LENGTH, label=gettext_lazy("承办单位或人员")
+        required=False, max_length=problem_rules.ASSIGNEE_MAX_LENGTH, label=gettext_lazy("承办单位或人员")
     )
     photos = forms.CharField(required=False, label=gettext_lazy("处理结果照片编号"))
 
@@ -52,10 +53,10 @@ class TransitionForm(forms.Form):
 @require_POST
 def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpResponseRedirect:
     """The buttons of the review page: the same services as the API, then back to the page."""
-    if action not in problems.ACTIONS:
+    if action not in problem_rules.ACTIONS:
         raise Http404
-    report = problems.problem_report_get(user=request.user, pk=pk)
-    if not problems.may_handle(request.user, report):
+    report = selectors.problem_report_get(user=request.user, pk=pk)
+    if not problem_rules.may_handle(request.user, report):
         raise PermissionDenied
     form = TransitionForm(request.POST)
     back = _back(request, report)
@@ -63,7 +64,7 @@ def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if not form.is_valid() or upload_errors:
         return _failed(request, report, action, {**form.errors, **upload_errors}, back)
     try:
-        problems.problem_report_act(
+        services.problem_report_act(
             report=report, by=request.user, action=action, data={**form.cleaned_data, "uploads": uploads}
         )
     except ValidationError as exc:
@@ -76,7 +77,7 @@ def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         % {
             "category": report.category_label,
             "segment": report.segment.name,
-            "action": problems.ACTION_LABELS[action],
+            "action": problem_rules.ACTION_LABELS[action],
         },
     )
     return HttpResponseRedirect(back)
@@ -85,8 +86,8 @@ def problem_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
 def _uploads(request: HttpRequest) -> tuple[list[bytes], dict[str, list[str]]]:
     """The photo files of the fix (`uploads`), each within the photo size limit."""
     files = request.FILES.getlist("uploads")
-    if len(files) > problems.MAX_RESOLUTION_UPLOADS:
-        message = _("一次最多上传%(max)d张处理结果照片。") % {"max": problems.MAX_RESOLUTION_UPLOADS}
+    if len(files) > problem_rules.MAX_RESOLUTION_UPLOADS:
+        message = _("一次最多上传%(max)d张处理结果照片。") % {"max": problem_rules.MAX_RESOLUTION_UPLOADS}
         return [], {"uploads": [message]}
     limit = settings.RIVER["PHOTO_MAX_BYTES"]
     for upload in files:
@@ -101,7 +102,7 @@ def _failed(request: HttpRequest, report: ProblemReport, action: str, errors, ba
         "report": report.pk,
         "action": action,
         "errors": [str(message) for messages_ in errors.values() for message in messages_],
-        "values": {name: request.POST.get(name, "")[: problems.NOTE_MAX_LENGTH] for name in KEPT_FIELDS},
+        "values": {name: request.POST.get(name, "")[: problem_rules.NOTE_MAX_LENGTH] for name in KEPT_FIELDS},
         "had_files": bool(request.FILES.getlist("uploads")),
     }
     return HttpResponseRedirect(back)

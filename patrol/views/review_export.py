@@ -7,8 +7,8 @@ from accounts.permissions import OFFICES
 from config import xlsx
 from config.web import roles_required
 from patrol import exports
+from patrol.selectors import build_review
 from patrol.views.common import review_request
-from patrol.views.review_page import build_review
 
 
 @roles_required(OFFICES)

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from assessments import rules
 from assessments import services as assessment_services
 from assessments.models import Assessment
-from patrol import services as patrol_services
+from patrol.services import logs as patrol_services
 from rivers.models import County, Township, Village
 from staffing import summaries
 from tests.factories import FAILING, PASSING, local, on_duty

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from assessments import services as assessment_services
 from assessments.models import Assessment
 from overview.summaries import month_rows, summaries_rebuild
-from patrol import problems
 from patrol import services as patrol_services
 from patrol.models import PatrolLog, ProblemReport
-from patrol.photo_services import photo_add
+from patrol.rules import problems as problem_rules
+from patrol.services import photo_add
 from rivers.models import Township
 from staffing import services as staffing_services
 from staffing import summaries
@@ -118,14 +118,14 @@ def _photo(log: PatrolLog, seed: int) -> None:
 
 
 def _problem(report: ProblemReport, office, choice: int) -> None:
-    actions = problems.actions_from(report.status)
+    actions = problem_rules.actions_from(report.status)
     if not actions:
         return
     action = actions[choice % len(actions)]
     data = {"note": "处理", "deadline": date.today() + timedelta(days=choice % 3), "assignee": "保洁队"}
     if action == "assign" and choice % 2:
         data["deadline"] = date.today()
-    problems.problem_report_act(report=report, by=office, action=action, data=data)
+    patrol_services.problem_report_act(report=report, by=office, action=action, data=data)
 
 
 def _assess(patroller, office, month: date, passed: bool) -> None:

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from patrol import rules
-from patrol import services as patrol_services
+from patrol.services import logs as patrol_services
 from tests.factories import ALL_NORMAL, HOME_LINE, local, make_user, on_duty, walk
 
 

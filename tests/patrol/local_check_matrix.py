@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from patrol import local_checks, rules
+from patrol import rules, services
 from patrol.models import LocalCheck
 
 OFFICES = frozenset({"township_office", "other_township_office", "county_office", "other_county_office", "city_office"})
@@ -28,7 +28,7 @@ def county_item(get) -> LocalCheck:
     existing = LocalCheck.objects.filter(code="sand_mining").first()
     if existing is not None:
         return existing
-    return local_checks.local_check_create(
+    return services.local_check_create(
         by=get("cast")["county_office"], code="sand_mining", name="非法采砂", kind="yes_no", starts_on=_tomorrow()
     )
 
@@ -37,7 +37,7 @@ def township_item(get) -> LocalCheck:
     existing = LocalCheck.objects.filter(code="embankment").first()
     if existing is not None:
         return existing
-    return local_checks.local_check_create(
+    return services.local_check_create(
         by=get("cast")["township_office"],
         code="embankment",
         name="堤防护坡",

@@ -8,7 +8,7 @@ gets 400 naming the missing fields — the point of the row is that everyone els
 
 import uuid
 
-from patrol import photo_services, problems
+from patrol import services
 from patrol.models import Photo, ProblemReport, ResolutionPhoto
 from tests.patrol.log_matrix import home_log
 from tests.patrol.photo_images import jpeg_bytes
@@ -23,9 +23,7 @@ def home_photo(get) -> Photo:
     if existing is not None:
         return existing
     log = home_log(get)
-    photo, _ = photo_services.photo_add(
-        log=log, by=get("cast")["patroller"], client_uuid=uuid.uuid4(), data=jpeg_bytes()
-    )
+    photo, _ = services.photo_add(log=log, by=get("cast")["patroller"], client_uuid=uuid.uuid4(), data=jpeg_bytes())
     return photo
 
 
@@ -35,7 +33,7 @@ def home_resolution_photo(get) -> ResolutionPhoto:
     if existing is not None:
         return existing
     report = home_report(get, ProblemReport.Status.ASSIGNED)
-    problems.problem_report_resolve(
+    services.problem_report_resolve(
         report=report, by=get("cast")["township_office"], note="已清运", uploads=[jpeg_bytes()]
     )
     return ResolutionPhoto.objects.get()

@@ -16,8 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
-from patrol import services, tracks
+from patrol import tracks
 from patrol.models import PatrolLog, ProblemReport
+from patrol.services import logs as services
 from tests.factories import local
 from tests.patrol.concurrency import fire
 

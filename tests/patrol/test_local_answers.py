@@ -11,9 +11,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.dateparse import parse_datetime
 from openpyxl import load_workbook
 
-from patrol import local_checks
+from patrol import services
 from patrol.models import PatrolLog, ProblemReport
 from tests.factories import as_serialized
 from tests.patrol.photo_images import jpeg_bytes, picture
@@ -33,7 +34,7 @@ def items(cast, today):
     """The county-wide yes/no `sand_mining` (from 3 days ago) and the home township's list item `embankment` (from
     today), both as if added a week ago."""
     added = today - timedelta(days=7)
-    county = local_checks.local_check_create(
+    county = services.local_check_create(
         by=cast["county_office"],
         code="sand_mining",
         name="非法采砂",
@@ -41,7 +42,7 @@ def items(cast, today):
         starts_on=today - timedelta(days=3),
         today=added,
     )
-    township = local_checks.local_check_create(
+    township = services.local_check_create(
         by=cast["township_office"],
         code="embankment",
         name="堤防护坡",
@@ -94,7 +95,7 @@ def test_an_unknown_code_and_a_value_off_the_list_are_refused_naming_them(cast, 
 
 
 def test_an_item_of_another_township_is_unknown_here(cast, patroller, items, submit, log_body, today):
-    local_checks.local_check_create(
+    services.local_check_create(
         by=cast["other_township_office"],
         code="neighbour_only",
         name="邻镇检查",
@@ -154,7 +155,7 @@ def test_a_replay_with_local_checks_answers_the_stored_log_and_other_answers_con
 def test_a_replay_still_answers_after_its_items_changed(cast, patroller, items, submit, log_body, today):
     body = log_body(local_checks=dict(FINE))
     first = submit(cast["patroller"], body).json()
-    local_checks.local_check_create(
+    services.local_check_create(
         by=cast["county_office"],
         code="late_item",
         name="后加检查项",
@@ -175,8 +176,8 @@ def test_a_fingerprint_without_local_answers_is_unchanged():
         "patroller_id": 1,
         "segment_id": 2,
         "day": date(2026, 11, 20),
-        "started_at": rules.parse_datetime("2026-11-20T08:00:00+08:00"),
-        "ended_at": rules.parse_datetime("2026-11-20T09:00:00+08:00"),
+        "started_at": parse_datetime("2026-11-20T08:00:00+08:00"),
+        "ended_at": parse_datetime("2026-11-20T09:00:00+08:00"),
         "checks": {"dumping": "normal"},
         "actions": [],
         "notes": "",

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from patrol import local_checks
+from patrol import services
 from patrol.models import LocalCheck
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def retire_url(item) -> str:
 @pytest.fixture
 def items(cast, today):
     """The county's `sand_mining` (in force since yesterday) and the home township's `embankment` (from tomorrow)."""
-    county = local_checks.local_check_create(
+    county = services.local_check_create(
         by=cast["county_office"],
         code="sand_mining",
         name="非法采砂",
@@ -31,7 +31,7 @@ def items(cast, today):
         starts_on=today - timedelta(days=1),
         today=today - timedelta(days=2),
     )
-    township = local_checks.local_check_create(
+    township = services.local_check_create(
         by=cast["township_office"],
         code="embankment",
         name="堤防护坡",
@@ -204,14 +204,14 @@ def test_the_page_takes_the_same_queries_however_many_items(cast, web, today):
     client = web(cast["county_office"])
 
     def add(n: int) -> None:
-        local_checks.local_check_create(
+        services.local_check_create(
             by=cast["county_office"],
             code=f"item_{n}",
             name=f"检查{n}",
             kind="yes_no",
             starts_on=today + timedelta(days=1),
         )
-        local_checks.local_check_create(
+        services.local_check_create(
             by=cast["township_office"],
             code=f"town_{n}",
             name=f"乡检查{n}",

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from patrol import local_checks, rules
+from patrol import rules, services
 from patrol.models import LocalCheck
+from patrol.selectors import local_checks
 from staffing.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def add_item(cast, today):
 
     def add(office: str, code: str, *, starts_on: date | None = None, kind: str = "yes_no", options=(), name=""):
         starts_on = starts_on or today + timedelta(days=1)
-        return local_checks.local_check_create(
+        return services.local_check_create(
             by=cast[office],
             code=code,
             name=name or f"检查{code}",
@@ -74,7 +75,7 @@ def test_a_township_office_adds_items_for_its_township_and_a_county_office_count
 @pytest.mark.parametrize("role", ["city_office", "patroller", "village_chief", "supervisor"])
 def test_only_township_and_county_offices_keep_items(cast, today, role):
     with pytest.raises(PermissionDenied):
-        local_checks.local_check_create(
+        services.local_check_create(
             by=cast[role], code="sand_mining", name="非法采砂", kind="yes_no", starts_on=today + timedelta(days=1)
         )
 
@@ -121,7 +122,7 @@ def test_a_list_item_needs_two_to_eight_distinct_values_one_of_them_fine(add_ite
 
 def test_items_start_tomorrow_at_the_earliest(cast, today):
     def create(starts_on):
-        return local_checks.local_check_create(
+        return services.local_check_create(
             by=cast["county_office"], code="sand_mining", name="非法采砂", kind="yes_no", starts_on=starts_on
         )
 
@@ -136,8 +137,8 @@ def test_retiring_keeps_the_item_and_applies_from_tomorrow_at_the_earliest(cast,
     office = cast["township_office"]
 
     with pytest.raises(ValidationError):
-        local_checks.local_check_retire(item=item, by=office, retired_on=today)
-    retired = local_checks.local_check_retire(
+        services.local_check_retire(item=item, by=office, retired_on=today)
+    retired = services.local_check_retire(
         item=item, by=office, retired_on=today + timedelta(days=1), reason="堤防已加固"
     )
 
@@ -155,7 +156,7 @@ def test_retiring_keeps_the_item_and_applies_from_tomorrow_at_the_earliest(cast,
     )
     # Once retired, it stays retired.
     with pytest.raises(ValidationError) as error:
-        local_checks.local_check_retire(
+        services.local_check_retire(
             item=retired, by=office, retired_on=today + timedelta(days=5), today=today + timedelta(days=2)
         )
     assert "已于" in error.value.message_dict["retired_on"][0]
@@ -166,8 +167,8 @@ def test_an_item_retired_on_its_first_day_never_applies(cast, add_item, today):
     start = today + timedelta(days=3)
     item = add_item("county_office", "sand_mining", starts_on=start)
     with pytest.raises(ValidationError):
-        local_checks.local_check_retire(item=item, by=cast["county_office"], retired_on=start - timedelta(days=1))
-    item = local_checks.local_check_retire(item=item, by=cast["county_office"], retired_on=start)
+        services.local_check_retire(item=item, by=cast["county_office"], retired_on=start - timedelta(days=1))
+    item = services.local_check_retire(item=item, by=cast["county_office"], retired_on=start)
     assert not any(item.in_force_on(start + timedelta(days=n)) for n in range(-1, 3))
 
 
@@ -175,7 +176,7 @@ def test_an_item_retired_on_its_first_day_never_applies(cast, add_item, today):
 def test_only_the_office_that_keeps_an_item_retires_it(cast, add_item, today, office):
     item = add_item("township_office", "embankment")
     with pytest.raises(PermissionDenied):
-        local_checks.local_check_retire(item=item, by=cast[office], retired_on=today + timedelta(days=2))
+        services.local_check_retire(item=item, by=cast[office], retired_on=today + timedelta(days=2))
 
 
 # --- the checklist --------------------------------------------------------------------------------------------
@@ -243,7 +244,7 @@ def test_a_patroller_gets_the_seven_fixed_checks_then_their_county_and_township_
 def test_the_checklist_of_a_day_holds_the_items_in_force_that_day(cast, api, patroller, add_item, today):
     start = today + timedelta(days=5)
     item = add_item("township_office", "embankment", starts_on=start)
-    local_checks.local_check_retire(item=item, by=cast["township_office"], retired_on=start + timedelta(days=2))
+    services.local_check_retire(item=item, by=cast["township_office"], retired_on=start + timedelta(days=2))
     client = api.as_user(cast["patroller"])
 
     def codes(day: date) -> list[str]:
@@ -399,7 +400,7 @@ def test_the_item_list_takes_the_same_queries_however_many_items(cast, api, add_
     for n in range(2, 8):
         add_item("township_office", f"town_{n}")
         item = add_item("county_office", f"county_{n}")
-        local_checks.local_check_retire(item=item, by=cast["county_office"], retired_on=today + timedelta(days=3))
+        services.local_check_retire(item=item, by=cast["county_office"], retired_on=today + timedelta(days=3))
     many, many_queries = _count(client, ITEMS, page_size=500)
 
     assert (few["count"], many["count"]) == (4, 16)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from patrol import photo_renditions, photo_services, rules
+from patrol import photo_renditions, rules, services
 from patrol.models import PatrolLog, Photo
 from tests.factories import ALL_NORMAL, LAT
 from tests.patrol.photo_images import jpeg_bytes, make_exif, picture
@@ -45,7 +45,7 @@ def walked_log(cast, patroller, submit, log_body) -> PatrolLog:
 def add_photo(log: PatrolLog, *, seed: int = 1, size=(2400, 1800), check: str = "dumping", **exif) -> Photo:
     exif.setdefault("taken", log.started_at.astimezone(rules.LOCAL_TZ))
     data = jpeg_bytes(picture(size, seed=seed), exif=make_exif(**exif))
-    photo, _created = photo_services.photo_add(
+    photo, _created = services.photo_add(
         log=log, by=log.patroller.user, client_uuid=uuid.uuid4(), data=data, check=check
     )
     return photo

@@ -1,7 +1,8 @@
-"""The pure rules of a patrol log (patrol/rules.py): no database."""
+"""The pure rules of a patrol log (patrol/rules/): no database."""
 
 import uuid
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_the_late_message_names_the_allowed_delay():
 
 def test_the_local_date_is_zhengzhou_time_not_utc():
     # 23:30 UTC on the 19th is 07:30 on the 20th in Zhengzhou.
-    assert rules.local_date(datetime(2026, 11, 19, 23, 30, tzinfo=rules.ZoneInfo("UTC"))) == DAY
+    assert rules.local_date(datetime(2026, 11, 19, 23, 30, tzinfo=ZoneInfo("UTC"))) == DAY
 
 
 def test_a_patrol_starts_on_its_day_and_ends_after_it_starts():
@@ -180,7 +181,7 @@ def fingerprint(**changes):
 
 
 def test_the_same_content_spelled_differently_has_the_same_fingerprint():
-    utc = rules.ZoneInfo("UTC")
+    utc = ZoneInfo("UTC")
     same = fingerprint(
         started_at=local(DAY, 8).astimezone(utc),
         checks=dict(reversed(list(ALL_NORMAL.items()))),

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
-from patrol import demo, problems, rules
+from patrol import demo, rules, selectors
 from patrol.demo import seed as demo_seed
 from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers import demo as register
@@ -105,7 +105,7 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
     # Escalations are reports at every stage, some overdue, each with a history ending in its status.
     statuses = Counter(ProblemReport.objects.values_list("status", flat=True))
     assert {"assigned", "resolved", "closed", "reopened"} <= set(statuses), statuses
-    assert ProblemReport.objects.filter(problems.overdue_q(today)).exists()
+    assert ProblemReport.objects.filter(selectors.overdue_q(today)).exists()
     for report in ProblemReport.objects.prefetch_related("events"):
         events = list(report.events.all())
         assert events[0].from_status == "" and events[-1].to_status == report.status

@@ -1,4 +1,4 @@
-"""Capture time and place reported by the phone with a downscaled photo (patrol.photo_evidence).
+"""Capture time and place reported by the phone with a downscaled photo (patrol.rules.photo_evidence).
 
 Phones re-encode photos before upload, which drops the EXIF; they send the original's capture time and place (or
 their clock and GPS at capture) as optional fields. The file's own EXIF wins where it has a value; the source of
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from patrol import photo_evidence
 from patrol.models import PatrolLog, Photo
+from patrol.rules import photo_evidence
 from tests.factories import LAT, local
 from tests.patrol.photo_images import jpeg_bytes, make_exif, picture
 

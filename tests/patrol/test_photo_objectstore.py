@@ -15,8 +15,8 @@ from django.db import DatabaseError, transaction
 from PIL import Image
 from rest_framework.test import APIClient
 
-from patrol import photo_services
 from patrol.models import Photo
+from patrol.services import photos as photo_services
 from tests.patrol.test_photos import good_photo
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"

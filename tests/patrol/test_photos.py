@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from rest_framework.test import APIClient
 
-from patrol import photo_checks, photo_services, rules
+from patrol import photo_checks, rules
 from patrol.models import PatrolLog, Photo
 from patrol.services import IdempotencyConflict
+from patrol.services import photos as photo_services
 from tests.factories import ALL_NORMAL, LAT, local, make_user, on_duty
 from tests.patrol.photo_images import jpeg_bomb, jpeg_bytes, make_exif, other_format_bytes, picture, png_bytes
 

@@ -9,8 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from patrol import problems
+from patrol import selectors as patrol_selectors
+from patrol import services as patrol_services
 from patrol.models import Photo, ProblemReport
+from patrol.rules import problems as problem_rules
 from tests.factories import escalate, put_in, run_together
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +45,12 @@ def test_an_escalated_log_files_a_report_for_the_township_office(report, places)
 
 def test_the_office_takes_a_report_from_reported_to_closed_and_every_step_is_recorded(cast, report, today):
     office = cast["township_office"]
-    problems.problem_report_accept(report=report, by=office, note="已收到")
-    problems.problem_report_assign(report=report, by=office, deadline=today + timedelta(days=5), assignee="镇城管中队")
-    problems.problem_report_resolve(report=report, by=office, note="垃圾已清运完毕。")
-    problems.problem_report_close(report=report, by=office)
+    patrol_services.problem_report_accept(report=report, by=office, note="已收到")
+    patrol_services.problem_report_assign(
+        report=report, by=office, deadline=today + timedelta(days=5), assignee="镇城管中队"
+    )
+    patrol_services.problem_report_resolve(report=report, by=office, note="垃圾已清运完毕。")
+    patrol_services.problem_report_close(report=report, by=office)
 
     report.refresh_from_db()
     assert report.status == Status.CLOSED
@@ -70,8 +74,8 @@ def test_the_office_takes_a_report_from_reported_to_closed_and_every_step_is_rec
 def test_a_closed_report_can_be_reopened_and_assigned_again(cast, report, today):
     office = cast["township_office"]
     put_in(report, Status.CLOSED)
-    problems.problem_report_reopen(report=report, by=office, note="垃圾又出现了")
-    problems.problem_report_assign(report=report, by=office, deadline=today, assignee="村两委")
+    patrol_services.problem_report_reopen(report=report, by=office, note="垃圾又出现了")
+    patrol_services.problem_report_assign(report=report, by=office, deadline=today, assignee="村两委")
     report.refresh_from_db()
     assert report.status == Status.ASSIGNED
     assert [e.to_status for e in report.events.order_by("id")][-2:] == [Status.REOPENED, Status.ASSIGNED]
@@ -80,14 +84,14 @@ def test_a_closed_report_can_be_reopened_and_assigned_again(cast, report, today)
 ALLOWED_PAIRS = [
     (status, action)
     for status in Status.values
-    for action, target in problems.ACTIONS.items()
-    if target in problems.ALLOWED[status]
+    for action, target in problem_rules.ACTIONS.items()
+    if target in problem_rules.ALLOWED[status]
 ]
 REFUSED_PAIRS = [
     (status, action)
     for status in Status.values
-    for action, target in problems.ACTIONS.items()
-    if target not in problems.ALLOWED[status]
+    for action, target in problem_rules.ACTIONS.items()
+    if target not in problem_rules.ALLOWED[status]
 ]
 
 
@@ -112,15 +116,19 @@ def test_the_table_allows_exactly_the_workflow_of_the_issue():
 def test_an_allowed_transition_moves_the_report_and_adds_one_event(cast, report, today, status, action):
     put_in(report, status, deadline=today)
     events_before = report.events.count()
-    moved = problems.problem_report_act(
+    moved = patrol_services.problem_report_act(
         report=report, by=cast["township_office"], action=action, data=fields_for(action, today)
     )
-    assert moved.status == problems.ACTIONS[action]
+    assert moved.status == problem_rules.ACTIONS[action]
     report.refresh_from_db()
-    assert report.status == problems.ACTIONS[action]
+    assert report.status == problem_rules.ACTIONS[action]
     assert report.events.count() == events_before + 1
     last = report.events.order_by("-id").first()
-    assert (last.from_status, last.to_status, last.by) == (status, problems.ACTIONS[action], cast["township_office"])
+    assert (last.from_status, last.to_status, last.by) == (
+        status,
+        problem_rules.ACTIONS[action],
+        cast["township_office"],
+    )
 
 
 @pytest.mark.parametrize(("status", "action"), REFUSED_PAIRS)
@@ -130,7 +138,7 @@ def test_a_transition_the_status_does_not_allow_is_refused_in_chinese_and_change
     put_in(report, status, deadline=today)
     events_before = report.events.count()
     with pytest.raises(ValidationError) as refused:
-        problems.problem_report_act(
+        patrol_services.problem_report_act(
             report=report, by=cast["township_office"], action=action, data=fields_for(action, today)
         )
     message = refused.value.message_dict["status"][0]
@@ -144,7 +152,9 @@ def test_assigning_needs_someone_and_a_deadline_not_in_the_past(cast, report, to
     office = cast["township_office"]
     put_in(report, Status.ACCEPTED)
     with pytest.raises(ValidationError) as refused:
-        problems.problem_report_assign(report=report, by=office, deadline=today - timedelta(days=1), assignee=" ")
+        patrol_services.problem_report_assign(
+            report=report, by=office, deadline=today - timedelta(days=1), assignee=" "
+        )
     assert set(refused.value.message_dict) == {"deadline", "assignee"}
     report.refresh_from_db()
     assert report.status == Status.ACCEPTED and report.deadline is None
@@ -154,24 +164,24 @@ def test_resolving_needs_a_note_and_reopening_a_reason(cast, report, today):
     office = cast["township_office"]
     put_in(report, Status.ASSIGNED, deadline=today)
     with pytest.raises(ValidationError) as refused:
-        problems.problem_report_resolve(report=report, by=office, note="  ")
+        patrol_services.problem_report_resolve(report=report, by=office, note="  ")
     assert "note" in refused.value.message_dict
     put_in(report, Status.RESOLVED)
     with pytest.raises(ValidationError):
-        problems.problem_report_reopen(report=report, by=office, note="")
+        patrol_services.problem_report_reopen(report=report, by=office, note="")
     assert ProblemReport.objects.get(pk=report.pk).status == Status.RESOLVED
 
 
 def test_closing_a_report_nobody_handled_needs_a_reason_but_closing_a_resolved_one_does_not(cast, report):
     office = cast["township_office"]
     with pytest.raises(ValidationError) as refused:
-        problems.problem_report_close(report=report, by=office)
+        patrol_services.problem_report_close(report=report, by=office)
     assert "note" in refused.value.message_dict
-    problems.problem_report_close(report=report, by=office, note="重复上报，已在另一条问题中办理。")
+    patrol_services.problem_report_close(report=report, by=office, note="重复上报，已在另一条问题中办理。")
     assert ProblemReport.objects.get(pk=report.pk).status == Status.CLOSED
 
     put_in(report, Status.RESOLVED)
-    problems.problem_report_close(report=report, by=office)
+    patrol_services.problem_report_close(report=report, by=office)
     assert ProblemReport.objects.get(pk=report.pk).status == Status.CLOSED
 
 
@@ -180,11 +190,13 @@ def test_the_fix_may_be_shown_with_photos_of_the_same_segment_only(cast, report,
     put_in(report, Status.ASSIGNED, deadline=today)
     own = Photo.objects.create(log=report.log, client_uuid="00000000-0000-0000-0000-000000000001", sha256="a" * 64)
     with pytest.raises(ValidationError) as refused:
-        problems.problem_report_resolve(report=report, by=office, note="已清理", photo_ids=[own.pk, own.pk + 999])
+        patrol_services.problem_report_resolve(
+            report=report, by=office, note="已清理", photo_ids=[own.pk, own.pk + 999]
+        )
     assert "photos" in refused.value.message_dict
     assert ProblemReport.objects.get(pk=report.pk).status == Status.ASSIGNED
 
-    problems.problem_report_resolve(report=report, by=office, note="已清理", photo_ids=[own.pk])
+    patrol_services.problem_report_resolve(report=report, by=office, note="已清理", photo_ids=[own.pk])
     report.refresh_from_db()
     assert report.status == Status.RESOLVED
     assert list(report.resolution_photos.all()) == [own]
@@ -206,11 +218,11 @@ def test_the_fix_may_be_shown_with_photos_of_the_same_segment_only(cast, report,
 )
 def test_only_the_township_office_and_its_county_office_may_move_a_report(cast, report, role, may):
     if may:
-        problems.problem_report_accept(report=report, by=cast[role])
+        patrol_services.problem_report_accept(report=report, by=cast[role])
         assert ProblemReport.objects.get(pk=report.pk).status == Status.ACCEPTED
     else:
         with pytest.raises(PermissionDenied):
-            problems.problem_report_accept(report=report, by=cast[role])
+            patrol_services.problem_report_accept(report=report, by=cast[role])
         assert ProblemReport.objects.get(pk=report.pk).status == Status.REPORTED
         assert report.events.count() == 1
 
@@ -229,7 +241,7 @@ def test_only_the_township_office_and_its_county_office_may_move_a_report(cast, 
 )
 def test_a_report_is_overdue_when_its_deadline_passed_before_it_was_resolved(today, status, deadline_days, overdue):
     deadline = None if deadline_days is None else today + timedelta(days=deadline_days)
-    assert problems.is_overdue(status=status, deadline=deadline, today=today) is overdue
+    assert problem_rules.is_overdue(status=status, deadline=deadline, today=today) is overdue
 
 
 def test_the_overdue_list_holds_the_late_reports_only(cast, patroller, submit, log_body, today):
@@ -243,8 +255,8 @@ def test_the_overdue_list_holds_the_late_reports_only(cast, patroller, submit, l
     put_in(on_time, Status.ASSIGNED, deadline=today + timedelta(days=2))
     put_in(done, Status.RESOLVED, deadline=today - timedelta(days=2))
     office = cast["township_office"]
-    assert list(problems.problem_report_list(user=office, filters={"overdue": True})) == [late]
-    assert set(problems.problem_report_list(user=office, filters={"overdue": False})) == {on_time, done}
+    assert list(patrol_selectors.problem_report_list(user=office, filters={"overdue": True})) == [late]
+    assert set(patrol_selectors.problem_report_list(user=office, filters={"overdue": False})) == {on_time, done}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -254,7 +266,7 @@ def test_two_clerks_accepting_at_once_move_the_report_once_on_postgresql(cast, r
     clerks = [cast["township_office"], cast["county_office"]]
 
     def accept(index: int) -> str:
-        problems.problem_report_accept(report=report, by=clerks[index])
+        patrol_services.problem_report_accept(report=report, by=clerks[index])
         return "moved"
 
     outcomes = run_together(accept, 2)

@@ -10,9 +10,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from patrol import photo_services, rules, selectors
+from patrol import rules, selectors, services
 from patrol.models import PatrolLog, Photo, ProblemReport
-from patrol.views import attendance
 from tests.factories import ALL_NORMAL, escalate, put_in
 from tests.patrol.photo_images import jpeg_bytes, make_exif, picture
 
@@ -44,7 +43,7 @@ def flagged_log(cast, patroller, submit, log_body) -> PatrolLog:
 
 def add_photo(log: PatrolLog, *, seed: int = 1, check: str = "") -> Photo:
     data = jpeg_bytes(picture(seed=seed), exif=make_exif(taken=log.started_at.astimezone(rules.LOCAL_TZ)))
-    photo, _created = photo_services.photo_add(
+    photo, _created = services.photo_add(
         log=log, by=log.patroller.user, client_uuid=uuid.uuid4(), data=data, check=check
     )
     return photo
@@ -114,7 +113,7 @@ def test_the_missed_days_of_the_month_agree_with_the_missing_log_list_of_each_da
         day = today - timedelta(days=back)
         assert submit(cast["patroller"], log_body(day=day)).status_code == 201
     first = today - timedelta(days=5)
-    rows = attendance(township=places["township"], first=first, last=today, today=today)
+    rows = selectors.attendance(township=places["township"], first=first, last=today, today=today)
     for n in range(6):
         day = first + timedelta(days=n)
         from_month = {row.patroller.pk for row in rows if day in row.missing}

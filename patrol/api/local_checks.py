@@ -22,12 +22,13 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import OFFICES
 from config.api import ErrorsSerializer, id_filter
-from patrol import local_checks, rules
+from patrol import rules, services
 from patrol.models import LocalCheck
+from patrol.selectors import local_checks
 from rivers.api import validated_filters
 
 CHECKLIST_READERS = OFFICES | {Role.PATROLLER, Role.VILLAGE_CHIEF}
-KEEPERS = frozenset(local_checks.MANAGING_ROLES)
+KEEPERS = frozenset(services.MANAGING_ROLES)
 STATUSES = {
     local_checks.UPCOMING: _("未启用"),
     local_checks.IN_FORCE: _("使用中"),
@@ -218,7 +219,7 @@ class LocalCheckViewSet(
         body = LocalCheckCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        item = local_checks.local_check_create(
+        item = services.local_check_create(
             by=request.user,
             code=data["code"],
             name=data["name"],
@@ -238,12 +239,12 @@ class LocalCheckViewSet(
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk=None) -> Response:
         item = self.get_object()
-        if not local_checks.may_manage(request.user, item):
+        if not services.may_manage(request.user, item):
             # Visible (a county-wide item to a township, a township's to its county) but kept by another office.
             raise PermissionDenied(_("只有添加该检查项的河长办可以停用它。"))
         body = LocalCheckRetireSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        local_checks.local_check_retire(item=item, by=request.user, **body.validated_data)
+        services.local_check_retire(item=item, by=request.user, **body.validated_data)
         fresh = local_checks.local_check_get(user=request.user, pk=item.pk)
         return Response(self.get_serializer(fresh).data)
 

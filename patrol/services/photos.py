@@ -35,12 +35,13 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from patrol import photo_evidence, rules
+from patrol import rules
 from patrol.models import PatrolLog, Photo
 from patrol.photo_checks import photo_flags
-from patrol.photo_evidence import NOTHING_REPORTED, Reported
 from patrol.photos import process_photo
-from patrol.services import IdempotencyConflict, patrol_log_refresh_flags
+from patrol.rules import photo_evidence
+from patrol.rules.photo_evidence import NOTHING_REPORTED, Reported
+from patrol.services.logs import IdempotencyConflict, patrol_log_refresh_flags
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def photo_add(
     """Attach an uploaded photo to `log`; `(photo, created)`.
 
     `reported`: the capture time and place the phone sent with the upload, used where the file itself has no
-    EXIF value (patrol.photo_evidence: the precedence rule).
+    EXIF value (patrol.rules.photo_evidence: the precedence rule).
 
     The same `client_uuid` with the same bytes, log and check again returns the stored photo (created False,
     nothing written); with anything else raises IdempotencyConflict. Raises PermissionDenied unless `by` is the

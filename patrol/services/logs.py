@@ -1,4 +1,4 @@
-"""Writes of the patrol app: log submission (idempotent), the log's evidence flags, escalated problems.
+"""Writes of patrol logs: submission (idempotent), the log's evidence flags, the problem reports an escalation files.
 
 Submissions arrive from phones that retry on every timeout, often several at once. A retry is found by one
 indexed read of its `client_uuid` as soon as the body is checked and fingerprinted — before the roster, the
@@ -18,8 +18,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patrol import local_checks, rules, tracks
+from patrol import rules, tracks
 from patrol.models import LocalCheck, PatrolLog, Photo, ProblemEvent, ProblemReport
+from patrol.selectors import local_checks
 from patrol.summaries import log_added, logs_month_refresh
 from rivers.models import Segment
 from staffing import selectors as staffing_selectors
@@ -34,11 +35,6 @@ class IdempotencyConflict(Exception):
     def __init__(self, message: str, field: str = "client_uuid") -> None:
         super().__init__(message)
         self.errors = {field: [message]}
-
-
-def _now() -> datetime:
-    """The moment of submission (one seam for tests that pin "today")."""
-    return timezone.now()
 
 
 def _river(key: str) -> Any:
@@ -293,7 +289,7 @@ def patrol_log_submit(
     """
     if patroller is None:
         raise PermissionDenied(_("您的账号没有关联巡察员档案，不能提交巡查日志。"))
-    now = now or _now()
+    now = now or timezone.now()
     by = by if by is not None else patroller.user
     content = _content(patroller=patroller, data=data)
     # A retry is answered before any further work: the track's geometry (up to 20 000 points), and the rules of

@@ -1,20 +1,24 @@
-"""The multipart body of `POST /api/v1/patrol-logs/{id}/photos/` (API.md). The answer is patrol.serializers'
-PhotoSerializer, the same shape a log shows its photos in.
+"""API shapes of photos (API.md): `PhotoSerializer`, a photo as a log shows it and as the upload answers, and the
+multipart body of `POST /api/v1/patrol-logs/{id}/photos/`.
 
-A plain Serializer, not a ModelSerializer: that would add a unique validator on client_uuid and answer a replay
-with 400 where API.md wants the stored photo with 200. What the file IS (format, size, pixels) is decided by the
-pipeline (patrol.photos), never by the name or content type the phone sends.
+The upload is a plain Serializer, not a ModelSerializer: that would add a unique validator on client_uuid and
+answer a replay with 400 where API.md wants the stored photo with 200. What the file IS (format, size, pixels) is
+decided by the pipeline (patrol.photos), never by the name or content type the phone sends.
 
 `taken_at`, `latitude`, `longitude`, `accuracy` are optional: the capture time and place the phone read from the
 original before downscaling it (or its clock and GPS at capture). The file's own EXIF wins where it has a value
-(patrol.photo_evidence)."""
+(patrol.rules.photo_evidence)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import UUIDStringField
 from patrol import rules
-from patrol.photo_evidence import Reported
+from patrol.models import Photo
+from patrol.rules.photo_evidence import Reported
+from patrol.selectors import thumbnail_url
 
 
 class PhotoUploadSerializer(serializers.Serializer):
@@ -76,3 +80,39 @@ class PhotoUploadSerializer(serializers.Serializer):
             accuracy=attrs.get("accuracy"),
         )
         return attrs
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    """A photo as API.md shows it; the original file is never exposed, only the thumbnail URL."""
+
+    check = serializers.CharField(source="check_code", read_only=True)
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id",
+            "client_uuid",
+            "sha256",
+            "phash",
+            "taken_at",
+            "taken_at_source",
+            "latitude",
+            "longitude",
+            "location_source",
+            "location_accuracy",
+            "width",
+            "height",
+            "check",
+            "thumbnail_url",
+            "flags",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail_url(self, photo: Photo) -> str | None:
+        if not photo.thumbnail:
+            return None
+        path = thumbnail_url(photo)
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

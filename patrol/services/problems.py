@@ -1,12 +1,6 @@
-"""Problem reports 上报 (第七条(二)): how the river office moves them along, and who sees them.
-
-A log with the `escalated` action creates one report per problem (patrol.services). From there the office of the
-report's township — or the county office above it — accepts it, assigns it to someone with a deadline, records
-the fix (a note, optionally photos), closes it, or reopens it when the fix did not hold. Every move is checked
-against `ALLOWED`, made under a row lock and recorded as a `ProblemEvent` (who, when, from, to, note).
-
-A report is overdue when it has a deadline that has passed and it is neither resolved nor closed.
-"""
+"""Writes of problem reports 上报 (第七条(二)): how the river office moves them along (patrol.rules.problems says
+which moves exist and who makes them). Every move is made under a row lock and recorded as a `ProblemEvent` (who,
+when, from, to, note)."""
 
 import uuid as uuid_module
 from collections.abc import Sequence
@@ -16,176 +10,21 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
-from accounts.scope import scope_filter
-from config.api import updated_after
 from patrol.models import Photo, ProblemEvent, ProblemReport, ResolutionPhoto
 from patrol.photos import PhotoRejected, process_photo
+from patrol.rules.problems import (
+    ASSIGNEE_MAX_LENGTH,
+    MAX_RESOLUTION_PHOTOS,
+    MAX_RESOLUTION_UPLOADS,
+    NOTE_MAX_LENGTH,
+    may_handle,
+    transition_problem,
+)
 
 Status = ProblemReport.Status
-
-# The transitions an office may make: from status → the statuses it may move the report to. Assigning again
-# (assigned → assigned) hands the report to someone else or moves the deadline; closing straight from
-# reported/accepted dismisses a report that needs no action (a reason is then required).
-ALLOWED: dict[str, frozenset[str]] = {
-    Status.REPORTED: frozenset({Status.ACCEPTED, Status.CLOSED}),
-    Status.ACCEPTED: frozenset({Status.ASSIGNED, Status.CLOSED}),
-    Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.RESOLVED}),
-    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
-    Status.CLOSED: frozenset({Status.REOPENED}),
-    Status.REOPENED: frozenset({Status.ASSIGNED, Status.RESOLVED, Status.CLOSED}),
-}
-
-# The actions of the API (`POST …/{id}/<action>/`) and the page, with the status each one leads to.
-ACTIONS: dict[str, str] = {
-    "accept": Status.ACCEPTED,
-    "assign": Status.ASSIGNED,
-    "resolve": Status.RESOLVED,
-    "close": Status.CLOSED,
-    "reopen": Status.REOPENED,
-}
-ACTION_LABELS = {
-    "accept": gettext_lazy("受理"),
-    "assign": gettext_lazy("交办"),
-    "resolve": gettext_lazy("登记处理结果"),
-    "close": gettext_lazy("办结"),
-    "reopen": gettext_lazy("退回重办"),
-}
-
-# Not yet dealt with: the statuses in which a passed deadline makes a report overdue.
-DONE = frozenset({Status.RESOLVED, Status.CLOSED})
-ASSIGNEE_MAX_LENGTH = ProblemReport._meta.get_field("assignee").max_length
-NOTE_MAX_LENGTH = 2000
-MAX_RESOLUTION_PHOTOS = 20
-# Photos of the fix uploaded at once with the resolution (the page's file input; multipart bounds the total).
-MAX_RESOLUTION_UPLOADS = 5
-HANDLING_ROLES = frozenset({Role.TOWNSHIP_OFFICE, Role.COUNTY_OFFICE})
-
-
-# --- pure rules ------------------------------------------------------------------------------------------------
-
-
-def actions_from(status: str) -> list[str]:
-    """The actions that may be taken on a report in `status`, in ACTIONS order (for buttons)."""
-    allowed = ALLOWED.get(status, frozenset())
-    return [action for action, target in ACTIONS.items() if target in allowed]
-
-
-def transition_problem(from_status: str, to_status: str) -> str | None:
-    """Why a report in `from_status` may not move to `to_status`, or None when it may."""
-    if to_status in ALLOWED.get(from_status, frozenset()):
-        return None
-    return _("问题当前状态为“%(current)s”，不能%(action)s。") % {
-        "current": Status(from_status).label,
-        "action": _action_label(to_status),
-    }
-
-
-def _action_label(to_status: str) -> str:
-    for action, target in ACTIONS.items():
-        if target == to_status:
-            return str(ACTION_LABELS[action])
-    return str(Status(to_status).label)
-
-
-def is_overdue(*, status: str, deadline: date | None, today: date) -> bool:
-    return deadline is not None and deadline < today and status not in DONE
-
-
-def overdue_q(today: date) -> Q:
-    """The same rule as `is_overdue`, for querysets."""
-    return Q(deadline__lt=today) & ~Q(status__in=DONE)
-
-
-# --- reads -----------------------------------------------------------------------------------------------------
-
-
-def problem_reports_visible_to(user) -> QuerySet[ProblemReport]:
-    """Offices by the report's township; the patroller who reported sees their own; nobody else any."""
-    own = None
-    if getattr(user, "is_authenticated", False) and user.role == Role.PATROLLER:
-        own = Q(log__patroller__user_id=user.pk)
-    return scope_filter(
-        ProblemReport.objects.all(), user, county="township__county_id", township="township_id", own=own
-    )
-
-
-def _loaded(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
-    """Everything the API and the page show, whatever the number of rows: one query for the reports with their
-    log, patroller and places, one for the log photos, two for the photos of the fix (chosen among log photos,
-    uploaded), one for the events with who made them."""
-    return queryset.select_related(
-        "log__patroller", "segment__water_body", "township__county", "local_check"
-    ).prefetch_related(
-        Prefetch("log__photos", queryset=Photo.objects.order_by("created_at", "id")),
-        Prefetch("resolution_photos", queryset=Photo.objects.order_by("created_at", "id")),
-        Prefetch("uploaded_photos", queryset=ResolutionPhoto.objects.order_by("created_at", "id")),
-        Prefetch("events", queryset=ProblemEvent.objects.select_related("by").order_by("at", "id")),
-    )
-
-
-def problem_report_list(*, user, filters: dict | None = None, today: date | None = None) -> QuerySet[ProblemReport]:
-    """Reports in scope. Filters: `status` (a status or a list of them), `overdue` (bool), `township`,
-    `county`, `segment` (ids), `date_from`/`date_to` (the day of the log that found the problem),
-    `updated_since` with the optional `after_id` (the sync cursor of `config.api.updated_after`; then ordered by
-    updated_at, id). Otherwise newest first."""
-    filters = filters or {}
-    today = today or timezone.localdate()
-    qs = problem_reports_visible_to(user)
-    status = filters.get("status")
-    if status:
-        qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
-    if filters.get("overdue") is True:
-        qs = qs.filter(overdue_q(today))
-    elif filters.get("overdue") is False:
-        qs = qs.exclude(overdue_q(today))
-    if filters.get("township"):
-        qs = qs.filter(township_id=filters["township"])
-    if filters.get("county"):
-        qs = qs.filter(township__county_id=filters["county"])
-    if filters.get("segment"):
-        qs = qs.filter(segment_id=filters["segment"])
-    if filters.get("date_from"):
-        qs = qs.filter(log__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(log__date__lte=filters["date_to"])
-    if filters.get("updated_since"):
-        return _loaded(qs.filter(updated_after(filters))).order_by("updated_at", "id")
-    return _loaded(qs).order_by("-log__date", "-created_at", "-id")
-
-
-def problem_report_get(*, user, pk: int) -> ProblemReport:
-    try:
-        return _loaded(problem_reports_visible_to(user)).get(pk=pk)
-    except ProblemReport.DoesNotExist:
-        raise Http404 from None
-
-
-def report_photos(report: ProblemReport) -> list[Photo]:
-    """The evidence of the problem: the log's photos tagged with its check, and the untagged ones."""
-    return [photo for photo in report.log.photos.all() if photo.check_code in ("", report.category)]
-
-
-def may_handle(user, report: ProblemReport) -> bool:
-    """The township office of the report's township, or the county office above it, moves reports along.
-
-    The county office may too: it supervises the townships' handling and takes over what a township cannot
-    settle. The city office and everyone else only read.
-    """
-    if not getattr(user, "is_authenticated", False) or user.role not in HANDLING_ROLES:
-        return False
-    if user.role == Role.TOWNSHIP_OFFICE:
-        return user.township_id == report.township_id
-    return user.county_id == report.township.county_id
-
-
-# --- writes ----------------------------------------------------------------------------------------------------
 
 
 def problem_report_accept(*, report: ProblemReport, by, note: str = "") -> ProblemReport:

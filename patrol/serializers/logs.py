@@ -1,19 +1,18 @@
-"""API shapes of patrol logs and photos (API.md). Input is a plain Serializer: a ModelSerializer would add a
-unique validator on client_uuid and answer a replay with 400, where API.md wants the stored log with 200.
-Validation beyond types lives in patrol.rules / patrol.services, once."""
+"""API shapes of patrol logs (API.md); a log's photos are shown as patrol.serializers.photos has them. Input is
+a plain Serializer: a ModelSerializer would add a unique validator on client_uuid and answer a replay with 400, where
+API.md wants the stored log with 200. Validation beyond types lives in patrol.rules / patrol.services, once."""
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.scope import MAX_ID
 from config.api import SyncFilters, UUIDStringField, id_filter
 from patrol import rules
-from patrol.models import PatrolLog, Photo
+from patrol.models import PatrolLog
+from patrol.serializers.photos import PhotoSerializer
 
 # --- input ------------------------------------------------------------------------------------------------------
 
@@ -60,7 +59,7 @@ class ChecksField(serializers.JSONField):
     }
 )
 class LocalChecksField(serializers.JSONField):
-    """{local item code: value}; patrol.services._local_checks checks it against the items in force."""
+    """{local item code: value}; patrol.services.logs._local_checks checks it against the items in force."""
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "enum": rules.ACTION_CODES}})
@@ -84,45 +83,6 @@ class PatrolLogInputSerializer(serializers.Serializer):
 
 
 # --- output -----------------------------------------------------------------------------------------------------
-
-
-class PhotoSerializer(serializers.ModelSerializer):
-    """A photo as API.md shows it; the original file is never exposed, only the thumbnail URL."""
-
-    check = serializers.CharField(source="check_code", read_only=True)
-    thumbnail_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Photo
-        fields = [
-            "id",
-            "client_uuid",
-            "sha256",
-            "phash",
-            "taken_at",
-            "taken_at_source",
-            "latitude",
-            "longitude",
-            "location_source",
-            "location_accuracy",
-            "width",
-            "height",
-            "check",
-            "thumbnail_url",
-            "flags",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_thumbnail_url(self, photo: Photo) -> str | None:
-        if not photo.thumbnail:
-            return None
-        try:
-            path = reverse("patrol-photo-thumbnail", kwargs={"pk": photo.pk})
-        except NoReverseMatch:  # the photo routes are not installed
-            return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
 
 
 class PatrolLogSerializer(serializers.ModelSerializer):

@@ -22,12 +22,10 @@ from rest_framework.views import APIView
 
 from accounts.permissions import ANY_ROLE
 from config.api import Conflict, ErrorsSerializer, PayloadTooLarge
-from patrol import photo_renditions, photo_services, problems, selectors
+from patrol import photo_renditions, selectors, services
 from patrol.models import Photo, ResolutionPhoto
 from patrol.photos import PhotoRejected, PhotoTooLarge, too_large_message
-from patrol.serializers import PhotoSerializer
-from patrol.serializers_photos import PhotoUploadSerializer
-from patrol.services import IdempotencyConflict
+from patrol.serializers import PhotoSerializer, PhotoUploadSerializer
 
 # Room for the multipart framing and the small fields around the file when judging Content-Length.
 MULTIPART_OVERHEAD = 16 * 1024
@@ -66,14 +64,14 @@ class PhotoUploadView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         log = selectors.patrol_log_get(user=request.user, pk=pk)
-        photo_services.require_may_add_photo(log=log, by=request.user)
+        services.require_may_add_photo(log=log, by=request.user)
         body = PhotoUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         if upload.size > settings.RIVER["PHOTO_MAX_BYTES"]:
             raise _too_large()
         try:
-            photo, created = photo_services.photo_add(
+            photo, created = services.photo_add(
                 log=log,
                 by=request.user,
                 client_uuid=body.validated_data["client_uuid"],
@@ -85,7 +83,7 @@ class PhotoUploadView(APIView):
             raise PayloadTooLarge({"file": [exc.message]}) from None
         except PhotoRejected as exc:
             raise exceptions.ValidationError({"file": [exc.message]}) from None
-        except IdempotencyConflict as exc:
+        except services.IdempotencyConflict as exc:
             raise Conflict(exc.errors) from None
         data = PhotoSerializer(photo, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -172,7 +170,7 @@ class ResolutionPhotoView(APIView):
 
     def get(self, request: Request, pk: int) -> FileResponse:
         photo = (
-            ResolutionPhoto.objects.filter(pk=pk, report__in=problems.problem_reports_visible_to(request.user))
+            ResolutionPhoto.objects.filter(pk=pk, report__in=selectors.problem_reports_visible_to(request.user))
             .only("id", "uuid", "file", "thumbnail")
             .first()
         )

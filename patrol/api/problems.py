@@ -1,12 +1,12 @@
 """Problem reports API: `GET /api/v1/problem-reports/` (+ detail) and the office's transitions
-`POST /api/v1/problem-reports/{id}/{accept|assign|resolve|close|reopen}/` (see patrol/problems.py).
+`POST /api/v1/problem-reports/{id}/{accept|assign|resolve|close|reopen}/` (see patrol.rules.problems).
 
 Reading: offices by place, the reporting patroller their own; other roles 403. Acting: the township office of the
 report's township and the county office above it; other roles 403, a report outside scope 404, a transition the
 report's status does not allow 400 (`errors.status`).
 """
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -18,20 +18,13 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.permissions import OFFICES
 from config.api import ErrorsSerializer, SyncFilters, id_filter
-from patrol import problems
+from patrol import selectors, services
 from patrol.models import Photo, ProblemEvent, ProblemReport
+from patrol.rules import problems as problem_rules
 from rivers.api import validated_filters
 
 READERS = OFFICES | {Role.PATROLLER}
-HANDLERS = problems.HANDLING_ROLES
-
-
-def thumbnail_url(photo: Photo) -> str | None:
-    """The protected thumbnail (answers only to users who may see the log); None before that route exists."""
-    try:
-        return reverse("patrol-photo-thumbnail", kwargs={"pk": photo.pk})
-    except NoReverseMatch:
-        return None
+HANDLERS = problem_rules.HANDLING_ROLES
 
 
 class ProblemPhotoSerializer(serializers.Serializer):
@@ -42,9 +35,9 @@ class ProblemPhotoSerializer(serializers.Serializer):
     thumbnail_url = serializers.SerializerMethodField()
 
     def get_thumbnail_url(self, photo: Photo) -> str | None:
-        url = thumbnail_url(photo)
+        url = selectors.thumbnail_url(photo)
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if url and request is not None else url
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class ResolutionUploadSerializer(serializers.Serializer):
@@ -131,14 +124,14 @@ class ProblemReportSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, report: ProblemReport) -> bool:
-        return problems.is_overdue(status=report.status, deadline=report.deadline, today=self.context["today"])
+        return problem_rules.is_overdue(status=report.status, deadline=report.deadline, today=self.context["today"])
 
     def get_actions(self, report: ProblemReport) -> list[str]:
-        return problems.actions_from(report.status)
+        return problem_rules.actions_from(report.status)
 
     @extend_schema_field(ProblemPhotoSerializer(many=True))
     def get_photos(self, report: ProblemReport) -> list[dict]:
-        return ProblemPhotoSerializer(problems.report_photos(report), many=True, context=self.context).data
+        return ProblemPhotoSerializer(selectors.report_photos(report), many=True, context=self.context).data
 
 
 class ProblemReportFilters(SyncFilters):
@@ -158,28 +151,28 @@ class ProblemReportFilters(SyncFilters):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=problems.NOTE_MAX_LENGTH, label=_("说明")
+        required=False, allow_blank=True, default="", max_length=problem_rules.NOTE_MAX_LENGTH, label=_("说明")
     )
 
 
 class AssignSerializer(NoteSerializer):
     deadline = serializers.DateField(label=_("办理期限"))
-    assignee = serializers.CharField(max_length=problems.ASSIGNEE_MAX_LENGTH, label=_("承办单位或人员"))
+    assignee = serializers.CharField(max_length=problem_rules.ASSIGNEE_MAX_LENGTH, label=_("承办单位或人员"))
 
 
 class ResolveSerializer(NoteSerializer):
-    note = serializers.CharField(max_length=problems.NOTE_MAX_LENGTH, label=_("处理结果"))
+    note = serializers.CharField(max_length=problem_rules.NOTE_MAX_LENGTH, label=_("处理结果"))
     photos = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         default=list,
-        max_length=problems.MAX_RESOLUTION_PHOTOS,
+        max_length=problem_rules.MAX_RESOLUTION_PHOTOS,
         label=_("处理结果照片(该河段巡查日志的照片编号)"),
     )
 
 
 class ReasonSerializer(NoteSerializer):
-    note = serializers.CharField(max_length=problems.NOTE_MAX_LENGTH, label=_("原因"))
+    note = serializers.CharField(max_length=problem_rules.NOTE_MAX_LENGTH, label=_("原因"))
 
 
 BODIES: dict[str, type[serializers.Serializer]] = {
@@ -212,7 +205,7 @@ class ProblemReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     roles = {
         "list": READERS,
         "retrieve": READERS,
-        **dict.fromkeys(problems.ACTIONS, HANDLERS),
+        **dict.fromkeys(problem_rules.ACTIONS, HANDLERS),
     }
     serializer_class = ProblemReportSerializer
     queryset = ProblemReport.objects.none()  # only names the model for the schema; get_queryset decides
@@ -221,11 +214,11 @@ class ProblemReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         if self.action == "list":
             filters = validated_filters(ProblemReportFilters, self.request)
-            return problems.problem_report_list(user=self.request.user, filters=filters)
-        return problems.problem_reports_visible_to(self.request.user)
+            return selectors.problem_report_list(user=self.request.user, filters=filters)
+        return selectors.problem_reports_visible_to(self.request.user)
 
     def get_object(self) -> ProblemReport:
-        return problems.problem_report_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.problem_report_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
@@ -234,8 +227,8 @@ class ProblemReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         report = self.get_object()
         body = BODIES[action_name](data=request.data)
         body.is_valid(raise_exception=True)
-        problems.problem_report_act(report=report, by=request.user, action=action_name, data=body.validated_data)
-        fresh = problems.problem_report_get(user=request.user, pk=report.pk)
+        services.problem_report_act(report=report, by=request.user, action=action_name, data=body.validated_data)
+        fresh = selectors.problem_report_get(user=request.user, pk=report.pk)
         return Response(self.get_serializer(fresh).data)
 
     @_transition_schema("accept", "受理 / accept (reported → accepted)")
