@@ -1,7 +1,6 @@
 """考核更正: the corrections of final assessments."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -16,16 +15,13 @@ from assessments.exports.common import (
     workbook_bytes,
 )
 from assessments.models import PARTS
+from assessments.reports import CorrectionRow
 from assessments.rules import month_text
-
-if TYPE_CHECKING:
-    from assessments.views.corrections import CorrectionRow
-
 
 # --- 考核更正 ---------------------------------------------------------------------------------------------------
 
 
-def corrections_xlsx(*, rows: list["CorrectionRow"], on: date) -> bytes:
+def corrections_xlsx(*, rows: list[CorrectionRow], on: date) -> bytes:
     """The correction requests as the list shows them: each part before and as asked, the reasons, who decided."""
     book = Workbook()
     sheet = book.active

@@ -1,7 +1,6 @@
 """月度考评表 and 县级抽考: the township's monthly sheet and the county's spot-check sample."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -19,12 +18,9 @@ from assessments.exports.common import (
     workbook_bytes,
 )
 from assessments.models import PARTS, Assessment, SpotCheckDraw
+from assessments.reports import ScoreRow
 from assessments.rules import month_text
 from rivers.models import County, Township
-
-if TYPE_CHECKING:
-    from assessments.views.scoring import ScoreRow
-
 
 # --- 月度考评表 -------------------------------------------------------------------------------------------------
 
@@ -79,7 +75,7 @@ def sheet_xlsx(*, township: Township, month: date, assessments: list[Assessment]
 # --- 县级抽考 ---------------------------------------------------------------------------------------------------
 
 
-def spot_check_xlsx(*, county: County, month: date, draw: SpotCheckDraw | None, rows: list["ScoreRow"]) -> bytes:
+def spot_check_xlsx(*, county: County, month: date, draw: SpotCheckDraw | None, rows: list[ScoreRow]) -> bytes:
     """The county's sample in draw order with the county scores beside the township's, and the draw record."""
     book = Workbook()
     sheet = book.active
