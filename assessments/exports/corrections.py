@@ -6,17 +6,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments import rules
-from assessments.exports.common import (
-    Columns,
-    local_time,
-    mark_fails,
-    reasons_text,
-    table,
-    workbook_bytes,
-)
+from assessments.exports.common import mark_fails, reasons_text
 from assessments.models import PARTS
 from assessments.reports import CorrectionRow
 from assessments.rules import month_text
+from config.xlsx import Columns, local_time, table, workbook_bytes
 
 # --- 考核更正 ---------------------------------------------------------------------------------------------------
 

@@ -5,14 +5,9 @@ from datetime import date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from assessments.exports.common import (
-    Columns,
-    local_time,
-    table,
-    workbook_bytes,
-)
 from assessments.reports import FlagRow
 from assessments.rules import month_text
+from config.xlsx import Columns, local_time, table, workbook_bytes
 
 # --- 辞退提示 ---------------------------------------------------------------------------------------------------
 

@@ -4,16 +4,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments import rules
-from assessments.exports.common import (
-    AVERAGE_FORMAT,
-    FAIL_FONT,
-    Columns,
-    local_time,
-    mark_fails,
-    table,
-    workbook_bytes,
-)
+from assessments.exports.common import AVERAGE_FORMAT, FAIL_FONT, mark_fails
 from assessments.reports import PatrollerYear, YearResults
+from config.xlsx import Columns, local_time, table, workbook_bytes
 
 # --- 巡察员年度考核 ----------------------------------------------------------------------------------------------
 

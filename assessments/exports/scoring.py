@@ -6,20 +6,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments import rules
-from assessments.exports.common import (
-    Columns,
-    local_time,
-    mark_fails,
-    part_cells,
-    part_columns,
-    passed_text,
-    reasons_text,
-    table,
-    workbook_bytes,
-)
+from assessments.exports.common import mark_fails, part_cells, part_columns, passed_text, reasons_text
 from assessments.models import PARTS, Assessment, SpotCheckDraw
 from assessments.reports import ScoreRow
 from assessments.rules import month_text
+from config.xlsx import Columns, local_time, table, workbook_bytes
 from rivers.models import County, Township
 
 # --- 月度考评表 -------------------------------------------------------------------------------------------------
