@@ -1,4 +1,4 @@
-"""Demo assessments (issue 5), called by `seed_demo` after the patrol logs.
+"""Demo assessments, called by `seed_demo` after the patrol logs.
 
 What shows, all through the real services (prepare, draw, score, finalize, correct, confirm reports), so flags,
 histories and suggestions are exactly what the offices would get:

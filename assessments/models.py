@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-PARTS = ("appearance", "daily_work", "records")
+from assessments import rules
+from assessments.rules import PARTS
 
 
 class Assessment(models.Model):
@@ -151,8 +152,6 @@ class Assessment(models.Model):
     @property
     def explanation_to_read(self) -> dict[str, str]:
         """{part: why the system suggests it}, in the active language (rules.explanation_to_read)."""
-        from assessments import rules
-
         return rules.explanation_to_read(self.facts or {}, self.suggested, self.explanation or {})
 
 

@@ -177,8 +177,8 @@ class Photo(models.Model):
             models.Index(fields=["sha256"], name="photo_sha256_idx"),
             # duplicate_photo: an identical perceptual hash (near ones are compared in Python).
             models.Index(fields=["phash"], name="photo_phash_idx"),
-            # Monthly assessment facts (assessments.selectors._log_aggregates, logs_flagged): "this log has a flagged
-            # photo" looked up among flagged photos only, never by scanning every photo of the database.
+            # Monthly assessment facts (assessments.selectors.facts._log_aggregates, logs_flagged): "this log has a
+            # flagged photo" looked up among flagged photos only, never by scanning every photo of the database.
             models.Index(fields=["log"], condition=~Q(flags=[]), name="photo_flagged_log_idx"),
         ]
 

@@ -1,7 +1,8 @@
 """The apps depend one way: places and users (accounts, rivers, and the shared plumbing in config) < staffing <
 patrol < assessments < overview. No app imports a higher one, not even inside a function, and no two modules import
-each other (directly or round a longer loop). Read from the source with `ast`, so an import hidden in a function
-body or behind `importlib` counts like one at the top."""
+each other (directly or round a longer loop, also through a package's `__init__` and inside one app: views that
+import exports that import views). Read from the source with `ast`, so an import hidden in a function body, under
+`if TYPE_CHECKING:` or behind `importlib` counts like one at the top."""
 
 import ast
 from collections.abc import Iterator
@@ -70,15 +71,16 @@ def imported(path: Path, module: str, known: set[str]) -> Iterator[tuple[str, in
                 yield name, node.lineno
 
 
-def import_graph() -> dict[str, dict[str, int]]:
-    modules = project_modules()
+def import_graph(modules: dict[str, Path] | None = None) -> dict[str, dict[str, int]]:
+    """{module: {module it imports: line}}. A package's `__init__` that lists its modules' names imports them: a
+    module importing the package depends on all of them, so a loop through the package is a loop."""
+    modules = project_modules() if modules is None else modules
     known = set(modules)
     graph: dict[str, dict[str, int]] = {}
     for module, path in modules.items():
         edges = graph.setdefault(module, {})
         for target, line in imported(path, module, known):
-            # A package's __init__ importing its own modules (re-exports) is not a dependency loop.
-            if target != module and not target.startswith(module + "."):
+            if target != module:
                 edges.setdefault(target, line)
     return graph
 
@@ -168,3 +170,28 @@ def test_the_check_sees_every_kind_of_upward_import(tmp_path, source, expected):
 def test_the_check_finds_a_loop_of_three_modules():
     graph = {"a.x": {"a.y": 1}, "a.y": {"a.z": 1}, "a.z": {"a.x": 1}, "a.w": {"a.x": 1}}
     assert cycles(graph) == [["a.x", "a.y", "a.z"]]
+
+
+def test_the_check_finds_views_and_exports_importing_each_other_through_a_package(tmp_path):
+    """The loop the read models broke: a view imports the exports package, whose module imports the view for a
+    row type (under TYPE_CHECKING, which still counts)."""
+    files = {
+        "app.views": "from app.views.scoring import sheet\n",
+        "app.views.scoring": "from app import exports\n",
+        "app.exports": "from app.exports.scoring import sheet_xlsx\n",
+        "app.exports.scoring": (
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.views.scoring import Row\n"
+        ),
+        "app.reports": "",
+    }
+    modules = {}
+    for name, source in files.items():
+        package = tmp_path.joinpath(*name.split("."))
+        path = package / "__init__.py" if name in ("app.views", "app.exports") else package.with_suffix(".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+        modules[name] = path
+    assert cycles(import_graph(modules)) == [["app.exports", "app.exports.scoring", "app.views.scoring"]]
+
+    modules["app.exports.scoring"].write_text("from app.reports import Row\n", encoding="utf-8")
+    assert cycles(import_graph(modules)) == []

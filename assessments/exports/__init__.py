@@ -4,7 +4,8 @@ Every sheet: a title row (what, where, when), a bold header row frozen under it 
 page, column widths for Chinese text, landscape, one page wide. Names only: no ID numbers or phones.
 
 One module per page (`scoring`: the monthly sheet and the spot check; `flags`; `results`: a patroller's year and
-the year's results; `supervision`; `corrections`); `common` holds the styles and the table layout.
+the year's results; `supervision`; `corrections`), each writing the read models of `assessments.reports`;
+`common` holds the styles and the cells of the three parts, the titled table is config/xlsx.py's.
 """
 
 from assessments.exports.corrections import corrections_xlsx

@@ -7,23 +7,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments import rules
 from assessments.models import PARTS, Assessment
-from config.xlsx import Columns, local_time, table, workbook_bytes
-
-# The table, local times and the finished bytes are every export's (config/xlsx.py); named here too for the
-# assessment modules that import them from this one.
-__all__ = [
-    "AVERAGE_FORMAT",
-    "FAIL_FONT",
-    "Columns",
-    "local_time",
-    "mark_fails",
-    "part_cells",
-    "part_columns",
-    "passed_text",
-    "reasons_text",
-    "table",
-    "workbook_bytes",
-]
+from config.xlsx import Columns
 
 FAIL_FONT = Font(color="B42318", bold=True)  # --bad in static/css/site.css
 AVERAGE_FORMAT = "0.0"

@@ -1,31 +1,21 @@
 """考核更正: the corrections of final assessments."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments import rules
-from assessments.exports.common import (
-    Columns,
-    local_time,
-    mark_fails,
-    reasons_text,
-    table,
-    workbook_bytes,
-)
+from assessments.exports.common import mark_fails, reasons_text
 from assessments.models import PARTS
+from assessments.reports import CorrectionRow
 from assessments.rules import month_text
-
-if TYPE_CHECKING:
-    from assessments.views.corrections import CorrectionRow
-
+from config.xlsx import Columns, local_time, table, workbook_bytes
 
 # --- 考核更正 ---------------------------------------------------------------------------------------------------
 
 
-def corrections_xlsx(*, rows: list["CorrectionRow"], on: date) -> bytes:
+def corrections_xlsx(*, rows: list[CorrectionRow], on: date) -> bytes:
     """The correction requests as the list shows them: each part before and as asked, the reasons, who decided."""
     book = Workbook()
     sheet = book.active

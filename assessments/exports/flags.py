@@ -1,27 +1,18 @@
 """辞退提示: the dismissal-flag list."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from assessments.exports.common import (
-    Columns,
-    local_time,
-    table,
-    workbook_bytes,
-)
+from assessments.reports import FlagRow
 from assessments.rules import month_text
-
-if TYPE_CHECKING:
-    from assessments.views.flags import FlagRow
-
+from config.xlsx import Columns, local_time, table, workbook_bytes
 
 # --- 辞退提示 ---------------------------------------------------------------------------------------------------
 
 
-def flags_xlsx(*, rows: list["FlagRow"], on: date) -> bytes:
+def flags_xlsx(*, rows: list[FlagRow], on: date) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("辞退提示")

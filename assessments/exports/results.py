@@ -1,29 +1,17 @@
 """巡察员年度考核 and 年度考核结果: one patroller's year, and the year's results with renewal and pay-rise lists."""
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments import rules
-from assessments.exports.common import (
-    AVERAGE_FORMAT,
-    FAIL_FONT,
-    Columns,
-    local_time,
-    mark_fails,
-    table,
-    workbook_bytes,
-)
-
-if TYPE_CHECKING:
-    from assessments.views.results import PatrollerYear, YearResults
-
+from assessments.exports.common import AVERAGE_FORMAT, FAIL_FONT, mark_fails
+from assessments.reports import PatrollerYear, YearResults
+from config.xlsx import Columns, local_time, table, workbook_bytes
 
 # --- 巡察员年度考核 ----------------------------------------------------------------------------------------------
 
 
-def patroller_year_xlsx(*, data: "PatrollerYear") -> bytes:
+def patroller_year_xlsx(*, data: PatrollerYear) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("逐月结果")
@@ -94,7 +82,7 @@ def patroller_year_xlsx(*, data: "PatrollerYear") -> bytes:
 # --- 年度考核结果 ------------------------------------------------------------------------------------------------
 
 
-def results_xlsx(*, data: "YearResults") -> bytes:
+def results_xlsx(*, data: YearResults) -> bytes:
     """Three sheets: everyone's year month by month, the renewal-eligibility list, the pay-rise list."""
     book = Workbook()
     sheet = book.active

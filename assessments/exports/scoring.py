@@ -1,30 +1,17 @@
 """月度考评表 and 县级抽考: the township's monthly sheet and the county's spot-check sample."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessments import rules
-from assessments.exports.common import (
-    Columns,
-    local_time,
-    mark_fails,
-    part_cells,
-    part_columns,
-    passed_text,
-    reasons_text,
-    table,
-    workbook_bytes,
-)
+from assessments.exports.common import mark_fails, part_cells, part_columns, passed_text, reasons_text
 from assessments.models import PARTS, Assessment, SpotCheckDraw
+from assessments.reports import ScoreRow
 from assessments.rules import month_text
+from config.xlsx import Columns, local_time, table, workbook_bytes
 from rivers.models import County, Township
-
-if TYPE_CHECKING:
-    from assessments.views.scoring import ScoreRow
-
 
 # --- 月度考评表 -------------------------------------------------------------------------------------------------
 
@@ -79,7 +66,7 @@ def sheet_xlsx(*, township: Township, month: date, assessments: list[Assessment]
 # --- 县级抽考 ---------------------------------------------------------------------------------------------------
 
 
-def spot_check_xlsx(*, county: County, month: date, draw: SpotCheckDraw | None, rows: list["ScoreRow"]) -> bytes:
+def spot_check_xlsx(*, county: County, month: date, draw: SpotCheckDraw | None, rows: list[ScoreRow]) -> bytes:
     """The county's sample in draw order with the county scores beside the township's, and the draw record."""
     book = Workbook()
     sheet = book.active

@@ -1,22 +1,12 @@
 """监督报告: the supervision reports."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from assessments.exports.common import (
-    Columns,
-    local_time,
-    table,
-    workbook_bytes,
-)
 from assessments.models import SupervisionReport
-
-if TYPE_CHECKING:
-    pass
-
+from config.xlsx import Columns, local_time, table, workbook_bytes
 
 # --- 监督报告 ---------------------------------------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ patroller row first, so two finalizations of the same person run one after the o
 first's result when it evaluates the dismissal rule.
 
 One module per job: `prepare` (drafts of a month, by township or for the whole city) on `drafts` (the writing of
-drafts), `scoring` (scores and finalization), `dismissals` (the dismissal rule and its flags), `spot_checks`,
-`corrections`, `supervision`; `common` holds what they share. Callers import from here.
+drafts), `scoring` (scores and finalization, one draft or a page of them), `dismissals` (the dismissal rule and
+its flags), `spot_checks`, `corrections`, `supervision`; `common` holds what they share. Callers import from here.
 """
 
 from assessments.services.common import NON_FIELD
@@ -27,7 +27,7 @@ from assessments.services.prepare import (
     assessments_prepare_month,
     refresh_drafts,
 )
-from assessments.services.scoring import Finalized, assessment_finalize, assessment_update
+from assessments.services.scoring import Applied, Finalized, assessment_finalize, assessment_update, assessments_apply
 from assessments.services.spot_checks import Drawn, spot_check_draw
 from assessments.services.supervision import (
     supervision_report_confirm,
@@ -41,6 +41,7 @@ __all__ = [
     "DRAFT_COPY_COLUMNS",
     "NON_FIELD",
     "PREPARE_CHUNK",
+    "Applied",
     "Approved",
     "Dismissed",
     "Drawn",
@@ -50,6 +51,7 @@ __all__ = [
     "Reinstated",
     "assessment_finalize",
     "assessment_update",
+    "assessments_apply",
     "assessments_prepare",
     "assessments_prepare_month",
     "correction_approve",

@@ -1,6 +1,7 @@
-"""Scoring a draft and making it final (the owning office)."""
+"""Scoring a draft and making it final (the owning office), one at a time or a whole page of them."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import rules, selectors
-from assessments.models import Assessment, AssessmentChange
+from assessments.models import PARTS, Assessment, AssessmentChange, DismissalFlag
 from assessments.services.common import (
     NON_FIELD,
     acting_user,
@@ -185,3 +186,67 @@ def _finalize(
     }
     flags = evaluate_dismissal(patroller_id=assessment.patroller_id, by=by, cause=cause)
     return Finalized(assessment=assessment, flags=flags)
+
+
+@dataclass
+class Applied:
+    """What a "save all" or "finalize all" did: rows saved or finalized whole, and the refused ones with the
+    services' refusal, by assessment id."""
+
+    saved: int = 0
+    finalized: int = 0
+    raised: list[DismissalFlag] = field(default_factory=list)
+    unsupported: list[DismissalFlag] = field(default_factory=list)
+    failed: dict[int, ValidationError] = field(default_factory=dict)
+
+
+def assessments_apply(
+    *,
+    assessments: list[Assessment],
+    by,
+    typed: Mapping[int, tuple[dict[str, Any], dict[str, str]]],
+    finalize: bool,
+    confirm_no_logs: bool = False,
+    no_logs_reason: str = "",
+) -> Applied:
+    """Save (and with `finalize`, finalize) the drafts among `assessments` that have `typed` scores and reasons
+    ({assessment id: (scores, reasons)}: what a page's rows hold), one at a time through assessment_update and
+    assessment_finalize, which record every change. Each row is atomic on its own: saved and finalized whole or
+    not at all, and a refused row (its ValidationError in `failed`) leaves the others done. A row's scores are
+    saved only when they differ from `assessments` (the drafts as the page showed them).
+
+    Finalizing first brings every such draft's suggestion up to date with the current facts, month by month in a
+    transaction of its own (kept when rows are refused, so the page shows what they were refused against); a row
+    left as the page showed it then follows its fresh suggestion if nobody scored it. A month in which the
+    township recorded no log needs `confirm_no_logs` and `no_logs_reason`, passed on to every finalization."""
+    applied = Applied()
+    drafts = [a for a in assessments if a.pk in typed and not a.is_final]
+    if finalize:
+        for month in sorted({a.month for a in drafts}):
+            with transaction.atomic():
+                refresh_drafts(month=month, patroller_ids=[a.patroller_id for a in drafts if a.month == month], by=by)
+    for assessment in drafts:
+        scores, reasons = typed[assessment.pk]
+        # Compared with what the page showed (read before the refresh): untouched rows keep following the facts.
+        changed = scores != assessment.scores or any(reasons[p] != assessment.reasons.get(p, "") for p in PARTS)
+        try:
+            with transaction.atomic():
+                current = assessment
+                if changed:
+                    current = assessment_update(assessment=current, by=by, scores=scores, reasons=reasons)
+                done = (
+                    assessment_finalize(
+                        assessment=current, by=by, confirm_no_logs=confirm_no_logs, reason=no_logs_reason
+                    )
+                    if finalize
+                    else None
+                )
+        except ValidationError as error:
+            applied.failed[assessment.pk] = error
+            continue
+        applied.saved += int(changed)
+        if done is not None:
+            applied.finalized += 1
+            applied.raised.extend(done.flags.raised)
+            applied.unsupported.extend(done.flags.unsupported)
+    return applied

@@ -1,4 +1,4 @@
-"""Office pages of the monthly assessments (issue 5 item 7) and their .xlsx downloads (SPEC §6–§8).
+"""Office pages of the monthly assessments and their .xlsx downloads (SPEC §6–§8).
 
 - 月度考评表 (`assessments-sheet`): every patroller of a township on one page for a month — suggested parts with
   their explanations, the three inputs, reasons; save all, finalize all, prepare the month. The township office
@@ -18,7 +18,8 @@
 - 监督报告 (`assessments-supervision*`): village chiefs and volunteer supervisors file reports from a phone; the
   township office confirms or rejects them.
 
-Thin on purpose: reads through `assessments.selectors` (and the staffing/rivers scope selectors), writes through
+Thin on purpose: rows and years from `assessments.reports` (the read models the workbooks of `assessments.exports`
+write too), other reads through `assessments.selectors` (and the staffing/rivers scope selectors), writes through
 `assessments.services`, rules from `assessments.rules`. The role is checked first (403), then the object through
 the caller's scope (404), then whether this office may act on it (the services' PermissionDenied, 403).
 """

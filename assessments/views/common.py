@@ -2,7 +2,7 @@
 months, links and figures. Roles, filters, ids and the township picker are config/web.py's."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.models import Role
 from accounts.scope import require_place_in_scope
 from assessments import rules
-from assessments.rules import month_text
 from rivers.models import County
 from rivers.selectors import counties_visible_to
 
@@ -41,11 +40,6 @@ def county_for(user, wanted: int | None) -> County:
 # --- small helpers -------------------------------------------------------------------------------------------
 
 
-def label_text(label: str) -> str:
-    month = rules.parse_month(label)
-    return month_text(month) if month else label
-
-
 def default_month() -> date:
     """The month offices score now: the last one that is over."""
     return rules.previous_month(rules.month_start(timezone.localdate()))
@@ -67,9 +61,3 @@ def percent(share: Decimal) -> str:
     """0.10 → "10", 0.125 → "12.5"."""
     value = share * 100
     return str(value.to_integral_value()) if value == value.to_integral_value() else str(value.normalize())
-
-
-def average(totals: list[int]) -> Decimal | None:
-    if not totals:
-        return None
-    return (Decimal(sum(totals)) / len(totals)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

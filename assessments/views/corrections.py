@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,13 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import OFFICES
-from assessments import exports, forms, rules, selectors, services
+from assessments import exports, forms, reports, rules, selectors, services
 from assessments.models import PARTS, Assessment, Correction
-from assessments.views.common import (
-    PAGE_SIZE,
-    back_to,
-    month_text,
-)
+from assessments.rules import month_text
+from assessments.views.common import PAGE_SIZE, back_to
 from config.web import id_or_404, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 from staffing.models import Patroller
@@ -161,82 +157,18 @@ def request_correction(request: HttpRequest, patroller: Patroller) -> HttpRespon
 # --- 考核更正: the list, approve and reject -----------------------------------------------------------------------
 
 
-@dataclass
-class PartChange:
-    label: str
-    old: int | None
-    new: int
-    reason: str
-
-    @property
-    def changed(self) -> bool:
-        return self.old != self.new
-
-
-@dataclass
-class CorrectionRow:
-    """A correction as the list shows it: each part before and as asked, the totals and grades, who may decide."""
-
-    correction: Correction
-    parts: list[PartChange]
-    old_total: int | None
-    old_grade: str
-    new_total: int
-    new_grade: str
-    new_passed: bool
-    may_decide: bool
-
-
-def correction_rows(user, corrections: list[Correction]) -> list[CorrectionRow]:
-    """The corrections with the assessment as it stood when each was asked for (one query for all)."""
-    before = selectors.scores_when_requested(corrections)
-    rows = []
-    for correction in corrections:
-        assessment = correction.assessment
-        old = before.get(correction.pk) or {**assessment.scores, "total": assessment.total, "grade": assessment.grade}
-        new_total = sum(correction.scores.values())
-        rows.append(
-            CorrectionRow(
-                correction=correction,
-                parts=[
-                    PartChange(
-                        label=str(rules.PART_LABELS[part]),
-                        old=old.get(part),
-                        new=correction.scores[part],
-                        reason=(correction.reasons or {}).get(part, ""),
-                    )
-                    for part in PARTS
-                ],
-                old_total=old.get("total"),
-                old_grade=str(Assessment.Grade(old["grade"]).label) if old.get("grade") else "",
-                new_total=new_total,
-                new_grade=str(Assessment.Grade(rules.grade(new_total)).label),
-                new_passed=rules.passed(new_total),
-                may_decide=correction.status == Correction.Status.PENDING
-                and selectors.may_decide_correction(user, correction),
-            )
-        )
-    return rows
-
-
-def _pending_first(corrections: QuerySet[Correction]) -> QuerySet[Correction]:
-    """The corrections still waiting for the county office on top, each group newest first."""
-    waiting = Case(When(status=Correction.Status.PENDING, then=Value(0)), default=Value(1))
-    return corrections.order_by(waiting, "-requested_at", "-id")
-
-
 @roles_required(OFFICES)
 def correction_list(request: HttpRequest) -> HttpResponse:
     """Every office reads the corrections of its place; the county office of the assessment decides."""
     user = request.user
     filters, values = validated_filters(forms.CorrectionFilters, request)
-    page = Paginator(_pending_first(selectors.correction_list(user=user, filters=values)), PAGE_SIZE).get_page(
+    page = Paginator(reports.pending_first(selectors.correction_list(user=user, filters=values)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
         "filters": filters,
         "page": page,
-        "rows": correction_rows(user, list(page)),
+        "rows": reports.correction_rows(user, list(page)),
         "townships": township_choices(user),
         "export_query": urlencode({k: rules.month_label(v) if k == "month" else v for k, v in values.items()}),
         "here": request.get_full_path(),
@@ -248,7 +180,9 @@ def correction_list(request: HttpRequest) -> HttpResponse:
 def corrections_xlsx(request: HttpRequest) -> FileResponse:
     user = request.user
     _filters, values = validated_filters(forms.CorrectionFilters, request)
-    rows = correction_rows(user, list(_pending_first(selectors.correction_list(user=user, filters=values))))
+    rows = reports.correction_rows(
+        user, list(reports.pending_first(selectors.correction_list(user=user, filters=values)))
+    )
     today = timezone.localdate()
     return xlsx_response(
         exports.corrections_xlsx(rows=rows, on=today), _("考核更正-%(date)s.xlsx") % {"date": today.isoformat()}

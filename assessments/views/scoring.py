@@ -1,5 +1,5 @@
 """The scoring pages: the township's monthly sheet (月度考评表) and the county spot check (县级抽考), with the same
-rows of inputs: suggestion and explanation per part, the typed parts and reasons, the service's errors per row."""
+rows of inputs (assessments.reports.scoring); "save all" and "finalize all" through services.assessments_apply."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,16 +16,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import COUNTY_AND_CITY_OFFICES, OFFICES
 from accounts.scope import sees_everything
-from assessments import exports, forms, rules, selectors, services
-from assessments.models import PARTS, Assessment, DismissalFlag
-from assessments.views.common import (
-    county_for,
-    default_month,
-    month_text,
-    percent,
-    require,
-    url_with,
-)
+from assessments import exports, forms, reports, rules, selectors, services
+from assessments.models import Assessment
+from assessments.rules import month_text
+from assessments.views.common import county_for, default_month, percent, require, url_with
 from config.web import WHOLE_COUNTY, cleaned, roles_required, township_choices, township_for
 from config.xlsx import xlsx_response
 from rivers.models import County, Township
@@ -35,140 +28,57 @@ from rivers.selectors import counties_visible_to
 SHEET_ACTIONS = ("prepare", "save", "finalize")
 SPOT_CHECK_ACTIONS = ("draw", "save", "finalize")
 
-# --- the scoring rows of the sheet and the spot check -----------------------------------------------------------
+# --- "save all" and "finalize all", shared by both pages -----------------------------------------------------------
 
 
 @dataclass
-class PartCell:
-    """One part of one row: the suggestion with its explanation, the input and its reason."""
+class Refused:
+    """The rows a "save all" or "finalize all" could not save, to show again: what was typed in each and the
+    service's messages, by assessment id; the other rows are done."""
 
-    part: str
-    label: str
-    top: int
-    suggested: int
-    value: object
-    reason: str
-    explanation: str
-    needs_reason: bool  # more than the gap from the suggestion: a written reason is required
-    invalid: bool  # named by the service's last refusal of this row
-    score_name: str
-    reason_name: str
-
-
-@dataclass
-class ScoreRow:
-    assessment: Assessment
-    parts: list[PartCell]
-    errors: list[str]
-    editable: bool
-    compare: Assessment | None = None  # the spot check shows the township's result of the same month
-    weight: str = ""  # the spot check's risk weight of this patroller when drawn
-
-
-def score_row(
-    assessment: Assessment,
-    *,
-    editable: bool,
-    posted: tuple[dict, dict] | None = None,
-    errors: list[str] | None = None,
-    compare: Assessment | None = None,
-    weight: str = "",
-) -> ScoreRow:
-    """A row as the page shows it: after a refused save the values typed, else the stored ones."""
-    values, reasons = posted if posted is not None else (assessment.scores, assessment.reasons)
-    suggested = assessment.suggested
-    # Parts typed as something other than a whole number count as their suggestion for the reason marker.
-    whole = {part: value if isinstance(value, int) else suggested[part] for part, value in values.items()}
-    needs = set(rules.parts_needing_reason(whole, suggested))
-    invalid: set[str] = set()
-    if errors:
-        invalid = set(rules.range_errors(values)) | set(rules.missing_reason_errors(whole, suggested, reasons))
-    tops = rules.weights()
-    explanation = assessment.explanation_to_read
-    cells = [
-        PartCell(
-            part=part,
-            label=str(rules.PART_LABELS[part]),
-            top=tops[part],
-            suggested=suggested[part],
-            value=values[part],
-            reason=reasons.get(part, ""),
-            explanation=explanation.get(part, ""),
-            needs_reason=part in needs,
-            invalid=part in invalid,
-            score_name=forms.score_field(assessment.pk, part),
-            reason_name=forms.reason_field(assessment.pk, part),
-        )
-        for part in PARTS
-    ]
-    return ScoreRow(assessment, cells, list(errors or []), editable, compare, weight)
-
-
-@dataclass
-class Applied:
-    """What "save all" or "finalize all" did: rows saved or finalized whole, the refused ones with their messages
-    and what was typed in them."""
-
-    saved: int = 0
-    finalized: int = 0
-    raised: list[DismissalFlag] = field(default_factory=list)
-    unsupported: list[DismissalFlag] = field(default_factory=list)
-    failed: dict[int, list[str]] = field(default_factory=dict)
+    applied: services.Applied
     posted: dict[int, tuple[dict, dict]] = field(default_factory=dict)
+    errors: dict[int, list[str]] = field(default_factory=dict)
 
 
-def apply_rows(request: HttpRequest, assessments: list[Assessment], *, finalize: bool) -> Applied:
-    """Each draft the page showed, one at a time through the services: its typed scores and reasons saved when
-    they changed, then (finalize all) finalized. A row is saved and finalized whole or not at all; a refused row
-    keeps what was typed and shows the service's messages.
+def _posted_action(
+    request: HttpRequest, actions: tuple[str, ...], filters: forms.SheetFilters | forms.SpotCheckFilters
+) -> str | None:
+    """The button a page's form was posted with; None, with a message, for anything else or for a month or place
+    that does not hold."""
+    action = request.POST.get("action")
+    if action not in actions or not filters.is_valid() or not filters.cleaned_data.get("month"):
+        messages.error(request, _("请求无效，请重新操作。"))
+        return None
+    return action
 
-    Finalizing first brings every shown draft's suggestion up to date with the current facts, on its own (kept
-    when rows are refused, so the page shows what they were refused against); a row left as the page showed it
-    then follows its fresh suggestion if nobody scored it. A month in which the township recorded no log needs
-    the page's confirm step (`confirm_no_logs` and its reason), passed on to every finalization."""
-    user = request.user
-    shown = forms.posted_rows(request.POST)
-    applied = Applied()
-    drafts = [a for a in assessments if a.pk in shown and not a.is_final]
+
+def _save_rows(request: HttpRequest, assessments: list[Assessment], *, finalize: bool) -> Refused | None:
+    """The page's rows through the service: None when every row was saved (the messages say what was done),
+    else the refused rows. A month in which the township recorded no log needs the page's confirm step
+    (`confirm_no_logs` and its reason)."""
+    typed = {pk: forms.posted_scores(request.POST, pk) for pk in forms.posted_rows(request.POST)}
     confirm = forms.FinalizeConfirmForm(request.POST)
     confirm.is_valid()
-    confirmed = confirm.cleaned_data.get("confirm_no_logs") is True
-    no_logs_reason = confirm.cleaned_data.get("no_logs_reason") or ""
-    if finalize:
-        for month in sorted({a.month for a in drafts}):
-            with transaction.atomic():
-                services.refresh_drafts(
-                    month=month, patroller_ids=[a.patroller_id for a in drafts if a.month == month], by=user
-                )
-    for assessment in drafts:
-        scores, reasons = forms.posted_scores(request.POST, assessment.pk)
-        # Compared with what the page showed (read before the refresh): untouched rows keep following the facts.
-        changed = scores != assessment.scores or any(reasons[p] != assessment.reasons.get(p, "") for p in PARTS)
-        try:
-            with transaction.atomic():
-                current = assessment
-                if changed:
-                    current = services.assessment_update(assessment=current, by=user, scores=scores, reasons=reasons)
-                done = (
-                    services.assessment_finalize(
-                        assessment=current, by=user, confirm_no_logs=confirmed, reason=no_logs_reason
-                    )
-                    if finalize
-                    else None
-                )
-        except ValidationError as error:
-            applied.failed[assessment.pk] = forms.error_messages(error)
-            applied.posted[assessment.pk] = (scores, reasons)
-            continue
-        applied.saved += int(changed)
-        if done is not None:
-            applied.finalized += 1
-            applied.raised.extend(done.flags.raised)
-            applied.unsupported.extend(done.flags.unsupported)
-    return applied
+    applied = services.assessments_apply(
+        assessments=assessments,
+        by=request.user,
+        typed=typed,
+        finalize=finalize,
+        confirm_no_logs=confirm.cleaned_data.get("confirm_no_logs") is True,
+        no_logs_reason=confirm.cleaned_data.get("no_logs_reason") or "",
+    )
+    if applied.failed:
+        return Refused(
+            applied,
+            posted={pk: typed[pk] for pk in applied.failed},
+            errors={pk: forms.error_messages(error) for pk, error in applied.failed.items()},
+        )
+    _report_applied(request, applied, finalize=finalize)
+    return None
 
 
-def _report_applied(request: HttpRequest, applied: Applied, *, finalize: bool) -> None:
+def _report_applied(request: HttpRequest, applied: services.Applied, *, finalize: bool) -> None:
     if finalize:
         messages.success(request, _("已定稿 %(n)d 条考评。") % {"n": applied.finalized})
     elif applied.saved:
@@ -189,18 +99,7 @@ def _report_applied(request: HttpRequest, applied: Applied, *, finalize: bool) -
         )
 
 
-def _finalizing(month: date, today: date) -> dict:
-    """When the page's month may be finalized: after it is over and its late-log window has closed."""
-    settles = rules.settles_on(month)
-    return {
-        "month_over": today >= rules.next_month(month),
-        "settled": today >= settles,
-        "settles_on": settles,
-        "late_until": settles - timedelta(days=1),
-    }
-
-
-def _row_counts(rows: list[ScoreRow]) -> dict[str, int]:
+def _row_counts(rows: list[reports.ScoreRow]) -> dict[str, int]:
     assessments = [row.assessment for row in rows]
     return {
         "total": len(assessments),
@@ -208,6 +107,29 @@ def _row_counts(rows: list[ScoreRow]) -> dict[str, int]:
         "finals": sum(1 for a in assessments if a.is_final),
         "passed": sum(1 for a in assessments if a.passed),
         "failed": sum(1 for a in assessments if not a.passed),
+    }
+
+
+def _scoring_context(month: date, rows: list[reports.ScoreRow], refused: Refused | None, *, today: date) -> dict:
+    """What the sheet and the spot check show alike: the month and its neighbours, when it may be finalized, the
+    rows and their counts, the last refusal and the rules' numbers."""
+    settles = rules.settles_on(month)
+    return {
+        "month": month,
+        "month_label": rules.month_label(month),
+        "month_text": month_text(month),
+        "previous_month": rules.month_label(rules.previous_month(month)),
+        "next_month": rules.month_label(rules.next_month(month)) if rules.next_month(month) <= today else None,
+        "month_over": today >= rules.next_month(month),
+        "settled": today >= settles,
+        "settles_on": settles,
+        "late_until": settles - timedelta(days=1),
+        "rows": rows,
+        "counts": _row_counts(rows),
+        "applied": refused.applied if refused else None,
+        "editable": any(row.editable for row in rows),
+        "gap": rules.reason_gap(),
+        "pass_mark": rules.pass_mark(),
     }
 
 
@@ -270,10 +192,9 @@ def sheet(request: HttpRequest) -> HttpResponse:
         return _sheet_page(request, filters, place, month)
 
     require(_owns_township(user, township))
-    action = request.POST.get("action")
     here = url_with("assessments-sheet", month=rules.month_label(month), township=township.pk)
-    if action not in SHEET_ACTIONS or filters.errors or not values.get("month"):
-        messages.error(request, _("请求无效，请重新操作。"))
+    action = _posted_action(request, SHEET_ACTIONS, filters)
+    if action is None:
         return HttpResponseRedirect(here)
     if action == "prepare":
         try:
@@ -287,64 +208,40 @@ def sheet(request: HttpRequest) -> HttpResponse:
                 % {"month": month_text(month), "n": len(prepared)},
             )
         return HttpResponseRedirect(here)
-    finalize = action == "finalize"
-    applied = apply_rows(request, _sheet_assessments(user, place, month), finalize=finalize)
-    if applied.failed:
-        return _sheet_page(request, filters, place, month, applied=applied, status=400)
-    _report_applied(request, applied, finalize=finalize)
-    return HttpResponseRedirect(here)
+    refused = _save_rows(request, _sheet_assessments(user, place, month), finalize=action == "finalize")
+    if refused is None:
+        return HttpResponseRedirect(here)
+    return _sheet_page(request, filters, place, month, refused=refused)
 
 
 def _sheet_page(
-    request: HttpRequest,
-    filters: forms.SheetFilters,
-    place: SheetPlace,
-    month: date,
-    *,
-    applied: Applied | None = None,
-    status: int = 200,
+    request: HttpRequest, filters: forms.SheetFilters, place: SheetPlace, month: date, *, refused: Refused | None = None
 ) -> HttpResponse:
     user = request.user
-    applied = applied or Applied()
     township = place.township
     owner = _owns_township(user, township)
+    posted, errors = (refused.posted, refused.errors) if refused else ({}, {})
     rows = [
-        score_row(
-            a,
-            editable=owner and not a.is_final,
-            posted=applied.posted.get(a.pk),
-            errors=applied.failed.get(a.pk),
-        )
+        reports.score_row(a, editable=owner and not a.is_final, posted=posted.get(a.pk), errors=errors.get(a.pk))
         for a in _sheet_assessments(user, place, month)
     ]
     today = timezone.localdate()
-    editable = any(row.editable for row in rows)
-    settled = rules.is_settled(month, today=today)
-    context = {
-        **_finalizing(month, today),
+    context = _scoring_context(month, rows, refused, today=today)
+    context |= {
         # The confirm step of "finalize all" (one query, only when the sheet may be finalized now).
-        "no_logs": editable and settled and not selectors.township_has_logs(township_id=township.pk, month=month),
+        "no_logs": context["editable"]
+        and context["settled"]
+        and not selectors.township_has_logs(township_id=township.pk, month=month),
         "filters": filters,
         "township": township,
         "place": place,
         "whole_county": user.role == Role.COUNTY_OFFICE,
         "WHOLE_COUNTY": WHOLE_COUNTY,
         "show_township": township is None,
-        "month": month,
-        "month_label": rules.month_label(month),
-        "month_text": month_text(month),
-        "previous_month": rules.month_label(rules.previous_month(month)),
-        "next_month": rules.month_label(rules.next_month(month)) if rules.next_month(month) <= today else None,
-        "rows": rows,
-        "counts": _row_counts(rows),
-        "applied": applied,
         "owner": owner,
-        "editable": editable,
         "townships": township_choices(user),
-        "gap": rules.reason_gap(),
-        "pass_mark": rules.pass_mark(),
     }
-    return render(request, "assessments/sheet.html", context, status=status)
+    return render(request, "assessments/sheet.html", context, status=400 if refused else 200)
 
 
 @roles_required(OFFICES)
@@ -361,43 +258,6 @@ def sheet_xlsx(request: HttpRequest) -> FileResponse:
 # --- 县级抽考: the county's monthly spot check ---------------------------------------------------------------------
 
 
-def _spot_check_rows(user, county: County, month: date, *, applied: Applied | None = None):
-    """The month's draw and its county-level rows in draw order, each beside the township's result."""
-    applied = applied or Applied()
-    draw = selectors.spot_check_draw_list(user=user, filters={"month": month, "county": county.pk}).first()
-    if draw is None:
-        return None, []
-    by_patroller = {
-        a.patroller_id: a
-        for a in selectors.assessment_list(
-            user=user, filters={"month": month, "county": county.pk, "level": Assessment.Level.COUNTY}
-        )
-    }
-    township_results = {
-        a.patroller_id: a
-        for a in selectors.assessment_list(
-            user=user, filters={"month": month, "county": county.pk, "level": Assessment.Level.TOWNSHIP}
-        ).filter(patroller_id__in=draw.patrollers)
-    }
-    owner = user.role == Role.COUNTY_OFFICE and user.county_id == county.pk
-    rows = []
-    for patroller_id in draw.patrollers:
-        assessment = by_patroller.get(patroller_id)
-        if assessment is None:
-            continue
-        rows.append(
-            score_row(
-                assessment,
-                editable=owner and not assessment.is_final,
-                posted=applied.posted.get(assessment.pk),
-                errors=applied.failed.get(assessment.pk),
-                compare=township_results.get(patroller_id),
-                weight=(draw.weights or {}).get(str(patroller_id), {}).get("weight", ""),
-            )
-        )
-    return draw, rows
-
-
 @roles_required(COUNTY_AND_CITY_OFFICES)
 def spot_check(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -410,10 +270,9 @@ def spot_check(request: HttpRequest) -> HttpResponse:
         return _spot_check_page(request, filters, county, month)
 
     require(user.role == Role.COUNTY_OFFICE and user.county_id == county.pk)
-    action = request.POST.get("action")
     here = url_with("assessments-spot-check", month=rules.month_label(month), county=county.pk)
-    if action not in SPOT_CHECK_ACTIONS or filters.errors or not values.get("month"):
-        messages.error(request, _("请求无效，请重新操作。"))
+    action = _posted_action(request, SPOT_CHECK_ACTIONS, filters)
+    if action is None:
         return HttpResponseRedirect(here)
     if action == "draw":
         try:
@@ -432,17 +291,13 @@ def spot_check(request: HttpRequest) -> HttpResponse:
                 % {"month": month_text(month), "population": drawn.draw.population, "n": len(drawn.draw.patrollers)},
             )
         return HttpResponseRedirect(here)
-    finalize = action == "finalize"
-    county_rows = list(
-        selectors.assessment_list(
-            user=user, filters={"month": month, "county": county.pk, "level": Assessment.Level.COUNTY}
-        )
+    county_rows = selectors.assessment_list(
+        user=user, filters={"month": month, "county": county.pk, "level": Assessment.Level.COUNTY}
     )
-    applied = apply_rows(request, county_rows, finalize=finalize)
-    if applied.failed:
-        return _spot_check_page(request, filters, county, month, applied=applied, status=400)
-    _report_applied(request, applied, finalize=finalize)
-    return HttpResponseRedirect(here)
+    refused = _save_rows(request, list(county_rows), finalize=action == "finalize")
+    if refused is None:
+        return HttpResponseRedirect(here)
+    return _spot_check_page(request, filters, county, month, refused=refused)
 
 
 def _spot_check_page(
@@ -451,44 +306,31 @@ def _spot_check_page(
     county: County,
     month: date,
     *,
-    applied: Applied | None = None,
-    status: int = 200,
+    refused: Refused | None = None,
 ) -> HttpResponse:
     user = request.user
-    applied = applied or Applied()
-    draw, rows = _spot_check_rows(user, county, month, applied=applied)
+    posted, errors = (refused.posted, refused.errors) if refused else ({}, {})
+    draw, rows = reports.spot_check_rows(user, county, month, posted=posted, errors=errors)
     today = timezone.localdate()
-    editable = any(row.editable for row in rows)
+    context = _scoring_context(month, rows, refused, today=today)
     no_logs: list[str] = []
-    if editable and rules.is_settled(month, today=today):
+    if context["editable"] and context["settled"]:
         # The townships of the drafts still open whose month has no log at all (one query): the confirm step.
         open_rows = [row.assessment for row in rows if row.editable]
         empty = selectors.townships_without_logs(township_ids=sorted({a.township_id for a in open_rows}), month=month)
         no_logs = sorted({a.township.name for a in open_rows if a.township_id in empty})
-    context = {
-        **_finalizing(month, today),
+    context |= {
         "no_logs": no_logs,
         "filters": filters,
         "county": county,
-        "month": month,
-        "month_label": rules.month_label(month),
-        "month_text": month_text(month),
-        "previous_month": rules.month_label(rules.previous_month(month)),
-        "next_month": rules.month_label(rules.next_month(month)) if rules.next_month(month) <= today else None,
         "draw": draw,
-        "rows": rows,
-        "counts": _row_counts(rows),
-        "applied": applied,
         "owner": user.role == Role.COUNTY_OFFICE and user.county_id == county.pk,
-        "editable": editable,
-        "can_draw": today >= rules.next_month(month),
+        "can_draw": context["month_over"],
         "counties": list(counties_visible_to(user).order_by("code")) if sees_everything(user) else [],
         "recent_draws": list(selectors.spot_check_draw_list(user=user, filters={"county": county.pk})[:12]),
         "share": percent(Decimal(str(settings.RIVER.get("SPOT_CHECK_SHARE", "0.10")))),
-        "gap": rules.reason_gap(),
-        "pass_mark": rules.pass_mark(),
     }
-    return render(request, "assessments/spot_check.html", context, status=status)
+    return render(request, "assessments/spot_check.html", context, status=400 if refused else 200)
 
 
 @roles_required(COUNTY_AND_CITY_OFFICES)
@@ -497,10 +339,7 @@ def spot_check_xlsx(request: HttpRequest) -> FileResponse:
     values = cleaned(forms.SpotCheckFilters(request.GET))
     county = county_for(user, values.get("county"))
     month = values.get("month") or default_month()
-    draw, rows = _spot_check_rows(user, county, month)
+    draw, rows = reports.spot_check_rows(user, county, month)
     content = exports.spot_check_xlsx(county=county, month=month, draw=draw, rows=rows)
     name = _("县级抽考-%(county)s-%(month)s.xlsx") % {"county": county.name, "month": rules.month_label(month)}
     return xlsx_response(content, name)
-
-
-# --- 辞退提示: dismissal flags -------------------------------------------------------------------------------------

@@ -17,12 +17,8 @@ from accounts.models import Role
 from accounts.permissions import OFFICES, REPORTERS, has_role
 from assessments import exports, forms, rules, selectors, services
 from assessments.models import SupervisionReport
-from assessments.views.common import (
-    PAGE_SIZE,
-    back_to,
-    month_text,
-    require,
-)
+from assessments.rules import month_text
+from assessments.views.common import PAGE_SIZE, back_to, require
 from config.web import add_service_errors, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 

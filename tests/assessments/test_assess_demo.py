@@ -1,4 +1,4 @@
-"""The demo assessments of `seed_demo` (issue 5 item 8): finalized months for the demo county, county spot checks,
+"""The demo assessments of `seed_demo`: finalized months for the demo county, county spot checks,
 open dismissal flags of both rules, one withdrawn after a correction, supervision reports — and nothing new on a
 second run. Seeding the demo city takes seconds, so one test seeds it (through the real command) and checks it all.
 """

@@ -1,4 +1,4 @@
-"""Who decides a correction (issue 9 item 6, SPEC §6): the county office decides what the township office asks; the
+"""Who decides a correction (SPEC §6): the county office decides what the township office asks; the
 city office decides what the county office itself asks; nobody decides their own request. Services, API and pages.
 
 May 2026 of a home-township patroller is final at 10/20/10 (the `assess` fixture); corrections ask for 25/30/25.

@@ -1,4 +1,4 @@
-"""No dismissal that a later or higher result undoes (issue 9 item 1, SPEC §6 "Settled months"): a flag is confirmed
+"""No dismissal that a later or higher result undoes (SPEC §6 "Settled months"): a flag is confirmed
 only once its months are settled, on a day between the end of its last failing month and today; a confirmed
 dismissal whose grounds a county result or a correction removes turns `unsupported` and the office reinstates the
 person; the months of a confirmed dismissal are consumed; one open flag per patroller.

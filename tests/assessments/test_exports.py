@@ -1,4 +1,4 @@
-"""Every assessment table downloads as an .xlsx an office can print (issue 5 item 7): a title row, a bold header
+"""Every assessment table downloads as an .xlsx an office can print: a title row, a bold header
 frozen under it, column widths, and the values of the page."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""The township's monthly scoring sheet and the county spot-check page (issue 5 item 7).
+"""The township's monthly scoring sheet and the county spot-check page.
 
 The cast (tests/conftest.py): the home township 丰庆路街道 (its office scores its patrollers), the neighbour township
 杨金路街道 in the same county 金水区, the far township 官渡镇 in 中牟县. Patrollers are hired on S-HOME from

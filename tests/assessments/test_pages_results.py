@@ -1,5 +1,5 @@
-"""The dismissal-flag list, a patroller's year and the year's results with the renewal and pay-rise lists
-(issue 5 item 7). Months are finalized through the real services (the `assess` fixture)."""
+"""The dismissal-flag list, a patroller's year and the year's results with the renewal and pay-rise lists.
+Months are finalized through the real services (the `assess` fixture)."""
 
 from datetime import date
 

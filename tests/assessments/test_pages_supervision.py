@@ -1,4 +1,4 @@
-"""Supervision reports on the web (第十二条, issue 5 item 7): the phone form of village chiefs and volunteer
+"""Supervision reports on the web (第十二条): the phone form of village chiefs and volunteer
 supervisors, and the township office's confirm/reject list."""
 
 from datetime import date

@@ -19,30 +19,7 @@ pytestmark = pytest.mark.django_db
 MAY = date(2026, 5, 1)
 JAN_1 = date(2026, 1, 1)
 # Everything a prepared draft holds that does not depend on when or by which statement it was written.
-COMPARED = [
-    "patroller_id",
-    "month",
-    "level",
-    "township_id",
-    "county_id",
-    "appearance",
-    "daily_work",
-    "records",
-    "total",
-    "grade",
-    "passed",
-    "suggested_appearance",
-    "suggested_daily_work",
-    "suggested_records",
-    "explanation",
-    "facts",
-    "reasons",
-    "edited",
-    "status",
-    "finalized_at",
-    "finalized_by_id",
-    "created_by_id",
-]
+COMPARED = [column for column in services.DRAFT_COPY_COLUMNS if column not in ("id", "created_at", "updated_at")]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Assessment
+from assessments.models import PARTS, Assessment
 from tests.factories import township_of
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,30 @@ def draft(cast, places, hire, log) -> Assessment:
     (row,) = services.assessments_prepare(township=places["township"], month=MAY, by=cast["township_office"])
     assert row.suggested == {"appearance": 30, "daily_work": 40, "records": 30}
     return row
+
+
+def test_saving_a_page_of_drafts_keeps_the_good_rows_when_one_is_refused(cast, places, hire, log):
+    office = cast["township_office"]
+    for patroller in [hire(start=date(2026, 1, 1)) for _ in range(3)]:
+        for day in range(1, 32):
+            log(patroller, date(2026, 5, day))
+    good, bad, untouched = services.assessments_prepare(township=places["township"], month=MAY, by=office)
+    no_reasons = dict.fromkeys(PARTS, "")
+    typed = {
+        good.pk: ({"appearance": 25, "daily_work": 40, "records": 30}, no_reasons),
+        bad.pk: ({"appearance": 31, "daily_work": 40, "records": 30}, no_reasons),
+        untouched.pk: (untouched.scores, no_reasons),
+    }
+
+    applied = services.assessments_apply(assessments=[good, bad, untouched], by=office, typed=typed, finalize=False)
+
+    assert (applied.saved, applied.finalized, list(applied.failed)) == (1, 0, [bad.pk])
+    assert list(applied.failed[bad.pk].message_dict) == ["scores"]
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.appearance, bad.appearance) == (25, 30)
+    assert good.changes.get(action="update").user == office
+    assert not untouched.changes.filter(action="update").exists()
 
 
 def update(draft, cast, **body):

@@ -1,4 +1,4 @@
-"""Months that are settled and drafts that stay true (issue 9 items 2–4, SPEC §6):
+"""Months that are settled and drafts that stay true (SPEC §6):
 
 - a month is finalized only once late logs can no longer arrive (day LOG_LATE_DAYS + 1 of the next month);
 - every draft's suggestion (township and county) follows the current facts: refreshed whenever drafts are

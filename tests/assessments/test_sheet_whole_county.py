@@ -1,4 +1,4 @@
-"""The county office's "全县" on the monthly scoring sheet (issue 13 item 4): every township's rows of its county on
+"""The county office's "全县" on the monthly scoring sheet: every township's rows of its county on
 one read-only sheet, each with its township, and the same in the .xlsx."""
 
 import io
