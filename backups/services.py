@@ -1,4 +1,4 @@
-"""Backups that restore (issue 14; docs/deploy.md "Backups"): `manage.py backup` and `manage.py restore`.
+"""Backups that restore (docs/deploy.md "Backups"): `manage.py backup` and `manage.py restore`.
 
 A backup is one directory `river-backup-<UTC time>/` (or the same as a .tar with `--archive`):
 

@@ -11,11 +11,22 @@ from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.scope import MAX_ID
 from config import limits
+
+
+def viewset_routes(*routes: tuple[str, type, str]) -> list:
+    """The URL patterns of an app's viewsets, each given as (prefix, viewset, basename): every app's `urls.py` lists
+    them in its `api_urlpatterns`, which config/urls.py mounts under /api/v1/ (no browsable root view)."""
+    router = DefaultRouter(trailing_slash=True)
+    router.include_root_view = False
+    for prefix, viewset, basename in routes:
+        router.register(prefix, viewset, basename=basename)
+    return router.urls
 
 
 class Pagination(PageNumberPagination):

@@ -1,17 +1,17 @@
 """Routes of the patrol app. `api_urlpatterns` is mounted under /api/v1/ by config/urls.py."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from config import web  # noqa: F401 (registers the <id:…> path converter)
+from config.api import viewset_routes
 from patrol import views
 from patrol.api import local_checks, logs, photos, problems
 from patrol.views import mobile
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-router.register("problem-reports", problems.ProblemReportViewSet, basename="problem-report")
-router.register("local-checks", local_checks.LocalCheckViewSet, basename="local-check")
+routes = viewset_routes(
+    ("problem-reports", problems.ProblemReportViewSet, "problem-report"),
+    ("local-checks", local_checks.LocalCheckViewSet, "local-check"),
+)
 
 api_urlpatterns = [
     path("patrol-logs/", logs.log_list, name="patrol-log-list"),
@@ -22,7 +22,7 @@ api_urlpatterns = [
     path("resolution-photos/<id:pk>/thumbnail/", photos.resolution_thumbnail, name="patrol-resolution-thumbnail"),
     path("resolution-photos/<id:pk>/large/", photos.resolution_large, name="patrol-resolution-large"),
     path("checklist/", local_checks.checklist, name="checklist"),
-    *router.urls,
+    *routes,
 ]
 
 # Pages (the township review, the local check items), mounted under /patrol/ by config/urls.py.

@@ -2,9 +2,9 @@
 mounted under /api/v1/."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from config import web  # noqa: F401 (registers the <id:…> path converter)
+from config.api import viewset_routes
 from staffing import views
 from staffing.api import (
     MeView,
@@ -38,16 +38,16 @@ urlpatterns = [
     path("roster/filings/<id:pk>.xlsx", views.roster_filing_download, name="staffing-roster-filing-xlsx"),
 ]
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-router.register("segments", SegmentViewSet, basename="segment")
-router.register("patrollers", PatrollerViewSet, basename="patroller")
-router.register("vacancies", VacancyViewSet, basename="vacancy")
-router.register("roster-changes", RosterChangeViewSet, basename="roster-change")
-router.register("roster-filings", RosterFilingViewSet, basename="roster-filing")
+routes = viewset_routes(
+    ("segments", SegmentViewSet, "segment"),
+    ("patrollers", PatrollerViewSet, "patroller"),
+    ("vacancies", VacancyViewSet, "vacancy"),
+    ("roster-changes", RosterChangeViewSet, "roster-change"),
+    ("roster-filings", RosterFilingViewSet, "roster-filing"),
+)
 
 api_urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("staffing/", StaffingReportView.as_view(), name="staffing"),
-    *router.urls,
+    *routes,
 ]

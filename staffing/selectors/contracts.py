@@ -79,10 +79,6 @@ def contracts_of(*, patroller: Patroller) -> QuerySet[Contract]:
     return patroller.contracts.select_related("segment__water_body", "segment__township").order_by("start", "id")
 
 
-def assignments_of(*, patroller: Patroller) -> QuerySet[Assignment]:
-    return patroller.assignments.select_related("segment__water_body", "contract").order_by("start", "id")
-
-
 def assignment_on(*, patroller: Patroller, on: date) -> Assignment | None:
     """The assignment covering `on` under a contract in force that day (a patrol log's date must have one)."""
     return (
