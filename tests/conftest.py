@@ -16,6 +16,10 @@ from accounts.models import Role
 from rivers.models import County, Segment, Township, Village, WaterBody
 from tests.factories import PASSWORD, make_user  # noqa: F401 - PASSWORD for the modules reading it here
 
+# Fixtures that several test packages build on: the patrol cast (a patroller under contract on S-HOME, log bodies,
+# the clock at noon) and the assessment helpers `hire` and `assess`.
+pytest_plugins = ["tests.patrol.fixtures", "tests.assessments.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def default_language():
@@ -124,6 +128,19 @@ def api():
 
     client.as_user = as_user
     return client
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) → a new API client with its own knox token (the shared `api` client holds one user)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        _, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return make
 
 
 @pytest.fixture(scope="session")

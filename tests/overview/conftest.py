@@ -134,32 +134,3 @@ def logged_in(chromium, demo_server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-# --- data fixtures: the patrol cast (a patroller under contract on S-HOME), re-exported -----------------------------
-
-from tests.patrol.conftest import (  # noqa: E402, F401
-    hire_patroller,
-    home_segment,
-    log_body,
-    other_patroller,
-    patrol_now,
-    patroller,
-    submit,
-    today,
-)
-
-
-@pytest.fixture
-def client_for(db):
-    """client_for(user) → a new API client with its own knox token (the shared `api` client holds one user)."""
-    from knox.models import AuthToken
-    from rest_framework.test import APIClient
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        _, token = AuthToken.objects.create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        return client
-
-    return make
