@@ -21,6 +21,14 @@ from tests.factories import PASSWORD, make_user  # noqa: F401 - PASSWORD for the
 pytest_plugins = ["tests.patrol.fixtures", "tests.assessments.fixtures"]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked `slow` first (a stable sort: the order stays otherwise). pytest-xdist hands the work out in this
+    order, after the `xdist_group`s of several tests, so that a long test never starts when the other worker is about
+    to run out of work."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language: a request with `Accept-Language: en` activates English in

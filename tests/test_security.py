@@ -118,6 +118,7 @@ def detail_kwargs(name: str, user: User) -> dict | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_page_renders_without_inline_script_handlers_or_styles():
     call_command("seed_demo", "--force", "--password", PASSWORD, stdout=StringIO())
