@@ -7,6 +7,7 @@ draw), score, finalize (confirming, as an office would, a month without any log)
 """
 
 from datetime import date
+from functools import partial
 from itertools import count
 
 import pytest
@@ -21,24 +22,34 @@ from tests.factories import hire as contract_for
 _names = count(1)
 
 
+def roster_hire(
+    cast: dict,
+    places: dict,
+    segments: dict,
+    *,
+    start: date = date(2025, 7, 1),
+    end: date | None = None,
+    segment=None,
+    user=None,
+    office=None,
+    village=None,
+):
+    """`hire` without the fixture: for a module-scoped world built from the cast's parts."""
+    segment = segment or segments["home"]
+    office = office or cast["township_office"]
+    village = village or places["village"]
+    patroller = candidate(office, village, name=f"巡察员{next(_names)}", user=user, born=aged(40, start))
+    contract_for(patroller, segment, office, start, end or staffing_rules.contract_max_end(start))
+    patroller.refresh_from_db()
+    return patroller
+
+
 @pytest.fixture
 def hire(cast, places, segments):
     """hire(start=…, end=…, user=None) → an active patroller of the home township on S-HOME; elsewhere pass the
     segment, its township office and a village of its township. The patroller is 40 on the start, whatever the
     start: a start relative to today never ages them out of 第四条's window."""
-
-    def make(
-        *, start: date = date(2025, 7, 1), end: date | None = None, segment=None, user=None, office=None, village=None
-    ):
-        segment = segment or segments["home"]
-        office = office or cast["township_office"]
-        village = village or places["village"]
-        patroller = candidate(office, village, name=f"巡察员{next(_names)}", user=user, born=aged(40, start))
-        contract_for(patroller, segment, office, start, end or staffing_rules.contract_max_end(start))
-        patroller.refresh_from_db()
-        return patroller
-
-    return make
+    return partial(roster_hire, cast, places, segments)
 
 
 @pytest.fixture
