@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
@@ -266,6 +267,86 @@ def run_together(work: Callable[[int], Any], count: int = 6) -> list:
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+# --- the cast (tests/conftest.py) ------------------------------------------------------------------------------------
+
+
+def make_places() -> dict:
+    """The cast's places: two townships in one county, a third in another county, and their villages."""
+    from rivers.models import County, Township, Village
+
+    jinshui = County.objects.create(code="410105", name="金水区", kind=County.Kind.DISTRICT)
+    zhongmu = County.objects.create(code="410122", name="中牟县", kind=County.Kind.COUNTY)
+    home = Township.objects.create(county=jinshui, code="410105001", name="丰庆路街道")
+    neighbour = Township.objects.create(county=jinshui, code="410105002", name="杨金路街道")
+    far = Township.objects.create(county=zhongmu, code="410122001", name="官渡镇")
+    village = Village.objects.create(township=home, code="410105001001", name="柳林村")
+    village2 = Village.objects.create(township=home, code="410105001002", name="毛庄村")
+    far_village = Village.objects.create(township=far, code="410122001001", name="官渡村")
+    return {
+        "county": jinshui,
+        "other_county": zhongmu,
+        "township": home,
+        "neighbour": neighbour,
+        "far": far,
+        "village": village,
+        "village2": village2,
+        "far_village": far_village,
+    }
+
+
+def make_river():
+    """贾鲁河, the river of the three segments."""
+    from rivers.models import WaterBody
+
+    return WaterBody.objects.create(
+        code="R001",
+        name="贾鲁河",
+        kind=WaterBody.Kind.RIVER,
+        basin=WaterBody.Basin.HUAI_RIVER,
+        length_km=Decimal("137.00"),
+    )
+
+
+def make_segments(places: dict, river) -> dict:
+    """One river segment in each township; the home one passes two villages."""
+    from rivers.models import Segment
+
+    home = Segment.objects.create(
+        code="S-HOME", name="贾鲁河丰庆路段", water_body=river, township=places["township"], length_km=Decimal("4.01")
+    )
+    home.villages.set([places["village"], places["village2"]])
+    neighbour = Segment.objects.create(
+        code="S-NEIGH", name="贾鲁河杨金路段", water_body=river, township=places["neighbour"], length_km=Decimal("2.00")
+    )
+    far = Segment.objects.create(
+        code="S-FAR", name="贾鲁河官渡段", water_body=river, township=places["far"], length_km=Decimal("0.30")
+    )
+    far.villages.set([places["far_village"]])
+    return {"home": home, "neighbour": neighbour, "far": far}
+
+
+def make_cast(places: dict) -> dict:
+    """One user per role, tied to the home township unless the name says otherwise."""
+    from accounts.models import Role
+
+    county, township, village = places["county"], places["township"], places["village"]
+    return {
+        "patroller": make_user("patroller", Role.PATROLLER, county=county, township=township),
+        "village_chief": make_user(
+            "village_chief", Role.VILLAGE_CHIEF, county=county, township=township, village=village
+        ),
+        "township_office": make_user("township_office", Role.TOWNSHIP_OFFICE, county=county, township=township),
+        "other_township_office": make_user(
+            "other_township_office", Role.TOWNSHIP_OFFICE, county=county, township=places["neighbour"]
+        ),
+        "county_office": make_user("county_office", Role.COUNTY_OFFICE, county=county),
+        "other_county_office": make_user("other_county_office", Role.COUNTY_OFFICE, county=places["other_county"]),
+        "city_office": make_user("city_office", Role.CITY_OFFICE),
+        "supervisor": make_user("supervisor", Role.SUPERVISOR, county=county, township=township),
+        "outsider": make_user("outsider", ""),
+    }
 
 
 # --- the permission matrix ------------------------------------------------------------------------------------------

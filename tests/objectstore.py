@@ -8,7 +8,6 @@ other's objects.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,11 @@ import urllib.error
 import urllib.request
 import uuid
 
+from tests.servers import free_port
+
 ACCESS_KEY_ID = "testing"
 SECRET_ACCESS_KEY = "testing"  # moto accepts any key
 REGION = "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class MotoServer:

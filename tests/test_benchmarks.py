@@ -82,6 +82,7 @@ def test_the_benchmarks_bare_endpoint_answers_a_token_and_is_not_served_unless_s
     assert client.get("/api/v1/_bench/ok/").status_code == 404
 
 
+@pytest.mark.slow
 def test_the_load_benchmark_runs_its_phone_and_office_mixes_without_an_error():
     """bench/load.py --tiny: a throwaway database, one gunicorn, locust for two seconds per mix (tiny figures)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}

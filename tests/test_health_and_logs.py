@@ -15,7 +15,8 @@ from config import health
 from config.objectstore import s3_storage
 from config.requestlog import JsonFormatter, RequestIdFilter
 from tests.factories import make_user
-from tests.objectstore import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY, free_port
+from tests.objectstore import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
+from tests.servers import free_port
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 

@@ -8,21 +8,10 @@ import http.client
 import json
 import os
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+from tests.servers import HOST, free_port, start_gunicorn, stop, wait_until_up
 
 
 def send(port: int, method: str, path: str, body=None, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -48,33 +37,12 @@ def server(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": f"sqlite:///{workdir / 'unused.sqlite3'}",
     }
-    log = workdir / "gunicorn.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter running gunicorn, fixed arguments
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", "1"],
-            env=env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_gunicorn(port, env, workdir / "gunicorn.log", "--workers", "1")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, "gunicorn did not answer in time"
-            try:
-                send(port, "GET", "/api/v1/me/")
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(f"http://{HOST}:{port}/api/v1/me/", process, timeout=60)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def raw(port: int, head: list[str], first: bytes) -> tuple[int, dict, bytes]:

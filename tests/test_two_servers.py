@@ -15,51 +15,22 @@ import io
 import json
 import os
 import random
-import secrets
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from PIL import Image
 
-from tests.objectstore import free_port
+from tests.servers import HOST, ROOT, free_port, fresh_database, server_environment, start_gunicorn, stop, wait_until_up
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PASSWORD = "two servers, one truth"
 
-pytestmark = pytest.mark.servers
-
-
-@contextmanager
-def shared_database(url: str | None, folder: Path):
-    """A database URL for a fresh, empty database that is removed afterwards."""
-    if not url or url.startswith("sqlite"):
-        yield f"sqlite:///{folder / 'shared.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/')}_two_servers"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-
-    def execute(sql: str) -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql)
-
-    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 
 def setup_world() -> None:
@@ -84,31 +55,15 @@ def setup_world() -> None:
     print(json.dumps({"body": body}))
 
 
-def start_server(port: int, env: dict, folder: Path, name: str) -> subprocess.Popen:
+def start_server(env: dict, folder: Path, name: str) -> tuple[str, subprocess.Popen]:
+    """gunicorn with one worker, its own empty MEDIA_ROOT and temporary folder; its base URL and process."""
     media, tmp = folder / f"media-{name}", folder / f"tmp-{name}"
     media.mkdir()
     tmp.mkdir()
-    log = (folder / f"server-{name}.log").open("w")
-    return subprocess.Popen(  # noqa: S603 - our own gunicorn
-        [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60"],
-        cwd=ROOT,
-        env={**env, "MEDIA_ROOT": str(media), "TMPDIR": str(tmp)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def wait_until_healthy(base: str, server: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"the server on {base} stopped on start"
-        try:
-            if requests.get(f"{base}/healthz", timeout=30).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{base} was not healthy within {timeout:.0f} s")
+    port = free_port()
+    env = {**env, "MEDIA_ROOT": str(media), "TMPDIR": str(tmp)}
+    server = start_gunicorn(port, env, folder / f"server-{name}.log", "--workers", "1", "--timeout", "60")
+    return f"http://{HOST}:{port}", server
 
 
 def at_once(*calls) -> list:
@@ -141,21 +96,11 @@ def test_two_app_servers_over_one_database_and_one_object_store(tmp_path, moto_s
 
     bucket = moto_server.new_bucket()
     servers: list[subprocess.Popen] = []
-    with shared_database(os.environ.get("DATABASE_URL"), tmp_path) as database_url:
+    with fresh_database(os.environ.get("DATABASE_URL"), tmp_path, "two_servers") as database_url:
         env = {
-            **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "OBJECT_STORAGE"))},
+            **server_environment(database_url, tmp_path, "tests.servers_settings"),
             **moto_server.environment(bucket),
-            "DJANGO_SETTINGS_MODULE": "tests.servers_settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_hex(32),  # the one secret both servers share, as they must
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_HTTPS": "0",
-            "STATIC_ROOT": str(tmp_path / "static"),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
         }
-        (tmp_path / "static").mkdir()
         made = subprocess.run(
             [sys.executable, "-c", "from tests.test_two_servers import setup_world; setup_world()"],
             cwd=ROOT,
@@ -168,21 +113,17 @@ def test_two_app_servers_over_one_database_and_one_object_store(tmp_path, moto_s
         assert made.returncode == 0, made.stderr
         body = json.loads(made.stdout.strip().splitlines()[-1])["body"]
         try:
-            a, b = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
-            servers = [start_server(int(a.rsplit(":", 1)[1]), env, tmp_path, "a")]
-            servers.append(start_server(int(b.rsplit(":", 1)[1]), env, tmp_path, "b"))
-            wait_until_healthy(a, servers[0])
-            wait_until_healthy(b, servers[1])
+            bases = []
+            for name in ("a", "b"):
+                base, server = start_server(env, tmp_path, name)
+                bases.append(base)
+                servers.append(server)
+            for base, server in zip(bases, servers, strict=True):
+                wait_until_up(f"{base}/healthz", server)
+            a, b = bases
             check_both_servers(a, b, body, jpeg_bytes(), moto_server, bucket)
         finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+            stop(*servers)
     # Nothing was kept on either server's disk: the photo went to the bucket, temporary files went away.
     for name in ("a", "b"):
         assert files_under(tmp_path / f"media-{name}") == [], name

@@ -1,49 +1,22 @@
-"""Assessment fixtures on top of the cast (tests/conftest.py).
+"""Assessment fixtures on top of the cast (tests/conftest.py) and of `hire` and `assess`
+(tests/assessments/fixtures.py, shared with the overview tests).
 
-`hire(...)` puts a patroller on the home township's roster through the roster services (a contract on S-HOME by
-default). `log(...)` writes a patrol log row directly (the patrol service's 3-day window would refuse the past
-months these tests assess). `assess(patroller, month, passed=…)` takes a month through the real services:
-prepare (or the county draw), score, finalize (confirming, as an office would, a month without any log).
+`log(...)` writes a patrol log row directly (the patrol service's 3-day window would refuse the past months these
+tests assess).
 """
 
 import uuid
 from datetime import date, timedelta
-from itertools import count
 
 import pytest
 from django.utils import timezone
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
-from assessments import rules, services
-from assessments.models import Assessment
+from assessments import rules
 from patrol.models import PatrolLog
-from rivers.models import Township, Village
+from rivers.models import Village
 from staffing import rules as staffing_rules
-from tests.factories import ALL_NORMAL, FAILING, NO_LOGS_REASON, PASSING, aged, candidate, local, township_of
+from tests.factories import ALL_NORMAL, local
 from tests.factories import hire as contract_for
-
-_names = count(1)
-
-
-@pytest.fixture
-def hire(cast, places, segments):
-    """hire(start=…, end=…, user=None) → an active patroller of the home township on S-HOME; elsewhere pass the
-    segment, its township office and a village of its township. The patroller is 40 on the start, whatever the
-    start: a start relative to today never ages them out of 第四条's window."""
-
-    def make(
-        *, start: date = date(2025, 7, 1), end: date | None = None, segment=None, user=None, office=None, village=None
-    ):
-        segment = segment or segments["home"]
-        office = office or cast["township_office"]
-        village = village or places["village"]
-        patroller = candidate(office, village, name=f"巡察员{next(_names)}", user=user, born=aged(40, start))
-        contract_for(patroller, segment, office, start, end or staffing_rules.contract_max_end(start))
-        patroller.refresh_from_db()
-        return patroller
-
-    return make
 
 
 @pytest.fixture
@@ -83,19 +56,6 @@ def last_year() -> int:
 
 
 @pytest.fixture
-def client_for(db):
-    """client_for(user) → a new API client with its own knox token (the shared `api` fixture holds one user)."""
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        _, token = AuthToken.objects.create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        return client
-
-    return make
-
-
-@pytest.fixture
 def village_elsewhere(places):
     """A village of the neighbour township (its patrollers must live there)."""
     return Village.objects.create(township=places["neighbour"], code="410105002001", name="杨金村")
@@ -122,30 +82,6 @@ def log(db):
         # created_at is auto_now_add: move the submission time afterwards (escalations on time or late).
         PatrolLog.objects.filter(pk=entry.pk).update(created_at=local(day, 9) + late)
         return entry
-
-    return make
-
-
-@pytest.fixture
-def assess(cast):
-    """assess(patroller, month, passed=True, level="township") → the final assessment of that month."""
-
-    def make(patroller, month: date, *, passed: bool = True, level: str = Assessment.Level.TOWNSHIP):
-        scores = PASSING if passed else FAILING
-        if level == Assessment.Level.TOWNSHIP:
-            office = cast["township_office"]
-            township = Township.objects.get(pk=office.township_id)
-            services.assessments_prepare(township=township, month=month, by=office)
-        else:
-            office = cast["county_office"]
-            services.spot_check_draw(county=township_of(patroller).county, month=month, by=office)
-        assessment = Assessment.objects.get(patroller=patroller, month=month, level=level)
-        reasons = dict.fromkeys(rules.PARTS, "现场核查")
-        services.assessment_update(assessment=assessment, by=office, scores=scores, reasons=reasons)
-        # These months have no logs unless a test adds some: the office confirms finalizing an empty month.
-        return services.assessment_finalize(
-            assessment=assessment, by=office, confirm_no_logs=True, reason=NO_LOGS_REASON
-        ).assessment
 
     return make
 

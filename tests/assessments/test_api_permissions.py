@@ -4,27 +4,44 @@ The rows are in tests/assessments/matrix.py, run by `check_access` of tests/fact
 `allowed` get the success code, `hidden` get 404 (the object or place lies outside their scope), every other role
 403, anonymous callers 401.
 
-The world (`world` below): the cast's patroller is on the home township's roster (丰庆路街道, 金水区) with a
-contract in force today; two past months failed and final (an open dismissal flag), a third month a draft; a
-pending correction of the second month; a supervision report filed by the home supervisor.
+The world (`build_world` below, built once for the module): the cast's patroller is on the home township's roster
+(丰庆路街道, 金水区) with a contract in force today; two past months failed and final (an open dismissal flag), a
+third month a draft; a pending correction of the second month; a supervision report filed by the home supervisor.
 """
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
 from assessments import rules, services
 from assessments.models import Assessment
+from rivers.models import Village
+from tests.assessments.fixtures import roster_hire
 from tests.assessments.matrix import ASSESSMENT_ROUTES, ROWS
-from tests.factories import FAILING, NO_LOGS_REASON, PASSING, WHO, api_routes, check_access, check_rows
+from tests.factories import (
+    FAILING,
+    NO_LOGS_REASON,
+    PASSING,
+    WHO,
+    api_routes,
+    check_access,
+    check_rows,
+    kept_for_module,
+    make_cast,
+    make_places,
+    make_river,
+    make_segments,
+)
 from tests.hostile_json import BODILESS_ROUTES, assert_refused
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(cast, places, segments, hire, village_elsewhere):
+def build_world(cast, places, segments) -> dict:
+    hire = partial(roster_hire, cast, places, segments)
+    village_elsewhere = Village.objects.create(township=places["neighbour"], code="410105002001", name="杨金村")
     today = timezone.localdate()
     patroller = hire(start=today - timedelta(days=200), user=cast["patroller"])
     # The neighbour township has someone to assess too (a month without anyone under contract is not prepared).
@@ -67,6 +84,27 @@ def world(cast, places, segments, hire, village_elsewhere):
         "month": rules.month_label(third),
         "today": today.isoformat(),
     }
+
+
+@pytest.fixture(scope="module")
+def kept(django_db_setup, django_db_blocker) -> dict:
+    """The cast and the world, built once for the module's few hundred requests: each test runs on top of them and
+    its own writes are rolled back after it (tests/factories.py `kept_for_module`)."""
+    with kept_for_module(django_db_blocker):
+        places = make_places()
+        segments = make_segments(places, make_river())
+        cast = make_cast(places)
+        yield {"cast": cast, "world": build_world(cast, places, segments)}
+
+
+@pytest.fixture
+def cast(kept) -> dict:
+    return kept["cast"]
+
+
+@pytest.fixture
+def world(kept) -> dict:
+    return kept["world"]
 
 
 @pytest.mark.parametrize("who", WHO)

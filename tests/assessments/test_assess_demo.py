@@ -30,6 +30,7 @@ def snapshot() -> dict[str, list]:
     }
 
 
+@pytest.mark.slow
 def test_seed_demo_adds_finalized_months_flags_of_both_rules_and_a_second_run_adds_nothing(settings):
     settings.DEBUG = True
     out = io.StringIO()

@@ -19,24 +19,23 @@ demo_city is also the admin superuser, whom the role checks let through everywhe
 """
 
 import argparse
-import contextlib
 import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script: the server helpers are tests/servers.py
+
+from tests.servers import BIN, free_port, fresh_database, server_environment, start_gunicorn, stop, wait_until_up  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 PASSWORD = secrets.token_urlsafe(12)
 # Demo users (seed_demo) whose tokens the run uses: a patroller and the offices that act through the API.
@@ -50,56 +49,12 @@ USERS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def log(message: str) -> None:
     print(f"== contract: {message}", flush=True)
 
 
-@contextlib.contextmanager
-def database(url: str | None, workdir: Path):
-    """A database URL for a fresh, empty database that is removed afterwards."""
-    if not url or url.startswith("sqlite"):
-        yield f"sqlite:///{workdir / 'contract.sqlite3'}"
-        return
-    import psycopg  # PostgreSQL only; in requirements.txt
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_contract"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-
-    def execute(sql: str) -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql)
-
-    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run(args: list[str], env: dict) -> None:
     subprocess.run(args, cwd=ROOT, env=env, check=True)  # noqa: S603 - our own commands
-
-
-def wait_until_up(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped on start (exit {server.returncode})")
-        try:
-            with urllib.request.urlopen(f"{base}/api/v1/schema/?format=json", timeout=5) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer within {timeout:.0f} s")
 
 
 def token(base: str, username: str) -> str:
@@ -151,57 +106,30 @@ def main() -> int:
         parser.error(f"unknown roles {unknown}; choose among {sorted(USERS)}")
 
     workdir = Path(tempfile.mkdtemp(prefix="river-contract-"))
-    (workdir / "static").mkdir()  # the API serves no assets; an empty STATIC_ROOT keeps whitenoise quiet
     server = None
     runs: dict[str, tuple] = {}
     server_log = workdir / "server.log"
     started = time.monotonic()
     try:
-        with database(os.environ.get("DATABASE_URL"), workdir) as database_url:
+        with fresh_database(os.environ.get("DATABASE_URL"), workdir, "contract") as database_url:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "tests.contract.settings",
-                "DATABASE_URL": database_url,
-                "DEBUG": "0",
-                "SECRET_KEY": secrets.token_hex(32),
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "SECURE_HTTPS": "0",
+                **server_environment(database_url, workdir, "tests.contract.settings"),
                 "MEDIA_ROOT": str(workdir / "media"),
-                "STATIC_ROOT": str(workdir / "static"),
-                "LOG_LEVEL": "WARNING",
-                "PYTHONPATH": str(ROOT),
             }
             log(f"database {database_url.rsplit('/', 1)[-1]}: migrate and seed the demo data")
             run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
             run([sys.executable, "manage.py", "seed_demo", "--force", f"--password={PASSWORD}"], env)
 
             log(f"server on {base}")
-            with server_log.open("w") as sink:
-                server = subprocess.Popen(  # noqa: S603
-                    [
-                        str(BIN / "gunicorn"),
-                        "config.wsgi",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        "2",
-                        "--timeout",
-                        "120",
-                        # gunicorn answers a request line over 4094 bytes with its own HTML 400 before Django sees
-                        # it; schemathesis writes such query strings. Which limits the server keeps and how their
-                        # answers look is issue 10 item 6 (hardening); here there is none, so that the run checks
-                        # what the application answers.
-                        "--limit-request-line",
-                        "0",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=sink,
-                    stderr=subprocess.STDOUT,
-                )
-            wait_until_up(base, server)
+            # gunicorn answers a request line over 4094 bytes with its own HTML 400 before Django sees it;
+            # schemathesis writes such query strings. Here there is no such limit, so that the run checks what the
+            # application answers.
+            server = start_gunicorn(
+                port, env, server_log, "--workers", "2", "--timeout", "120", "--limit-request-line", "0"
+            )
+            wait_until_up(f"{base}/api/v1/schema/?format=json", server, timeout=60)
 
             # One schemathesis process per role, side by side, each with one worker: schemathesis' threads
             # (--workers 2) crash Python 3.11.7 now and then inside Hypothesis ("AST constructor recursion depth
@@ -227,12 +155,8 @@ def main() -> int:
                 process.kill()
                 process.wait()
             output.close()
-        if server is not None and server.poll() is None:
-            server.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(timeout=20)
-            if server.poll() is None:
-                server.kill()
+        if server is not None:
+            stop(server)
         if options.keep_server_log and server_log.exists():
             shutil.copyfile(server_log, options.keep_server_log)
         shutil.rmtree(workdir, ignore_errors=True)

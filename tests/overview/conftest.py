@@ -9,13 +9,13 @@ its own SQLite file: the pages are what an office sees after `make run`.
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port, stop, wait_until_up
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,25 +57,6 @@ def chromium():
         browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the demo server stopped")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the demo server did not start")
-
-
 @pytest.fixture(scope="session")
 def demo_server(chromium, tmp_path_factory):
     """The base URL of a server of the demo data set (migrated and seeded once per session)."""
@@ -85,7 +66,7 @@ def demo_server(chromium, tmp_path_factory):
         "DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.servers_settings",  # the fast password hasher: a login per test
         "LANGUAGE_CODE": "zh-hans",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -99,7 +80,7 @@ def demo_server(chromium, tmp_path_factory):
         timeout=600,
         stdout=subprocess.DEVNULL,
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,
@@ -108,11 +89,10 @@ def demo_server(chromium, tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(port, server)
+        wait_until_up(f"http://127.0.0.1:{port}/accounts/login/", server, timeout=60)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
 
 
 @pytest.fixture
@@ -134,32 +114,3 @@ def logged_in(chromium, demo_server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-# --- data fixtures: the patrol cast (a patroller under contract on S-HOME), re-exported -----------------------------
-
-from tests.patrol.conftest import (  # noqa: E402, F401
-    hire_patroller,
-    home_segment,
-    log_body,
-    other_patroller,
-    patrol_now,
-    patroller,
-    submit,
-    today,
-)
-
-
-@pytest.fixture
-def client_for(db):
-    """client_for(user) → a new API client with its own knox token (the shared `api` client holds one user)."""
-    from knox.models import AuthToken
-    from rest_framework.test import APIClient
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        _, token = AuthToken.objects.create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        return client
-
-    return make

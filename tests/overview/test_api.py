@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,7 +13,6 @@ from rest_framework.test import APIClient
 from assessments import rules
 from assessments import services as assessment_services
 from assessments.models import Assessment
-from patrol.services import logs as patrol_services
 from rivers.models import County, Township, Village
 from staffing import summaries
 from tests.factories import FAILING, PASSING, local, on_duty
@@ -185,17 +185,17 @@ def test_a_month_in_progress_counts_patroller_days_up_to_today(api, cast, patrol
     assert answer["totals"]["patrollers"] == 1
 
 
-def test_a_late_log_counts_in_the_month_of_its_day(client_for, cast, patroller, log_body, monkeypatch, today):
+def test_a_late_log_counts_in_the_month_of_its_day(client_for, cast, patroller, log_body, today):
     first = summaries.month_start(today)
-    monkeypatch.setattr(patrol_services, "_now", lambda: local(first + timedelta(days=1), 12))
     last_day = first - timedelta(days=1)  # two days late: within the 3-day window
-    office = client_for(cast["township_office"])
-    before = office.get(URL, {"month": month_of(last_day)}).json()["totals"]
+    with time_machine.travel(local(first + timedelta(days=1), 12), tick=True):  # noon on the 2nd of this month
+        office = client_for(cast["township_office"])
+        before = office.get(URL, {"month": month_of(last_day)}).json()["totals"]
 
-    response = client_for(cast["patroller"]).post("/api/v1/patrol-logs/", log_body(day=last_day), format="json")
+        response = client_for(cast["patroller"]).post("/api/v1/patrol-logs/", log_body(day=last_day), format="json")
 
-    assert response.status_code == 201, response.content
-    after = office.get(URL, {"month": month_of(last_day)}).json()["totals"]
+        assert response.status_code == 201, response.content
+        after = office.get(URL, {"month": month_of(last_day)}).json()["totals"]
     assert after["days_patrolled"] == before["days_patrolled"] + 1
     assert after["patrol_rate"] == round(after["days_patrolled"] / after["patroller_days"], 4)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("demo-server")  # the one demo server of tests/overview/conftest.py
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHOTO_FLAGS = ("taken_outside_window", "far_from_segment", "duplicate_photo", "no_exif")
 

@@ -3,6 +3,8 @@ menu folds behind its button and roster names stay whole; at 1280×800 the overv
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("demo-server")  # the one demo server of tests/overview/conftest.py
+
 
 def _no_sideways_scroll(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

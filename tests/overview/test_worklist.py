@@ -12,7 +12,6 @@ from assessments.models import Assessment
 from patrol.models import ProblemReport
 from rivers.models import Village
 from staffing import summaries
-from tests.assessments.conftest import assess, hire  # noqa: F401
 from tests.factories import ALL_NORMAL, on_duty
 from tests.overview.helpers import previous_month
 
@@ -77,7 +76,7 @@ def test_drafts_to_score_link_to_the_sheet_of_their_month(web, cast, places, pat
     assert counts(web(cast["county_office"]))["drafts"] == 0
 
 
-def test_open_dismissal_flags_and_unfiled_roster_changes_are_counted(web, cast, hire, assess, today):  # noqa: F811
+def test_open_dismissal_flags_and_unfiled_roster_changes_are_counted(web, cast, hire, assess, today):
     patroller = hire(start=months_ago(today, 5))
     assess(patroller, months_ago(today, 3), passed=False)
     assess(patroller, months_ago(today, 2), passed=False)

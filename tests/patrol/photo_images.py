@@ -8,8 +8,12 @@ from datetime import datetime
 
 from PIL import Image
 
+from tests.factories import LAT, local
+
 # A point on the home segment's line in the photo tests (贾鲁河, Zhengzhou).
 ON_SEGMENT = (34.7466, 113.6254)
+# The middle of the home segment's line (tests/factories.py HOME_LINE).
+ON_LINE = (LAT, 113.6255)
 
 
 def dms(value: float) -> tuple[float, float, float]:
@@ -92,3 +96,16 @@ def jpeg_bomb(width: int = 60_000, height: int = 60_000) -> bytes:
     sof = data.index(b"\xff\xc0")
     struct.pack_into(">HH", data, sof + 5, height, width)
     return bytes(data)
+
+
+def during(day, minute: int = 10) -> datetime:
+    return local(day, 8, minute)
+
+
+def good_photo(day, *, seed: int = 1, position=ON_LINE, taken: datetime | None = None, **exif) -> bytes:
+    """A JPEG taken during the patrol (08:10), on the segment's line, unless told otherwise."""
+    taken = taken or during(day)
+    return jpeg_bytes(
+        picture(seed=seed),
+        exif=make_exif(taken=taken.strftime("%Y:%m:%d %H:%M:%S"), offset="+08:00", position=position, **exif),
+    )

@@ -1,7 +1,7 @@
 """Submitting and reading patrol logs through the API (API.md, SPEC §5).
 
-The cast's patroller is on duty on S-HOME (a 1 km line at 34.75° N) since 60 days ago; the service's clock is
-pinned to noon today (tests/patrol/conftest.py).
+The cast's patroller is on duty on S-HOME (a 1 km line at 34.75° N) since 60 days ago; the clock is moved to
+noon today (`patrol_now`, tests/patrol/fixtures.py).
 """
 
 from datetime import UTC, datetime, timedelta

@@ -42,6 +42,7 @@ def rows() -> tuple[int, int, int, int]:
     )
 
 
+@pytest.mark.slow
 def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_adds_nothing(monkeypatch, settings):
     settings.DEBUG = True
     monkeypatch.setattr(demo_seed, "DAYS", DAYS)  # where seed_patrol_logs looks it up

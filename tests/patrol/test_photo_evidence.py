@@ -16,9 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from patrol.models import PatrolLog, Photo
 from patrol.rules import photo_evidence
 from tests.factories import LAT, local
-from tests.patrol.photo_images import jpeg_bytes, make_exif, picture
+from tests.patrol.photo_images import ON_LINE, jpeg_bytes, make_exif, picture
 
-ON_LINE = (LAT, 113.6255)
 METRES_600_NORTH = (LAT + 0.0054, 113.6255)
 
 

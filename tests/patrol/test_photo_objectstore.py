@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from patrol.models import Photo
 from patrol.services import photos as photo_services
-from tests.patrol.test_photos import good_photo
+from tests.patrol.photo_images import good_photo
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"

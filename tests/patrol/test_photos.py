@@ -1,6 +1,6 @@
 """Photo upload and thumbnails through the API (API.md), the photo flags, and files that never go astray.
 
-The home segment's line runs due east at 34.75° N from 113.6200 to 113.6310 (tests/patrol/conftest.py); a patrol
+The home segment's line runs due east at 34.75° N from 113.6200 to 113.6310 (tests/patrol/fixtures.py); a patrol
 in these tests lasts from 08:00 to 08:30, Zhengzhou time.
 """
 
@@ -20,9 +20,18 @@ from patrol.models import PatrolLog, Photo
 from patrol.services import IdempotencyConflict
 from patrol.services import photos as photo_services
 from tests.factories import ALL_NORMAL, LAT, local, make_user, on_duty
-from tests.patrol.photo_images import jpeg_bomb, jpeg_bytes, make_exif, other_format_bytes, picture, png_bytes
+from tests.patrol.photo_images import (
+    ON_LINE,
+    during,
+    good_photo,
+    jpeg_bomb,
+    jpeg_bytes,
+    make_exif,
+    other_format_bytes,
+    picture,
+    png_bytes,
+)
 
-ON_LINE = (LAT, 113.6255)
 # 0.0018° of latitude is about 200 m.
 METRES_400_NORTH = (LAT + 0.0036, 113.6255)
 METRES_600_NORTH = (LAT + 0.0054, 113.6255)
@@ -37,19 +46,6 @@ def media_root(settings, tmp_path) -> Path:
 
 def stored_files(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
-
-
-def during(day, minute: int = 10) -> datetime:
-    return local(day, 8, minute)
-
-
-def good_photo(day, *, seed: int = 1, position=ON_LINE, taken: datetime | None = None, **exif) -> bytes:
-    """A JPEG taken during the patrol (08:10), on the segment's line, unless told otherwise."""
-    taken = taken or during(day)
-    return jpeg_bytes(
-        picture(seed=seed),
-        exif=make_exif(taken=taken.strftime("%Y:%m:%d %H:%M:%S"), offset="+08:00", position=position, **exif),
-    )
 
 
 @pytest.fixture

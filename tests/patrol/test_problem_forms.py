@@ -12,8 +12,8 @@ from django.test import Client
 from PIL import Image
 
 from patrol.models import ProblemReport, ResolutionPhoto
+from tests.factories import escalate, put_in
 from tests.patrol.photo_images import jpeg_bytes, picture
-from tests.patrol.test_problems import escalate, put_in
 
 pytestmark = pytest.mark.django_db
 

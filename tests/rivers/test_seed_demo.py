@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
+from patrol.demo import seed as demo_seed
 from rivers import demo
 from rivers.geometry import geojson_problem
 from rivers.models import County, Segment, Township, Village, WaterBody
@@ -43,8 +44,11 @@ def seed(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def demo_city(django_db_setup, django_db_blocker) -> str:
-    """The command's output; the demo city stays seeded for the whole module."""
-    with kept_for_module(django_db_blocker):
+    """The command's output; the demo city stays seeded for the whole module. With six weeks of patrol logs instead
+    of three months, here and in the tests' second runs: this module checks the register, the logins and the roster
+    (tests/patrol/test_patrol_demo.py checks the logs, with the same six weeks)."""
+    with pytest.MonkeyPatch.context() as patch, kept_for_module(django_db_blocker):
+        patch.setattr(demo_seed, "DAYS", 42)
         yield seed()
 
 

@@ -1,34 +1,36 @@
-"""Patrol fixtures on top of the cast (tests/conftest.py).
+"""Patrol fixtures on top of the cast, for every test package (registered in tests/conftest.py: the overview, phone
+and backup tests build on them too).
 
 The cast's `patroller` user becomes an active patroller of the home township, hired by its township office,
 with a one-year contract (started 60 days ago) on the home segment S-HOME. S-HOME gets a real line: a 1 km
-stretch of river running due east at 34.75° N in Zhengzhou. `patrol_now` pins the service's clock to noon of
-the real local day, so that "today", "3 days late" and "future" never straddle midnight during a test.
+stretch of river running due east at 34.75° N in Zhengzhou. `patrol_now` moves the clock to noon of the real
+local day (time-machine, still ticking), so that "today", "3 days late" and "future" never straddle midnight during
+a test, whether a request or the test itself reads the time.
 """
 
 import uuid
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from patrol import rules
-from patrol.services import logs as patrol_services
-from tests.factories import ALL_NORMAL, HOME_LINE, local, make_user, on_duty, walk
+from tests.factories import ALL_NORMAL, HOME_LINE, LOCAL_TZ, local, make_user, on_duty, walk
 
 
 @pytest.fixture
 def today() -> date:
-    return timezone.localdate(timezone=rules.LOCAL_TZ)
+    return timezone.localdate(timezone=LOCAL_TZ)
 
 
 @pytest.fixture
-def patrol_now(monkeypatch, today) -> datetime:
-    """The moment the service believes it is: noon, today, Zhengzhou time."""
+def patrol_now(today) -> Iterator[datetime]:
+    """The clock moved to noon, today, Zhengzhou time, for the whole test (it keeps running from there)."""
     now = local(today, 12)
-    monkeypatch.setattr(patrol_services, "_now", lambda: now)
-    return now
+    with time_machine.travel(now, tick=True):
+        yield now
 
 
 @pytest.fixture
