@@ -6,8 +6,11 @@ refuses. Skipped when /usr/bin/chromium is absent, except where REQUIRE_BROWSER=
 Set SCREENSHOTS=1 to refresh docs/screenshots/ (the README shows them).
 """
 
+import contextlib
 import io
 import os
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -55,11 +58,56 @@ def browser() -> Iterator:
         chromium.close()
 
 
+class InFlight:
+    """The live server's application, counting the requests it is answering. A test must not end while the app still
+    answers one: the database is flushed after the test, and on SQLite that flush fails on a table the request is
+    reading ("database table is locked"), leaving the test's rows to the next test."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.lock:
+                self.count -= 1
+
+    def wait_idle(self, quiet: float = 0.3, timeout: float = 15) -> None:
+        """Until no request has been in flight for `quiet` seconds (one already sent may still arrive)."""
+        deadline = time.monotonic() + timeout
+        idle_since = None
+        while time.monotonic() < deadline:
+            if self.count:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since >= quiet:
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"the live server still answers {self.count} request(s) after {timeout} s")
+
+
 @pytest.fixture
-def phone(browser, live_server, media_root):
-    """A fresh phone (empty storage, no service worker yet) with its location granted at the segment's west end."""
+def in_flight(live_server) -> InFlight:
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    if not isinstance(app, InFlight):
+        app = InFlight(app)
+        httpd.set_app(app)
+    return app
+
+
+@contextlib.contextmanager
+def new_phone(browser, live_server, in_flight: InFlight, viewport: dict) -> Iterator:
+    """A fresh phone (empty storage, no service worker yet) with its location granted at the segment's west end;
+    closed at the end, and the server left idle before the test's database is flushed."""
     context = browser.new_context(
-        viewport=PHONE,
+        viewport=viewport,
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
@@ -71,8 +119,17 @@ def phone(browser, live_server, media_root):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
-    yield context, page
-    context.close()
+    try:
+        yield context, page
+    finally:
+        context.close()
+        in_flight.wait_idle()
+
+
+@pytest.fixture
+def phone(browser, live_server, in_flight, media_root):
+    with new_phone(browser, live_server, in_flight, PHONE) as (context, page):
+        yield context, page
 
 
 @pytest.fixture
@@ -465,22 +522,11 @@ def sizes_are_readable(page, screen: str) -> None:
     assert found["root"] >= 18, f"{screen}: the rem unit is {found['root']} px"
 
 
-def test_text_is_at_least_18px_and_tap_targets_48px_on_every_screen(browser, live_server, media_root, patroller):
+def test_text_is_at_least_18px_and_tap_targets_48px_on_every_screen(
+    browser, live_server, in_flight, media_root, patroller
+):
     """At 390×844 (a common phone): every visible text ≥ 18 px, every button or link ≥ 48 × 48 px."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        geolocation={"latitude": LAT, "longitude": WEST, "accuracy": 8},
-        permissions=["geolocation"],
-        base_url=live_server.url,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    try:
+    with new_phone(browser, live_server, in_flight, {"width": 390, "height": 844}) as (context, page):
         page.goto("/m/")
         page.wait_for_selector("#screen-login:not([hidden])")
         sizes_are_readable(page, "login")
@@ -499,8 +545,6 @@ def test_text_is_at_least_18px_and_tap_targets_48px_on_every_screen(browser, liv
         page.click("#tabs a[data-screen=month]")
         page.wait_for_selector("#calendar .day.patrolled")
         sizes_are_readable(page, "month")
-    finally:
-        context.close()
 
 
 def test_a_patroller_without_a_contract_is_told_whom_to_call(phone, patroller, today, places):
