@@ -17,12 +17,24 @@ from tests.factories import make_cast, make_places, make_river, make_segments
 pytest_plugins = ["tests.patrol.fixtures", "tests.assessments.fixtures"]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` first (a stable sort: the order stays otherwise). pytest-xdist hands the work out in this
     order, after the `xdist_group`s of several tests, so that a long test never starts when the other worker is about
-    to run out of work."""
+    to run out of work.
+
+    And `xdist_group` as pytest-xdist means it: pytest-xdist 3.8 marks a test's group by appending `@group` to
+    `item._nodeid`, which pytest 9 no longer reads (a node's id is `item._id`), so every group was spread over both
+    workers (each seeding its own demo city, starting its own demo server). On the workers of `--dist loadgroup` the
+    group is appended where pytest 9 reads it."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        groups = {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default")) for mark in marks}
+        if groups and "@" not in item.nodeid.rsplit("]", 1)[-1]:
+            item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")
 
 
 @pytest.fixture(autouse=True)
