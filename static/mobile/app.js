@@ -609,16 +609,20 @@
 
   // --- the outbox ----------------------------------------------------------------------------------------------------
 
+  // One flush at a time; asked again while one runs (the phone came back online during an attempt that had
+  // already failed offline), it runs once more when that one ends instead of waiting for the next round.
   var flushing = null;
+  var flushAgain = false;
   function flushNow() {
     if (!state.token) return Promise.resolve();
-    if (flushing) return flushing;
+    if (flushing) { flushAgain = true; return flushing; }
     flushing = O.flush({ api: API, language: LANGUAGE, onChange: renderOutbox }).then(function (result) {
       flushing = null;
       if (result.auth) signInAgain();
       renderOutbox();
+      if (flushAgain) { flushAgain = false; return flushNow().then(function (next) { return next || result; }); }
       return result;
-    }, function () { flushing = null; });
+    }, function () { flushing = null; flushAgain = false; });
     return flushing;
   }
 
@@ -791,7 +795,10 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(body.dataset.sw, { scope: body.dataset.scope }).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "outbox-changed") renderOutbox();
+      if (!event.data || event.data.type !== "outbox-changed") return;
+      renderOutbox();
+      // The service worker's Background Sync may be the one the server told that the token is no longer valid.
+      O.kv.get("authNeeded").then(function (needed) { if (needed && state.token) signInAgain(); });
     });
   }
   setInterval(function () { if (navigator.onLine) flushNow(); }, 30000);
