@@ -157,10 +157,15 @@ STORAGES = {
     )
     if OBJECT_STORAGE_BUCKET
     else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: hashed names (cached for a year) and .gz/.br copies made by collectstatic, which whitenoise serves
+    # to browsers that take them; STATIC_COMPRESS=0 leaves the copies out (a proxy that compresses, or a quick
+    # collectstatic for a throwaway server: compressing every asset costs most of its time).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_COMPRESS", True)
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
 

@@ -13,39 +13,19 @@ import os
 import re
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from knox.models import AuthToken
 
-from accounts.models import User
-from tests.factories import PASSWORD
+from tests.inline_markup import inline_code
 
 ROOT = Path(settings.BASE_DIR)
 
-# What the Content-Security-Policy forbids in markup: a <script> without src (a JSON data block such as Django's
-# json_script is not run, and allowed), an on…= handler attribute, a javascript: URL, a style attribute or element.
-INLINE = {
-    "inline script": re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>", re.I),
-    "event handler attribute": re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I),
-    "javascript: URL": re.compile(r"(?:href|src|action)\s*=\s*[\"']?\s*javascript:", re.I),
-    "style attribute": re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I),
-    "style element": re.compile(r"<style\b", re.I),
-}
-
 POLICY = settings.CONTENT_SECURITY_POLICY
-
-
-def inline_code(html: str) -> list[str]:
-    found = []
-    for what, pattern in INLINE.items():
-        found += [f"{what}: {match.group(0)[:120]!r}" for match in pattern.finditer(html)]
-    return found
 
 
 def policy(response) -> dict[str, list[str]]:
@@ -74,85 +54,6 @@ def test_the_markup_check_finds_what_the_policy_would_block():
     assert inline_code('<a href="javascript:void(0)">') and inline_code('<p style="color: red">')
     assert inline_code("<style>p { color: red }</style>")
     assert not inline_code('<script id="d" type="application/json">{"a": 1}</script><p data-onclick="x">')
-
-
-def page_patterns(resolver: URLResolver | None = None, prefix: str = ""):
-    """(name, route, converters) of every URL outside the API, the admin and the language switch."""
-    for pattern in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(pattern.pattern)
-        if route.startswith(("api/", "admin/", "i18n/")):
-            continue
-        if isinstance(pattern, URLResolver):
-            yield from page_patterns(pattern, route)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield pattern.name, route, list(pattern.pattern.converters)
-
-
-def detail_kwargs(name: str, user: User) -> dict | None:
-    """Objects in the user's reach for the pages about one object (None: not a page for this walk)."""
-    from assessments.models import Assessment
-    from staffing.models import Patroller, Vacancy
-
-    if name in {"staffing-patroller", "staffing-patroller-contract", "staffing-patroller-resign"}:
-        person = Patroller.objects.filter(township_id=user.township_id, status="active").order_by("pk").first()
-        return {"pk": person.pk} if person else None
-    if name == "assessments-patroller":
-        assessment = Assessment.objects.filter(township_id=user.township_id).order_by("pk").first()
-        return {"pk": assessment.patroller_id} if assessment else None
-    if name == "staffing-vacancy":
-        vacancy = Vacancy.objects.filter(segment__township_id=user.township_id).order_by("pk").first()
-        return {"pk": vacancy.pk} if vacancy else None
-    return None
-
-
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_every_page_renders_without_inline_script_handlers_or_styles(monkeypatch):
-    from patrol.demo import seed as demo_seed
-
-    monkeypatch.setattr(demo_seed, "DAYS", 42)  # six weeks of logs instead of three months: the same pages
-    call_command("seed_demo", "--force", "--password", PASSWORD, stdout=StringIO())
-    visitors = ["demo_township", "demo_county", "demo_city", "demo_patroller", "demo_village_chief"]
-    rendered, found = set(), {}
-
-    anonymous = Client()
-    for path in (reverse("login"), "/no-such-page/"):
-        found[f"{path} (anonymous)"] = inline_code(anonymous.get(path).content.decode())
-    for username in visitors:
-        user = User.objects.get(username=username)
-        client = Client()
-        client.force_login(user)
-        for name, route, converters in page_patterns():
-            kwargs = detail_kwargs(name, user) if converters else {}
-            if kwargs is None or route.endswith(".xlsx") or name == "logout":
-                continue
-            response = client.get(reverse(name, kwargs=kwargs))
-            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-                continue
-            rendered.add(name)
-            found[f"{name} ({username})"] = inline_code(response.content.decode())
-        for path in ("/admin/", "/admin/staffing/patroller/", "/admin/rivers/waterbody/import/"):
-            response = client.get(path)
-            if response.status_code == 200:
-                rendered.add(path)
-                found[f"{path} ({username})"] = inline_code(response.content.decode())
-
-    assert {
-        "home",
-        "register",
-        "staffing-roster",
-        "staffing-patroller",
-        "staffing-patroller-contract",
-        "staffing-vacancy",
-        "patrol-review",
-        "assessments-sheet",
-        "assessments-spot-check",
-        "assessments-flags",
-        "assessments-patroller",
-        "assessments-supervision-new",
-        "/admin/staffing/patroller/",
-    } <= rendered
-    assert {page: code for page, code in found.items() if code} == {}
 
 
 # --- the policy ---------------------------------------------------------------------------------------------------

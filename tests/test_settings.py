@@ -90,3 +90,33 @@ def test_nothing_another_app_server_needs_is_kept_in_a_process():
         "django.core.cache.backends.filebased.FileBasedCache",
     }
     assert {cache["BACKEND"] for cache in settings.CACHES.values()}.isdisjoint(per_process)
+
+
+@pytest.mark.parametrize(
+    ("compress", "backend"),
+    [
+        (None, "whitenoise.storage.CompressedManifestStaticFilesStorage"),
+        ("1", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
+        ("0", "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"),
+    ],
+)
+def test_production_static_files_are_hashed_and_compressed_unless_told_not_to(compress, backend):
+    """README: STATIC_COMPRESS=0 leaves out the .gz/.br copies (a proxy compresses); the names stay hashed."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "STATIC_COMPRESS", "DEBUG")},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "a-test-secret-that-is-long-enough-for-the-checks-0123456789",
+    }
+    if compress is not None:
+        env["STATIC_COMPRESS"] = compress
+    done = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == backend

@@ -1,7 +1,7 @@
 """The demo patrol logs of `seed_demo`: months of daily logs in the demo county where every flag shows, problem
 reports in every state of their workflow, photos through the real pipeline, and nothing new on a second run.
 
-Seeding the demo city takes seconds, so one test seeds it once (through the real command) and checks it all.
+The demo city is seeded once for the package (tests/demo/conftest.py, six weeks of logs); one test checks it all.
 """
 
 import io
@@ -9,21 +9,16 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
 from patrol import demo, rules, selectors
-from patrol.demo import seed as demo_seed
 from patrol.models import PatrolLog, Photo, ProblemEvent, ProblemReport
 from rivers import demo as register
 from rivers.models import County
 from staffing.models import Contract
 
-pytestmark = pytest.mark.django_db
-
-# Six weeks instead of three months: every kind of day, photo and report still appears, in half the time.
-DAYS = 42
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-city")]
 
 
 def flag_counts(model) -> Counter:
@@ -42,14 +37,9 @@ def rows() -> tuple[int, int, int, int]:
     )
 
 
-@pytest.mark.slow
-def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_adds_nothing(monkeypatch, settings):
-    settings.DEBUG = True
-    monkeypatch.setattr(demo_seed, "DAYS", DAYS)  # where seed_patrol_logs looks it up
-    out = io.StringIO()
-    started = timezone.now()  # the seed's own "now" is this or later: the second run below goes up to it
-    call_command("seed_demo", stdout=out)
-    assert "演示巡查日志" in out.getvalue()
+def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_adds_nothing(demo_city):
+    assert "演示巡查日志" in demo_city.output
+    days = demo_city.days
     today = timezone.localdate()
 
     # Every county of the city has logs (the overview shows a patrol rate for each); the demo county's story —
@@ -82,8 +72,8 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
     )
     assert len(on_duty) > 20
     assert on_duty <= set(logs.values_list("patroller_id", flat=True))
-    assert logs.values("date").distinct().count() >= DAYS - 1  # today's walks may not have happened yet
-    assert logs.count() < patrollers * DAYS
+    assert logs.values("date").distinct().count() >= days - 1  # today's walks may not have happened yet
+    assert logs.count() < patrollers * days
     assert not logs.filter(date__gt=today).exists()
 
     # Every flag code shows, on realistic data: most logs are clean walks, in the demo county and elsewhere.
@@ -113,6 +103,6 @@ def test_seed_demo_adds_weeks_of_patrols_showing_every_flag_and_a_second_run_add
         assert all(e.at >= report.created_at for e in events)
 
     before = rows()
-    again = demo.seed_patrol_logs(stdout=io.StringIO(), now=started)
+    again = demo.seed_patrol_logs(stdout=io.StringIO(), now=demo_city.started)
     assert (again.logs, again.photos, again.moved) == (0, 0, 0)
     assert rows() == before

@@ -1,8 +1,7 @@
 """`manage.py seed_demo`: the demo data set of SPEC §2 and the demo accounts of API.md.
 
-The command seeds the whole demo city (register, accounts, roster, logs, assessments) in seconds, so the module
-seeds it once (`demo_city`, with the documented default password) and every test reads that; the tests of a second
-run run it inside their own transaction, rolled back after them.
+The demo city is seeded once for the package (tests/demo/conftest.py); this module checks the register, the logins
+and the roster, and the command's own behaviour on a second run.
 """
 
 from decimal import Decimal
@@ -16,12 +15,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
-from patrol.demo import seed as demo_seed
 from rivers import demo
 from rivers.geometry import geojson_problem
 from rivers.models import County, Segment, Township, Village, WaterBody
 from staffing import selectors as staffing_selectors
-from tests.factories import kept_for_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-city")]  # one worker seeds it once
 
@@ -42,16 +39,6 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker) -> str:
-    """The command's output; the demo city stays seeded for the whole module. With six weeks of patrol logs instead
-    of three months, here and in the tests' second runs: this module checks the register, the logins and the roster
-    (tests/patrol/test_patrol_demo.py checks the logs, with the same six weeks)."""
-    with pytest.MonkeyPatch.context() as patch, kept_for_module(django_db_blocker):
-        patch.setattr(demo_seed, "DAYS", 42)
-        yield seed()
-
-
 def snapshot() -> dict[str, list]:
     """Every value the seed writes, so two runs can be compared as a whole."""
     return {
@@ -66,7 +53,7 @@ def snapshot() -> dict[str, list]:
 
 
 def test_demo_city_has_111_rivers_16_lakes_141_reservoirs_in_16_county_level_units(demo_city):
-    output = demo_city
+    output = demo_city.output
 
     assert County.objects.count() == 16
     assert set(County.objects.values_list("name", flat=True)) >= {"中原区", "金水区", "巩义市", "郑东新区"}
@@ -164,12 +151,25 @@ def test_running_twice_changes_nothing(demo_city):
     assert "新建0条、更新0条" in output
 
 
-def test_existing_passwords_are_kept_unless_a_password_is_given(demo_city):
+@pytest.fixture
+def later_seeders(monkeypatch) -> list[str]:
+    """The command's options are about the register and the accounts: its later seeders (logs, assessments,
+    summaries; a whole second run is `test_running_twice_changes_nothing`) only say that they were called."""
+    from overview.management.commands import seed_demo as command
+
+    called: list[str] = []
+    for name in ("seed_patrol_logs", "seed_assessments", "seed_summaries"):
+        monkeypatch.setattr(command, name, lambda *, stdout, name=name: called.append(name))
+    return called
+
+
+def test_existing_passwords_are_kept_unless_a_password_is_given(demo_city, later_seeders):
     seed("--password", "second-pass")
     assert check_password("second-pass", User.objects.get(username="demo_county").password)
 
     seed()
     assert check_password("second-pass", User.objects.get(username="demo_county").password)
+    assert later_seeders == ["seed_patrol_logs", "seed_assessments", "seed_summaries"] * 2
 
 
 def test_demo_accounts_get_the_documented_default_password(demo_city):
@@ -202,12 +202,13 @@ def test_refuses_to_run_without_debug_unless_forced(demo_city):
 
 
 @override_settings(DEBUG=True)
-def test_runs_without_force_when_debug_is_on(demo_city):
+def test_runs_without_force_when_debug_is_on(demo_city, later_seeders):
     User.objects.filter(username="demo_county").update(role=Role.SUPERVISOR)
 
     call_command("seed_demo", stdout=StringIO())
 
     assert User.objects.get(username="demo_county").role == Role.COUNTY_OFFICE
+    assert len(later_seeders) == 3
 
 
 def test_the_demo_logins_get_the_roster_the_staffing_seed_adds_after_them(demo_city):
@@ -217,4 +218,4 @@ def test_the_demo_logins_get_the_roster_the_staffing_seed_adds_after_them(demo_c
         patroller = staffing_selectors.patroller_of(user)
         assert patroller is not None, username
         assert staffing_selectors.assignment_on(patroller=patroller, on=today) is not None, username
-    assert "演示花名册：" in demo_city
+    assert "演示花名册：" in demo_city.output

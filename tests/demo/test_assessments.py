@@ -1,14 +1,11 @@
 """The demo assessments of `seed_demo`: finalized months for the demo county, county spot checks,
 open dismissal flags of both rules, one withdrawn after a correction, supervision reports — and nothing new on a
-second run. Seeding the demo city takes seconds, so one test seeds it (through the real command) and checks it all.
+second run. The demo city is seeded once for the package (tests/demo/conftest.py); one test checks it all.
 """
 
 import io
-from datetime import date
-from itertools import pairwise
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from assessments import demo, rules
@@ -16,7 +13,7 @@ from assessments.models import Assessment, AssessmentChange, Correction, Dismiss
 from rivers import demo as register
 from staffing import selectors as staffing_selectors
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-city")]
 
 
 def snapshot() -> dict[str, list]:
@@ -30,12 +27,8 @@ def snapshot() -> dict[str, list]:
     }
 
 
-@pytest.mark.slow
-def test_seed_demo_adds_finalized_months_flags_of_both_rules_and_a_second_run_adds_nothing(settings):
-    settings.DEBUG = True
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "演示考核" in out.getvalue()
+def test_seed_demo_adds_finalized_months_flags_of_both_rules_and_a_second_run_adds_nothing(demo_city):
+    assert "演示考核" in demo_city.output
     last = rules.last_settled_month(timezone.localdate())  # finalized months are settled ones
     system = [rules.previous_month(last), last]
 
@@ -81,20 +74,6 @@ def test_seed_demo_adds_finalized_months_flags_of_both_rules_and_a_second_run_ad
 
     before = snapshot()
     again = io.StringIO()
-    call_command("seed_demo", stdout=again)
+    demo.seed_assessments(stdout=again)
     assert "演示考核已存在" in again.getvalue()
     assert snapshot() == before
-
-
-@pytest.mark.parametrize("month", range(1, 13))
-def test_the_yearly_story_finds_three_non_adjacent_failing_months_of_one_year_in_any_season(month):
-    last = date(2027, month, 1)
-    before_system = rules.previous_month(rules.previous_month(last))  # the two system months end with `last`
-    earliest = demo.months_back(before_system, demo.PAPER_MONTHS)[0]
-
-    months = demo.yearly_months(last, earliest)
-
-    assert len(months) == 3
-    assert len({m.year for m in months}) == 1
-    assert all(rules.next_month(a) != b for a, b in pairwise(months))
-    assert earliest <= months[0] and months[-1] <= last
