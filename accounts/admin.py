@@ -1,4 +1,5 @@
-"""Django admin for users, and the mixin that scopes every register admin for office staff (SPEC §1)."""
+"""Django admin for users, the mixin that scopes every register admin for office staff (SPEC §1), and the one that
+makes an admin read-only."""
 
 from typing import Any
 
@@ -6,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminPasswordChangeForm, admin_acting_user
@@ -52,6 +54,19 @@ class ScopedAdminMixin:
         if isinstance(related_admin, ScopedAdminMixin):
             choices = db_field.related_model._default_manager.using(kwargs.get("using"))
             kwargs["queryset"] = related_admin.scope_queryset(choices.all(), request.user)
+
+
+class ReadOnlyAdminMixin:
+    """Rows that only the office pages and the services make and change: the admin shows them, nothing more."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 def assignable_roles(user) -> list[str]:

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedAdminMixin
+from accounts.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from assessments.models import (
     Assessment,
     AssessmentChange,
@@ -19,15 +19,8 @@ from assessments.models import (
 )
 
 
-class ReadOnlyScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Scoped, and read-only: the services change these rows."""
 
 
 class AssessmentChangeInline(admin.TabularInline):

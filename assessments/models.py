@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import rules
 from assessments.rules import PARTS
+from staffing.models import AuditRecord
 
 
 class Assessment(models.Model):
@@ -155,7 +156,7 @@ class Assessment(models.Model):
         return rules.explanation_to_read(self.facts or {}, self.suggested, self.explanation or {})
 
 
-class AssessmentChange(models.Model):
+class AssessmentChange(AuditRecord):
     """Every change of an assessment: who, when, old, new, why (SPEC §6). Never edited or deleted."""
 
     class Action(models.TextChoices):
@@ -169,23 +170,10 @@ class AssessmentChange(models.Model):
         Assessment, on_delete=models.PROTECT, related_name="changes", verbose_name=_("月度考核"), db_index=False
     )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    old = models.JSONField(_("原值"), null=True, blank=True)
-    new = models.JSONField(_("新值"), null=True, blank=True)
-    reason = models.TextField(_("原因"), blank=True)
 
-    class Meta:
+    class Meta(AuditRecord.Meta):
         verbose_name = _("考核变更记录")
         verbose_name_plural = _("考核变更记录")
-        ordering = ["at", "id"]
         indexes = [
             # The history of one assessment, in order (the patroller's page).
             models.Index(fields=["assessment", "at"], name="assessmentchange_history_idx"),

@@ -1,5 +1,5 @@
 """What every page shares: ids from paths and query strings, who may open a page, the list filters, a service's
-errors on a form, and the township a page is about.
+errors on a form, a form's errors as a message, and the township a page is about.
 
 An id is ASCII digits, 1 to MAX_ID. Python's own `str.isdigit()` and `int()` also take other scripts' digits
 ("²" is a digit that `int` refuses, "١٢" one it reads as 12), so every id a person can type goes through
@@ -11,6 +11,7 @@ from functools import wraps
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -152,9 +153,15 @@ def add_service_errors(form: forms.Form, error: ValidationError, *, skip: Collec
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for key, messages in error.message_dict.items():
+    for key, field_messages in error.message_dict.items():
         if key not in skip:
-            form.add_error(key if key in form.fields else None, messages)
+            form.add_error(key if key in form.fields else None, field_messages)
+
+
+def message_form_errors(request: HttpRequest, form: forms.Form) -> None:
+    """A posted form that is not shown again (a button on a list page): its errors, joined, as one error message
+    on the page it goes back to."""
+    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
 
 
 # --- the township a page is about --------------------------------------------------------------------------------

@@ -5,14 +5,13 @@ item, that changes take effect from tomorrow, and records who did what and when.
 """
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from accounts.admin import ScopedAdminMixin
+from accounts.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from patrol.models import LocalCheck
 
 
 @admin.register(LocalCheck)
-class LocalCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LocalCheckAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     # A township office sees its township's items; county-wide items are listed on its office page.
     scope = {"county": "county_id", "township": "township_id"}
     list_display = ["name", "code", "kind", "county", "township", "starts_on", "retired_on", "created_by"]
@@ -20,12 +19,3 @@ class LocalCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["county", "township", "created_by"]
     search_fields = ["name", "code"]
     readonly_fields = [field.name for field in LocalCheck._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -26,7 +26,7 @@ from assessments import exports, forms, reports, rules, selectors, services
 from assessments.models import PARTS, Assessment, Correction
 from assessments.rules import month_text
 from assessments.views.common import PAGE_SIZE, back_to
-from config.web import id_or_404, roles_required, township_choices, validated_filters
+from config.web import id_or_404, message_form_errors, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 from staffing.models import Patroller
 
@@ -210,7 +210,7 @@ def correction_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
     form = forms.DecisionForm(request.POST)
     back = reverse("assessments-corrections")
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        message_form_errors(request, form)
         return back_to(request, back)
     note = form.cleaned_data["note"]
     described = _describe(correction)

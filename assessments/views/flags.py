@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import OFFICES
 from assessments import exports, forms, reports, selectors, services
 from assessments.views.common import PAGE_SIZE, back_to, require
-from config.web import roles_required, township_choices, validated_filters
+from config.web import message_form_errors, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 
 
@@ -62,7 +62,7 @@ def flag_confirm(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     form = forms.DismissalConfirmForm(request.POST)
     back = reverse("assessments-flags")
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        message_form_errors(request, form)
         return back_to(request, back)
     try:
         dismissed = services.dismissal_confirm(
@@ -98,7 +98,7 @@ def flag_reinstate(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     form = forms.DismissalReinstateForm(request.POST, township_id=flag.township_id)
     back = reverse("assessments-flags")
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        message_form_errors(request, form)
         return back_to(request, back)
     try:
         done = services.dismissal_reinstate(

@@ -19,7 +19,7 @@ from assessments import exports, forms, rules, selectors, services
 from assessments.models import SupervisionReport
 from assessments.rules import month_text
 from assessments.views.common import PAGE_SIZE, back_to, require
-from config.web import add_service_errors, roles_required, township_choices, validated_filters
+from config.web import add_service_errors, message_form_errors, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 
 DECISIONS = ("confirm", "reject")
@@ -90,7 +90,7 @@ def supervision_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
     form = forms.DecisionForm(request.POST)
     back = reverse("assessments-supervision")
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        message_form_errors(request, form)
         return back_to(request, back)
     decide = services.supervision_report_confirm if action == "confirm" else services.supervision_report_reject
     try:

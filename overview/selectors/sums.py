@@ -15,8 +15,6 @@ from staffing import selectors as staffing_selectors
 from staffing import summaries
 from staffing.models import RosterChange, TownshipMonth
 
-NUMBERS = ("patrollers", "duty_days", "days_patrolled", "logs", "flagged_logs", "assessed", "failed", "score_sum")
-
 
 @dataclass
 class MonthSums:
@@ -54,12 +52,12 @@ def township_sums(
         TownshipMonth.objects.filter(month__gte=months[0], month__lte=months[-1], **filters)
         .order_by()
         .values("month", group)
-        .annotate(**{f"sum_{name}": Sum(name) for name in NUMBERS})
-        .values_list("month", group, *[f"sum_{name}" for name in NUMBERS])
+        .annotate(**{f"sum_{name}": Sum(name) for name in summaries.NUMBERS})
+        .values_list("month", group, *[f"sum_{name}" for name in summaries.NUMBERS])
     )
     out: dict[tuple[date, int], MonthSums] = {}
     for row in counts:
-        values = dict(zip(NUMBERS, row[2:], strict=True))
+        values = dict(zip(summaries.NUMBERS, row[2:], strict=True))
         out[(row[0], row[1])] = MonthSums(
             Figures(
                 patrollers=values["patrollers"],

@@ -28,6 +28,7 @@ import hashlib
 import logging
 import os
 import uuid as uuid_module
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from patrol import rules
-from patrol.models import PatrolLog, Photo
+from patrol.models import PatrolLog, Photo, ResolutionPhoto
 from patrol.photo_checks import photo_flags
 from patrol.photos import process_photo
 from patrol.rules import photo_evidence
@@ -92,14 +93,16 @@ def _flush(name: str, storage) -> None:
         os.close(fd)
 
 
-def _delete(photo: Photo) -> None:
-    """Remove the files this call wrote; a failure to remove one is logged, never raised over the real error."""
-    for field in (photo.file, photo.thumbnail):
-        if field and field.name:
-            try:
-                field.storage.delete(field.name)
-            except Exception:
-                logger.exception("photo cleanup failed, orphan file left: %s", field.name)
+def delete_photo_files(photos: Iterable[Photo | ResolutionPhoto]) -> None:
+    """Remove the files written for `photos` (original and thumbnail) when what they were written for failed; a
+    failure to remove one is logged, never raised over the real error."""
+    for photo in photos:
+        for field in (photo.file, photo.thumbnail):
+            if field and field.name:
+                try:
+                    field.storage.delete(field.name)
+                except Exception:
+                    logger.exception("photo cleanup failed, orphan file left: %s", field.name)
 
 
 def photo_add(
@@ -180,12 +183,12 @@ def photo_add(
             photo.save(force_insert=True)
             patrol_log_refresh_flags(log=log)
     except IntegrityError:
-        _delete(photo)
+        delete_photo_files([photo])
         existing = _replay(client_uuid=client_uuid, log=log, sha256=processed.sha256, check=check, reported=reported)
         if existing is None:
             raise
         return existing, False
     except BaseException:
-        _delete(photo)
+        delete_photo_files([photo])
         raise
     return photo, True

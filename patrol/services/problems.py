@@ -23,6 +23,7 @@ from patrol.rules.problems import (
     may_handle,
     transition_problem,
 )
+from patrol.services.photos import delete_photo_files
 
 Status = ProblemReport.Status
 
@@ -93,10 +94,7 @@ def problem_report_resolve(
     try:
         return _move(report=report, by=by, to_status=Status.RESOLVED, note=note, change=change, after=after)
     except BaseException:
-        for photo in uploaded:
-            for field in (photo.file, photo.thumbnail):
-                if field.name:
-                    field.storage.delete(field.name)
+        delete_photo_files(uploaded)
         raise
 
 
@@ -131,10 +129,7 @@ def _resolution_photos(*, report: ProblemReport, by, uploads: Sequence[bytes]) -
             photo.file.save(f"original{result.extension}", ContentFile(data), save=False)
             photo.thumbnail.save("thumbnail.jpg", ContentFile(result.thumbnail), save=False)
     except BaseException:
-        for photo in photos:
-            for field in (photo.file, photo.thumbnail):
-                if field.name:
-                    field.storage.delete(field.name)
+        delete_photo_files(photos)
         raise
     return photos
 

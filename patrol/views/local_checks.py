@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import OFFICES
 from accounts.scope import require_place_in_scope
-from config.web import add_service_errors, id_field, roles_required
+from config.web import add_service_errors, id_field, message_form_errors, roles_required
 from patrol import rules, services
 from patrol.models import LocalCheck
 from patrol.selectors import local_checks
@@ -201,7 +201,7 @@ def local_check_retire(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = RetireForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        message_form_errors(request, form)
         return HttpResponseRedirect(reverse("patrol-local-checks"))
     try:
         services.local_check_retire(item=item, by=user, **form.cleaned_data)

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ScopedAdminMixin
+from accounts.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 
 
 def office_link(url: str, text) -> SafeString:
@@ -46,14 +46,8 @@ class StaffingAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ReadOnlyStaffingAdmin(StaffingAdmin):
+class ReadOnlyStaffingAdmin(ReadOnlyAdminMixin, StaffingAdmin):
     """Made by the office pages and the services only; the admin shows them."""
 
     note = _("此处只读：请在花名册页面办理。")
     office_page_link = ("staffing-roster", _("打开花名册"))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

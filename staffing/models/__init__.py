@@ -7,7 +7,7 @@ model is imported here, so that the app registry and the migrations find them wh
 import from here.
 """
 
-from staffing.models.audit import AuditEntry
+from staffing.models.audit import AuditEntry, AuditRecord
 from staffing.models.contracts import Assignment, Contract
 from staffing.models.filing import RosterChange, RosterFiling
 from staffing.models.monthly import PatrollerMonth, TownshipMonth
@@ -18,6 +18,7 @@ __all__ = [
     "Applicant",
     "Assignment",
     "AuditEntry",
+    "AuditRecord",
     "Contract",
     "Patroller",
     "PatrollerMonth",
