@@ -33,10 +33,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 
 from rivers.models import Township
-from staffing import selectors
+from staffing import rules
 from staffing.models import Assignment, Patroller, PatrollerMonth, TownshipMonth
 
 DAYS = 31  # the longest month: the per-day lists always have this length
@@ -102,28 +102,31 @@ def duty_masks(
 ) -> dict[tuple, int]:
     """{group values: mask of the days of `month` with an assignment in force} (bit d-1 = day d), in one query.
 
-    "In force" is staffing's own rule (`selectors.assignment_in_force_q`: an assignment covering the day under a
-    contract in force that day), evaluated for each day of the month as a filtered count. `group` names assignment
-    columns to group by (e.g. patroller and the segment's township); `filters` narrow the assignments.
+    "In force" is staffing's own rule (`selectors.assignment_in_force_q`, its database form): an assignment covering
+    the day under a contract in force that day. Both are intervals (the contract's up to `rules.last_day_in_force`),
+    so an assignment's days in force are one interval, read here from its dates and its contract's. `group` names
+    assignment columns to group by (e.g. patroller and the segment's township); `filters` narrow the assignments.
     """
     first, last = month, month_end(month)
-    assignments = Assignment.objects.filter(start__lte=last).filter(Q(end__isnull=True) | Q(end__gte=first))
+    assignments = (
+        Assignment.objects.filter(start__lte=last, contract__start__lte=last, contract__end__gte=first)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+        .filter(Q(contract__terminated_on__isnull=True) | Q(contract__terminated_on__gt=first))
+    )
     if patroller_ids is not None:
         assignments = assignments.filter(patroller_id__in=patroller_ids)
     if filters:
         assignments = assignments.filter(**filters)
-    days = (last - first).days + 1
-    counts = {
-        f"d{day}": Count("pk", filter=selectors.assignment_in_force_q(first + timedelta(days=day)))
-        for day in range(days)
-    }
-    rows = assignments.order_by().values(*group).annotate(**counts).values_list(*group, *counts)
+    dates = ("start", "end", "contract__start", "contract__end", "contract__terminated_on")
     masks: dict[tuple, int] = {}
-    for row in rows:
-        key, per_day = tuple(row[: len(group)]), row[len(group) :]
-        mask = sum(1 << day for day, n in enumerate(per_day) if n)
-        if mask:
-            masks[key] = masks.get(key, 0) | mask
+    for row in assignments.order_by().values_list(*group, *dates):
+        key, (start, end, contract_start, contract_end, terminated_on) = tuple(row[: len(group)]), row[len(group) :]
+        contract_last = min(contract_end, rules.last_day_in_force(end=contract_end, terminated_on=terminated_on))
+        since = max(start, contract_start, first)
+        until = min(end or last, contract_last, last)
+        if since > until:
+            continue
+        masks[key] = masks.get(key, 0) | (mask_through(until.day) ^ mask_through(since.day - 1))
     return masks
 
 
