@@ -143,6 +143,9 @@
     state.patrol = null; state.points = []; state.answers = {}; state.actions = []; state.photos = [];
     state.month = null; state.duty = null; state.segment = null; state.checklist = null;
     $("notes").value = "";
+    // The previous patroller's segment and Start button go until the new one's duty is read.
+    show($("duty-on"), false);
+    show($("duty-none"), false);
     return Promise.all(["patrol", "draft", "month", "segment", "checklist"].map(function (key) { return O.kv.del(key); })
       .concat([O.clear("points")]));
   }
@@ -274,6 +277,7 @@
 
   $("start").addEventListener("click", function () {
     if (state.patrol) return showPatrol();
+    if (!state.duty || !state.duty.segment) return;  // today's duty not read yet (the button shows once it is)
     state.patrol = { uuid: O.uuid4(), owner: username(), startedAt: Date.now(), endedAt: null, segment: state.duty.segment, hidden: [], hiddenSince: null };
     state.points = [];
     O.clear("points").then(function () { return O.kv.set("patrol", state.patrol); }).then(showPatrol);
