@@ -147,13 +147,6 @@ class FinalizeConfirmForm(forms.Form):
     no_logs_reason = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, label=_("理由"))
 
 
-def error_messages(error: ValidationError) -> list[str]:
-    """Every message of a service's ValidationError, in order, for a row or a flash message."""
-    if hasattr(error, "error_dict"):
-        return [message for messages in error.message_dict.values() for message in messages]
-    return list(error.messages)
-
-
 # --- the scoring inputs of the sheet and the spot-check page -------------------------------------------------------
 
 

@@ -158,6 +158,18 @@ def add_service_errors(form: forms.Form, error: ValidationError, *, skip: Collec
             form.add_error(key if key in form.fields else None, field_messages)
 
 
+def error_messages(error: ValidationError) -> list[str]:
+    """Every message of a service's ValidationError, in order, for a row or a flash message."""
+    if hasattr(error, "error_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)
+
+
+def message_service_error(request: HttpRequest, error: ValidationError) -> None:
+    """A service's refusal of a button on a list page, as one error message on the page it goes back to."""
+    messages.error(request, " ".join(error_messages(error)))
+
+
 def message_form_errors(request: HttpRequest, form: forms.Form) -> None:
     """A posted form that is not shown again (a button on a list page): its errors, joined, as one error message
     on the page it goes back to."""

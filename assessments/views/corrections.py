@@ -26,7 +26,15 @@ from assessments import exports, forms, reports, rules, selectors, services
 from assessments.models import PARTS, Assessment, Correction
 from assessments.rules import month_text
 from assessments.views.common import PAGE_SIZE, back_to
-from config.web import id_or_404, message_form_errors, roles_required, township_choices, validated_filters
+from config.web import (
+    error_messages,
+    id_or_404,
+    message_form_errors,
+    message_service_error,
+    roles_required,
+    township_choices,
+    validated_filters,
+)
 from config.xlsx import xlsx_response
 from staffing.models import Patroller
 
@@ -140,7 +148,7 @@ def request_correction(request: HttpRequest, patroller: Patroller) -> HttpRespon
         messages.error(request, str(error))
         return HttpResponseRedirect(back)
     except ValidationError as error:
-        return Refused(assessment, scores, reasons, reason, forms.error_messages(error))
+        return Refused(assessment, scores, reasons, reason, error_messages(error))
     messages.success(
         request,
         _("已提交%(name)s %(month)s%(level)s的更正申请，%(approver)s批准后生效。")
@@ -224,7 +232,7 @@ def correction_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
         messages.error(request, str(error))
         return back_to(request, back)
     except ValidationError as error:
-        messages.error(request, " ".join(forms.error_messages(error)))
+        message_service_error(request, error)
         return back_to(request, back)
     if action == "reject":
         messages.success(request, _("已驳回%(name)s %(month)s%(level)s的更正申请，考核结果不变。") % described)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import OFFICES
 from assessments import exports, forms, reports, selectors, services
 from assessments.views.common import PAGE_SIZE, back_to, require
-from config.web import message_form_errors, roles_required, township_choices, validated_filters
+from config.web import message_form_errors, message_service_error, roles_required, township_choices, validated_filters
 from config.xlsx import xlsx_response
 
 
@@ -69,7 +69,7 @@ def flag_confirm(request: HttpRequest, pk: int) -> HttpResponseRedirect:
             flag=flag, by=user, on=form.cleaned_data["date"], reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(forms.error_messages(error)))
+        message_service_error(request, error)
         return back_to(request, back)
     termination = dismissed.termination
     if termination is None:
@@ -105,7 +105,7 @@ def flag_reinstate(request: HttpRequest, pk: int) -> HttpResponseRedirect:
             flag=flag, by=user, segment=form.cleaned_data["segment"], reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(forms.error_messages(error)))
+        message_service_error(request, error)
         return back_to(request, back)
     contract = done.reinstatement.contract
     messages.success(

@@ -20,7 +20,15 @@ from assessments import exports, forms, reports, rules, selectors, services
 from assessments.models import Assessment
 from assessments.rules import month_text
 from assessments.views.common import county_for, default_month, percent, require, url_with
-from config.web import WHOLE_COUNTY, cleaned, roles_required, township_choices, township_for
+from config.web import (
+    WHOLE_COUNTY,
+    cleaned,
+    error_messages,
+    message_service_error,
+    roles_required,
+    township_choices,
+    township_for,
+)
 from config.xlsx import xlsx_response
 from rivers.models import County, Township
 from rivers.selectors import counties_visible_to
@@ -72,7 +80,7 @@ def _save_rows(request: HttpRequest, assessments: list[Assessment], *, finalize:
         return Refused(
             applied,
             posted={pk: typed[pk] for pk in applied.failed},
-            errors={pk: forms.error_messages(error) for pk, error in applied.failed.items()},
+            errors={pk: error_messages(error) for pk, error in applied.failed.items()},
         )
     _report_applied(request, applied, finalize=finalize)
     return None
@@ -200,7 +208,7 @@ def sheet(request: HttpRequest) -> HttpResponse:
         try:
             prepared = services.assessments_prepare(township=township, month=month, by=user)
         except ValidationError as error:
-            messages.error(request, " ".join(forms.error_messages(error)))
+            message_service_error(request, error)
         else:
             messages.success(
                 request,
@@ -278,7 +286,7 @@ def spot_check(request: HttpRequest) -> HttpResponse:
         try:
             drawn = services.spot_check_draw(county=county, month=month, by=user)
         except ValidationError as error:
-            messages.error(request, " ".join(forms.error_messages(error)))
+            message_service_error(request, error)
         else:
             text = (
                 _("已抽取%(month)s的抽考名单：在岗 %(population)d 人，抽中 %(n)d 人。")

@@ -19,7 +19,14 @@ from assessments import exports, forms, rules, selectors, services
 from assessments.models import SupervisionReport
 from assessments.rules import month_text
 from assessments.views.common import PAGE_SIZE, back_to, require
-from config.web import add_service_errors, message_form_errors, roles_required, township_choices, validated_filters
+from config.web import (
+    add_service_errors,
+    message_form_errors,
+    message_service_error,
+    roles_required,
+    township_choices,
+    validated_filters,
+)
 from config.xlsx import xlsx_response
 
 DECISIONS = ("confirm", "reject")
@@ -96,7 +103,7 @@ def supervision_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
     try:
         decide(report=report, by=user, note=form.cleaned_data["note"])
     except ValidationError as error:
-        messages.error(request, " ".join(forms.error_messages(error)))
+        message_service_error(request, error)
     else:
         text = (
             _("已核实关于%(name)s的监督报告：%(month)s的日常工作表现建议分相应扣减。")
