@@ -58,20 +58,30 @@ def test_the_pass_mark_and_the_band_may_move_together():
     assert river_settings_problems({**GOOD, "PASS_MARK": 65, "GRADE_BANDS": {**GOOD["GRADE_BANDS"], "pass": 65}}) == []
 
 
-def test_start_up_fails_loudly_on_a_pass_mark_outside_the_band():
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "RIVER_PASS_MARK": "65",
-        "RIVER_WEIGHT_RECORDS": "40",
+def python_with(code: str, *, settings_module: str, **variables: str) -> subprocess.CompletedProcess:
+    """`code` run by a new interpreter under `settings_module` with these environment variables (and none of the
+    caller's DEBUG, STATIC_COMPRESS or RIVER_* ones)."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "STATIC_COMPRESS") and not k.startswith("RIVER_")
     }
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+    return subprocess.run(  # noqa: S603 - our own interpreter, code written in this module
+        [sys.executable, "-c", code],
         cwd=ROOT,
-        env=env,
+        env={**inherited, "DJANGO_SETTINGS_MODULE": settings_module, **variables},
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def test_start_up_fails_loudly_on_a_pass_mark_outside_the_band():
+    done = python_with(
+        "import django; django.setup()",
+        settings_module="config.settings_test",
+        RIVER_PASS_MARK="65",
+        RIVER_WEIGHT_RECORDS="40",
     )
 
     assert done.returncode != 0
@@ -102,20 +112,13 @@ def test_nothing_another_app_server_needs_is_kept_in_a_process():
 )
 def test_production_static_files_are_hashed_and_compressed_unless_told_not_to(compress, backend):
     """README: STATIC_COMPRESS=0 leaves out the .gz/.br copies (a proxy compresses); the names stay hashed."""
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "STATIC_COMPRESS", "DEBUG")},
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SECRET_KEY": "a-test-secret-that-is-long-enough-for-the-checks-0123456789",
-    }
+    variables = {"SECRET_KEY": "a-test-secret-that-is-long-enough-for-the-checks-0123456789"}
     if compress is not None:
-        env["STATIC_COMPRESS"] = compress
-    done = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        variables["STATIC_COMPRESS"] = compress
+    done = python_with(
+        "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])",
+        settings_module="config.settings",
+        **variables,
     )
 
     assert done.returncode == 0, done.stderr[-2000:]
