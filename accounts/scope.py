@@ -80,3 +80,12 @@ def require_place_in_scope(user, *, county_id: int | None = None, township_id: i
         user, county_id=county_id, township_id=township_id
     ):
         raise Http404
+
+
+def whole_county_of(user) -> int:
+    """The county a page's "全县" (whole county) choice means: the county office's own. Anyone else asking for it is
+    answered as for a place outside their scope (404): a township office's scope holds no whole county, and the city
+    office names a county by its id."""
+    if user.role != Role.COUNTY_OFFICE or user.county_id is None:
+        raise Http404
+    return user.county_id

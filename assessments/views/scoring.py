@@ -8,14 +8,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import COUNTY_AND_CITY_OFFICES, OFFICES
-from accounts.scope import sees_everything
+from accounts.scope import sees_everything, whole_county_of
 from assessments import exports, forms, reports, rules, selectors, services
 from assessments.models import Assessment
 from assessments.rules import month_text
@@ -166,11 +166,7 @@ class SheetPlace:
 
 def _sheet_place(user, wanted) -> SheetPlace:
     if wanted == WHOLE_COUNTY:
-        if user.role == Role.COUNTY_OFFICE:
-            return SheetPlace(County.objects.get(pk=user.county_id))
-        if user.role != Role.TOWNSHIP_OFFICE:  # a township office keeps to its own township
-            raise Http404
-        wanted = None
+        return SheetPlace(County.objects.get(pk=whole_county_of(user)))
     township = township_for(user, wanted)
     return SheetPlace(township.county, township)
 

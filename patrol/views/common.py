@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.scope import require_place_in_scope
+from accounts.scope import require_place_in_scope, whole_county_of
 from config.web import WHOLE_COUNTY, TownshipOrWholeCountyField, cleaned, id_field
 from patrol import rules
 from patrol.selectors import Period, Place
@@ -44,9 +44,7 @@ def _place_for(user, wanted: int | str | None, county: int | None) -> Place:
     WHOLE_COUNTY, any county in scope with `county`. Without a choice an office gets the first township of its
     scope (a township office its own)."""
     if wanted == WHOLE_COUNTY:
-        if user.role != Role.COUNTY_OFFICE:
-            raise Http404
-        wanted, county = None, user.county_id
+        wanted, county = None, whole_county_of(user)
     if wanted:
         require_place_in_scope(user, township_id=wanted)
         township = Township.objects.select_related("county").get(pk=wanted)
