@@ -161,7 +161,7 @@ def add_service_errors(form: forms.Form, error: ValidationError, *, skip: Collec
 def error_messages(error: ValidationError) -> list[str]:
     """Every message of a service's ValidationError, in order, for a row or a flash message."""
     if hasattr(error, "error_dict"):
-        return [message for messages in error.message_dict.values() for message in messages]
+        return [message for field_messages in error.message_dict.values() for message in field_messages]
     return list(error.messages)
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import OFFICES
 from accounts.scope import require_place_in_scope
-from config.web import add_service_errors, id_field, message_form_errors, roles_required
+from config.web import add_service_errors, id_field, message_form_errors, message_service_error, roles_required
 from patrol import rules, services
 from patrol.models import LocalCheck
 from patrol.selectors import local_checks
@@ -206,7 +206,7 @@ def local_check_retire(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.local_check_retire(item=item, by=user, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        message_service_error(request, error)
     else:
         messages.success(
             request,

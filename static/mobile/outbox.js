@@ -353,8 +353,13 @@
           // Stop at the first "no network" or "sign in again": the rest would fail the same way.
           return chain.then(function (goOn) { return goOn ? sendLog(log) : false; });
         }, Promise.resolve(true)).then(function () {
-          if (result.auth) return kv.set("authNeeded", true).then(function () { return result; });
-          return result;
+          if (!result.auth) return result;
+          // Only if the refused token is still the signed-in one (the patroller may have signed in again meanwhile);
+          // then say so once more: the pages ask to sign in when they see it.
+          return session().then(function (now) {
+            if (now.token !== token) return result;
+            return kv.set("authNeeded", true).then(function () { return onChange(); }).then(function () { return result; });
+          });
         });
       });
     });
