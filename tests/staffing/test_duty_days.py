@@ -1,6 +1,7 @@
 """Days on duty (`staffing.summaries.duty_masks`: the overview's patroller-days and the maps' staffing) are exactly
 the days the roster's "in force" rule (`selectors.assignment_in_force_q`) counts, day by day, whatever the contracts
-did in the month: signed mid-month, ended early, dismissed on the 1st, renewed mid-month, over before, not begun."""
+did in the month: signed mid-month, ended early, dismissed on the 1st, renewed mid-month, dismissed before a renewal
+signed for mid-month began (the renewal cancelled), over before, not begun."""
 
 from datetime import date
 
@@ -22,7 +23,8 @@ def roster(cast, places, segments) -> dict[str, int]:
         return candidate(office, places["village"], name=name, born=date(1980, 1, 1 + len(name)))
 
     people = {
-        name: person(name) for name in ("全月", "月中签", "提前解除", "一号辞退", "月中续签", "九月到期", "十一月起")
+        name: person(name)
+        for name in ("全月", "月中签", "提前解除", "一号辞退", "月中续签", "续签作废", "九月到期", "十一月起")
     }
     hire(people["全月"], home, office, date(2026, 1, 1), date(2026, 12, 31))
     hire(people["月中签"], home, office, date(2026, 10, 10))
@@ -32,6 +34,9 @@ def roster(cast, places, segments) -> dict[str, int]:
     services.contract_terminate(contract=first, on=date(2026, 10, 1), reason="辞退", by=office)
     hire(people["月中续签"], home, office, date(2025, 10, 16), date(2026, 10, 15))
     hire(people["月中续签"], home, office, date(2026, 10, 16), date(2027, 10, 15), today=date(2026, 10, 16))
+    current = hire(people["续签作废"], home, office, date(2025, 10, 16), date(2026, 10, 15))
+    hire(people["续签作废"], home, office, date(2026, 10, 16), date(2027, 10, 15), today=date(2026, 10, 1))
+    services.contract_terminate(contract=current, on=date(2026, 10, 10), reason="辞退", by=office)
     hire(people["九月到期"], home, office, date(2025, 10, 1), date(2026, 9, 30))
     hire(people["十一月起"], home, office, date(2026, 11, 1), date(2027, 10, 31), today=date(2026, 10, 1))
     return {name: p.pk for name, p in people.items()}
@@ -56,6 +61,7 @@ def test_the_days_on_duty_are_the_days_the_in_force_rule_counts(roster):
     assert days_on_duty(masks, roster["月中签"]) == list(range(10, 32))
     assert days_on_duty(masks, roster["提前解除"]) == list(range(1, 20))  # dismissed on the 20th: not that day
     assert days_on_duty(masks, roster["月中续签"]) == list(range(1, 32))  # two assignments, no gap
+    assert days_on_duty(masks, roster["续签作废"]) == list(range(1, 10))  # the renewal cancelled: no day after
     for name in ("一号辞退", "九月到期", "十一月起"):
         assert days_on_duty(masks, roster[name]) == [], name
 
