@@ -121,9 +121,10 @@ def duty_masks(
     masks: dict[tuple, int] = {}
     for row in assignments.order_by().values_list(*group, *dates):
         key, (start, end, contract_start, contract_end, terminated_on) = tuple(row[: len(group)]), row[len(group) :]
-        contract_last = min(contract_end, rules.last_day_in_force(end=contract_end, terminated_on=terminated_on))
         since = max(start, contract_start, first)
-        until = min(end or last, contract_last, last)
+        until = min(
+            end or last, contract_end, rules.last_day_in_force(end=contract_end, terminated_on=terminated_on), last
+        )
         if since > until:
             continue
         masks[key] = masks.get(key, 0) | (mask_through(until.day) ^ mask_through(since.day - 1))

@@ -1,7 +1,7 @@
 """Security headers and hygiene of every answer (issue 10 item 8; README "Security headers").
 
-- No inline script, inline event handler or inline style in any template or rendered page: the
-  Content-Security-Policy allows scripts and styles from this server's files only.
+- No inline script, inline event handler or inline style in any template (the rendered pages of the demo city:
+  tests/demo/test_pages.py): the Content-Security-Policy allows scripts and styles from this server's files only.
 - The policy itself on pages, API answers, errors and static files.
 - `Cache-Control: private, no-store` on whatever a signed-in caller gets (pages, exports, API answers).
 - A refused page is one warning line in the log, without a traceback.

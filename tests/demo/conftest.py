@@ -1,8 +1,8 @@
 """One demo city for the whole package: `manage.py seed_demo --force` (the documented default password, three months
 of patrol logs as in a real demo: the assessments score the last two settled months from them) runs once, and
-every test of the three modules reads it: the register and logins (test_register), the patrol logs
-(test_patrol_logs), the assessments (test_assessments). Tests of a second run run it inside their own
-transaction, rolled back after them.
+every test of the four modules reads it: the register and logins (test_register), the patrol logs
+(test_patrol_logs), the assessments (test_assessments) and every page as the demo logins see it (test_pages).
+Tests of a second run run it inside their own transaction, rolled back after them.
 
 The modules share the `demo-city` xdist group, so one worker seeds the city once; the seed is rolled back after the
 package's last test.
